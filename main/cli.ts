@@ -1,0 +1,176 @@
+/**
+ * `descent` — run a lab headless and print the result.
+ *   descent regression [--csv FILE] [--x COL --y COL] --optimizer NAME --lr X --iterations N
+ *                      [--init-slope A --init-intercept B] [--normalize] [--param k=v …]
+ *                      [--seed K] [--backend B] [--json]
+ * Bad arguments: one line on stderr, exit code 2.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { LIMITS } from './protocol/messages';
+import { OPTIMIZER_NAMES, isOptimizerName, resolveHyperParams } from './protocol/optimizers';
+import { selectBackend } from './engine/backend';
+import { parseCsvDataset } from './engine/csv-dataset';
+import { defaultDatasetPath } from './engine/default-data';
+import { RegressionLab } from './engine/labs/regression';
+
+class UsageError extends Error {}
+
+const USAGE = `usage: descent regression [--csv FILE] [--x COL --y COL] --optimizer ${OPTIMIZER_NAMES.join('|')} --lr X --iterations N [--init-slope A] [--init-intercept B] [--normalize] [--param NAME=VALUE] [--seed K] [--backend tensorflow|wasm|cpu] [--json]`;
+
+function number(value: string | undefined, flag: string, fallback?: number): number {
+  if (value === undefined) {
+    if (fallback === undefined) throw new UsageError(`${flag} is required`);
+    return fallback;
+  }
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got "${value}"`);
+  return n;
+}
+
+/** parseArgs reads "-180" as a flag; join a negative number to its option as --opt=-180. */
+function joinNegativeValues(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const next = args[i + 1];
+    if (a.startsWith('--') && !a.includes('=') && next !== undefined && /^-\d|^-\.\d|^-Infinity$/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+async function regression(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: joinNegativeValues(args),
+    options: {
+      csv: { type: 'string' },
+      x: { type: 'string' },
+      y: { type: 'string' },
+      optimizer: { type: 'string', default: 'gd' },
+      lr: { type: 'string' },
+      iterations: { type: 'string', default: '100' },
+      'init-slope': { type: 'string' },
+      'init-intercept': { type: 'string' },
+      normalize: { type: 'boolean', default: false },
+      param: { type: 'string', multiple: true },
+      seed: { type: 'string', default: '1' },
+      backend: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const optimizer = values.optimizer!;
+  if (!isOptimizerName(optimizer)) throw new UsageError(`unknown optimizer "${optimizer}" (choose ${OPTIMIZER_NAMES.join(', ')})`);
+  const iterations = number(values.iterations, '--iterations');
+  if (!Number.isInteger(iterations) || iterations < 1 || iterations > LIMITS.maxIterations) {
+    throw new UsageError(`--iterations must be an integer from 1 to ${LIMITS.maxIterations}`);
+  }
+  const given: Record<string, number> = {};
+  for (const p of values.param ?? []) {
+    const m = /^([A-Za-z0-9]+)=(.+)$/.exec(p);
+    if (!m) throw new UsageError(`--param must look like NAME=VALUE, got "${p}"`);
+    given[m[1]!] = number(m[2], `--param ${m[1]}`);
+  }
+  if (values.lr !== undefined) given.learningRate = number(values.lr, '--lr');
+  let params: Record<string, number>;
+  try {
+    params = resolveHyperParams(optimizer, given);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const seed = number(values.seed, '--seed');
+
+  const path = values.csv ?? defaultDatasetPath();
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let dataset;
+  try {
+    dataset = parseCsvDataset(text, { name: path, xColumn: values.x, yColumn: values.y });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+
+  let backend;
+  try {
+    backend = await selectBackend(values.backend ?? process.env.DESCENT_BACKEND);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const lab = new RegressionLab({
+    x: dataset.x,
+    y: dataset.y,
+    normalize: values.normalize!,
+    initSlope: number(values['init-slope'], '--init-slope', 0),
+    initIntercept: number(values['init-intercept'], '--init-intercept', 0),
+  });
+  const lane = lab.createLane({ id: 'cli', optimizer, params }, seed);
+  const loss = new Float64Array(iterations + 1);
+  loss[0] = lane.current.loss;
+  const t0 = performance.now();
+  let ran = 0;
+  for (; ran < iterations && lane.status === 'running'; ran++) loss[ran + 1] = lane.step().loss;
+  const elapsedMs = performance.now() - t0;
+  const result = {
+    lab: 'regression',
+    backend,
+    data: {
+      file: path,
+      x: dataset.xColumn,
+      y: dataset.yColumn,
+      rows: dataset.x.length,
+      skippedRows: dataset.skippedCount,
+      skipped: dataset.skipped.slice(0, 20),
+    },
+    optimizer,
+    params,
+    normalize: values.normalize,
+    iterations: ran,
+    status: lane.status === 'running' ? 'done' : lane.status,
+    final: { slope: lane.current.slope, intercept: lane.current.intercept, mse: lane.current.loss },
+    exact: lab.exact,
+    relativeGap: (lane.current.loss - lab.exact.mse) / lab.exact.mse,
+    itersPerSecond: ran / (elapsedMs / 1000),
+    loss: Array.from(loss.subarray(0, ran + 1)),
+  };
+  lane.dispose();
+  lab.dispose();
+  if (values.json) {
+    process.stdout.write(JSON.stringify(result) + '\n');
+  } else {
+    const f = (v: number) => v.toPrecision(6);
+    console.log(`backend ${backend}, ${dataset.x.length} rows (${dataset.xColumn} → ${dataset.yColumn}), ${optimizer}, ${ran} iterations at ${result.itersPerSecond.toFixed(0)} it/s`);
+    console.log(`descent: slope ${f(result.final.slope)}, intercept ${f(result.final.intercept)}, MSE ${f(result.final.mse)}`);
+    console.log(`exact:   slope ${f(lab.exact.slope)}, intercept ${f(lab.exact.intercept)}, MSE ${f(lab.exact.mse)}`);
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'regression') await regression(rest);
+    else if (command === undefined || command === '--help' || command === '-h') {
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    } else throw new UsageError(`unknown lab "${command}" (available: regression)`);
+    return 0;
+  } catch (e) {
+    const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    console.error(`descent: ${(e as Error).message}`);
+    return usage ? 2 : 1;
+  } finally {
+    tf.disposeVariables();
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,111 @@
+/**
+ * The engine behind any transport: takes untrusted requests, validates them, and emits
+ * messages. The host process wires it to Electron's parentPort or a Node IPC channel; tests
+ * and the CLI use it in-process.
+ */
+import { readFileSync } from 'node:fs';
+import { parseRequest, type BackendName, type EngineMessage, type EngineRequest, type ErrorInfo } from '../protocol/messages';
+import { selectBackend } from './backend';
+import { parseCsvDataset } from './csv-dataset';
+import { defaultDatasetPath } from './default-data';
+import { Run } from './run';
+
+export const ENGINE_VERSION = '0.1.0';
+
+function errorInfo(e: unknown): ErrorInfo {
+  if (e instanceof Error) return { name: e.name, message: e.message };
+  return { name: 'Error', message: String(e) };
+}
+
+export class Engine {
+  private backend: BackendName | undefined;
+  private run: Run | undefined;
+  private readonly ready: Promise<void>;
+
+  constructor(
+    private readonly emit: (message: EngineMessage) => void,
+    forcedBackend?: string,
+  ) {
+    this.ready = selectBackend(forcedBackend).then((b) => {
+      this.backend = b;
+    });
+  }
+
+  /** Resolves once the backend is up; rejects if a forced backend cannot load. */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  async handle(raw: unknown): Promise<void> {
+    const parsed = parseRequest(raw);
+    if (!parsed.ok) {
+      const r = raw as { requestId?: unknown; runId?: unknown } | null;
+      this.emit({
+        type: 'error',
+        ...(typeof r?.requestId === 'string' ? { requestId: r.requestId } : {}),
+        ...(typeof r?.runId === 'string' ? { runId: r.runId } : {}),
+        error: parsed.error,
+      });
+      return;
+    }
+    try {
+      await this.ready;
+    } catch (e) {
+      this.emit({ type: 'error', error: errorInfo(e) });
+      return;
+    }
+    try {
+      this.dispatch(parsed.value);
+    } catch (e) {
+      const req = parsed.value;
+      this.emit({
+        type: 'error',
+        ...('requestId' in req ? { requestId: req.requestId } : {}),
+        ...('runId' in req ? { runId: req.runId } : {}),
+        error: errorInfo(e),
+      });
+    }
+  }
+
+  private dispatch(req: EngineRequest): void {
+    switch (req.type) {
+      case 'hello':
+        this.emit({ type: 'ready', backend: this.backend!, version: ENGINE_VERSION });
+        return;
+      case 'defaultDataset': {
+        const dataset = parseCsvDataset(readFileSync(defaultDatasetPath(), 'utf8'), { name: 'Adult men (built-in)' });
+        this.emit({ type: 'reply', requestId: req.requestId, dataset });
+        return;
+      }
+      case 'parseCsv': {
+        const dataset = parseCsvDataset(req.text, { name: req.name, xColumn: req.xColumn, yColumn: req.yColumn });
+        this.emit({ type: 'reply', requestId: req.requestId, dataset });
+        return;
+      }
+      case 'start': {
+        // Build the new run first: a bad config throws here and the current run carries on.
+        const run = new Run(req.runId, req.config, this.backend!, this.emit);
+        this.run?.dispose();
+        this.run = run;
+        run.start();
+        return;
+      }
+      case 'control':
+        this.currentRun(req.runId).control(req.action);
+        return;
+      case 'setSpeed':
+        this.currentRun(req.runId).setSpeed(req.itersPerSecond);
+        return;
+    }
+  }
+
+  private currentRun(runId: string): Run {
+    if (!this.run || this.run.runId !== runId) throw new Error(`no run "${runId}" (it may have been replaced)`);
+    return this.run;
+  }
+
+  dispose(): void {
+    this.run?.dispose();
+    this.run = undefined;
+  }
+}

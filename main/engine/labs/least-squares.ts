@@ -1,0 +1,62 @@
+/**
+ * The exact answer the descent is chasing, in float64, from centred (two-pass) sums so that
+ * unnormalised data (x ≈ 70, y ≈ 190) loses no digits to cancellation.
+ */
+import type { LeastSquares, RegressionStats } from '../../protocol/messages';
+
+export interface Moments {
+  n: number;
+  meanX: number;
+  meanY: number;
+  varX: number;
+  varY: number;
+  cov: number;
+}
+
+export function moments(x: ArrayLike<number>, y: ArrayLike<number>): Moments {
+  const n = x.length;
+  let sx = 0;
+  let sy = 0;
+  for (let i = 0; i < n; i++) {
+    sx += x[i]!;
+    sy += y[i]!;
+  }
+  const meanX = sx / n;
+  const meanY = sy / n;
+  let vx = 0;
+  let vy = 0;
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = x[i]! - meanX;
+    const dy = y[i]! - meanY;
+    vx += dx * dx;
+    vy += dy * dy;
+    c += dx * dy;
+  }
+  return { n, meanX, meanY, varX: vx / n, varY: vy / n, cov: c / n };
+}
+
+export function leastSquares(m: Moments): LeastSquares {
+  if (!(m.varX > 0)) throw new RangeError('all x values are equal: the slope is undefined');
+  const slope = m.cov / m.varX;
+  const intercept = m.meanY - slope * m.meanX;
+  return { slope, intercept, mse: Math.max(0, m.varY - (m.cov * m.cov) / m.varX) };
+}
+
+/** MSE of the line y = slope·x + intercept, exactly, from the moments. */
+export function mseAt(m: Moments, slope: number, intercept: number): number {
+  const bias = m.meanY - slope * m.meanX - intercept;
+  return m.varY - 2 * slope * m.cov + slope * slope * m.varX + bias * bias;
+}
+
+/** Raw (uncentred) means, for the renderer's contour grid. */
+export function regressionStats(m: Moments): RegressionStats {
+  return {
+    n: m.n,
+    sx: m.meanX,
+    sy: m.meanY,
+    sxx: m.varX + m.meanX * m.meanX,
+    sxy: m.cov + m.meanX * m.meanY,
+    syy: m.varY + m.meanY * m.meanY,
+  };
+}

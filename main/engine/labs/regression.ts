@@ -1,0 +1,164 @@
+/**
+ * Regression lab: weight = slope·height + intercept by gradient descent on the mean squared
+ * error. The gradient comes from tfjs autograd over float32 data; the loss recorded each
+ * iteration is evaluated exactly in float64 from the data's moments, which costs nothing per
+ * step and reads only the two parameters back from the backend.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { LaneConfig, LaneStatus, LeastSquares, RegressionProblem, RegressionStats } from '../../protocol/messages';
+import { OPTIMIZER_SPECS } from '../../protocol/optimizers';
+import { createOptimizer } from '../optimizers';
+import { mulberry32 } from '../random';
+import { leastSquares, moments, mseAt, regressionStats, type Moments } from './least-squares';
+
+/** Line parameters in original units plus their exact loss. */
+export interface RegressionState {
+  slope: number;
+  intercept: number;
+  loss: number;
+}
+
+/** Maps between the original units and the space the optimizer works in. */
+interface Scaling {
+  sx: number;
+  sy: number;
+  mx: number;
+  my: number;
+}
+
+export class RegressionLab {
+  readonly moments: Moments;
+  readonly exact: LeastSquares;
+  readonly stats: RegressionStats;
+  readonly n: number;
+  private readonly scaling: Scaling;
+  /** [n, 2] rows of (x, 1), so one matMul gives every prediction. */
+  private readonly design: tf.Tensor2D;
+  private readonly target: tf.Tensor2D;
+
+  constructor(readonly problem: RegressionProblem) {
+    this.n = problem.x.length;
+    this.moments = moments(problem.x, problem.y);
+    this.exact = leastSquares(this.moments);
+    this.stats = regressionStats(this.moments);
+    const { meanX, meanY, varX, varY } = this.moments;
+    this.scaling = problem.normalize
+      ? { mx: meanX, my: meanY, sx: Math.sqrt(varX), sy: Math.sqrt(varY) || 1 }
+      : { mx: 0, my: 0, sx: 1, sy: 1 };
+    const { mx, my, sx, sy } = this.scaling;
+    const rows = new Float32Array(this.n * 2);
+    const ys = new Float32Array(this.n);
+    for (let i = 0; i < this.n; i++) {
+      rows[2 * i] = (problem.x[i]! - mx) / sx;
+      rows[2 * i + 1] = 1;
+      ys[i] = (problem.y[i]! - my) / sy;
+    }
+    this.design = tf.tensor2d(rows, [this.n, 2]);
+    this.target = tf.tensor2d(ys, [this.n, 1]);
+  }
+
+  /** Original-unit line → optimizer space (identity unless normalised). */
+  toInternal(slope: number, intercept: number): [number, number] {
+    const { mx, my, sx, sy } = this.scaling;
+    return [(slope * sx) / sy, (intercept + slope * mx - my) / sy];
+  }
+
+  toOriginal(a: number, b: number): [number, number] {
+    const { mx, my, sx, sy } = this.scaling;
+    const slope = (a * sy) / sx;
+    return [slope, my + b * sy - slope * mx];
+  }
+
+  loss(slope: number, intercept: number): number {
+    return mseAt(this.moments, slope, intercept);
+  }
+
+  createLane(config: LaneConfig, seed: number): RegressionLane {
+    return new RegressionLane(this, config, seed, this.design, this.target);
+  }
+
+  dispose(): void {
+    this.design.dispose();
+    this.target.dispose();
+  }
+}
+
+export class RegressionLane {
+  readonly id: string;
+  readonly label: string;
+  readonly params: Record<string, number>;
+  status: LaneStatus = 'running';
+  private readonly theta: tf.Variable<tf.Rank.R2>;
+  private readonly optimizer: tf.Optimizer;
+  private readonly lossFn: () => tf.Scalar;
+  private readonly nextBatch: (() => tf.Tensor1D) | undefined;
+  private batch: tf.Tensor1D | undefined;
+  private readonly state: RegressionState;
+
+  constructor(
+    private readonly lab: RegressionLab,
+    config: LaneConfig,
+    seed: number,
+    design: tf.Tensor2D,
+    target: tf.Tensor2D,
+  ) {
+    this.id = config.id;
+    const built = createOptimizer(config.optimizer, config.params);
+    this.optimizer = built.optimizer;
+    this.params = built.params;
+    this.label = config.label || OPTIMIZER_SPECS[config.optimizer].label;
+    const [a, b] = lab.toInternal(lab.problem.initSlope, lab.problem.initIntercept);
+    const initial = tf.tensor2d([a, b], [2, 1]);
+    this.theta = tf.variable(initial, true); // the variable copies its value: free the source
+    initial.dispose();
+    this.state = { slope: lab.problem.initSlope, intercept: lab.problem.initIntercept, loss: 0 };
+    this.state.loss = lab.loss(this.state.slope, this.state.intercept);
+
+    const batchSize = config.optimizer === 'sgd' ? Math.min(this.params.batchSize ?? lab.n, lab.n) : lab.n;
+    if (batchSize < lab.n) {
+      const random = mulberry32(seed);
+      const indices = new Int32Array(batchSize);
+      this.nextBatch = () => {
+        // Sampling with replacement: each draw is an unbiased estimate of the full gradient.
+        for (let i = 0; i < batchSize; i++) indices[i] = Math.floor(random() * lab.n);
+        return tf.tensor1d(indices, 'int32');
+      };
+      this.lossFn = () => {
+        const rows = tf.gather(design, this.batch!);
+        const ys = tf.gather(target, this.batch!);
+        return tf.mean(tf.square(tf.sub(tf.matMul(rows, this.theta), ys))) as tf.Scalar;
+      };
+    } else {
+      this.nextBatch = undefined;
+      this.lossFn = () => tf.mean(tf.square(tf.sub(tf.matMul(design, this.theta), target))) as tf.Scalar;
+    }
+  }
+
+  /** One optimizer step; afterwards `current` holds the new line and its exact loss. */
+  step(): RegressionState {
+    if (this.status !== 'running') return this.state;
+    if (this.nextBatch) this.batch = this.nextBatch();
+    // minimize() runs inside its own tidy: only theta and the optimizer's slots survive.
+    this.optimizer.minimize(this.lossFn, false, [this.theta]);
+    if (this.batch) {
+      this.batch.dispose();
+      this.batch = undefined;
+    }
+    const [a, b] = this.theta.dataSync();
+    const [slope, intercept] = this.lab.toOriginal(a!, b!);
+    this.state.slope = slope;
+    this.state.intercept = intercept;
+    this.state.loss = this.lab.loss(slope, intercept);
+    if (!Number.isFinite(this.state.loss)) this.status = 'diverged';
+    return this.state;
+  }
+
+  get current(): Readonly<RegressionState> {
+    return this.state;
+  }
+
+  dispose(): void {
+    this.theta.dispose();
+    this.optimizer.dispose();
+  }
+}

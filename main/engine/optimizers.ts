@@ -1,0 +1,52 @@
+/**
+ * The one optimizer registry shared by every lab: protocol names to tf.train factories, with
+ * the hyper-parameters named as tfjs names them. `gd` and `sgd` are the same update; the lab
+ * feeds `sgd` a seeded mini-batch (`batchSize`) instead of the full data.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { resolveHyperParams, type OptimizerName } from '../protocol/optimizers';
+
+/**
+ * tfjs 4.22's MomentumOptimizer.dispose() does not call SGDOptimizer.dispose(), so the kept
+ * learning-rate scalar `c` leaks one tensor per optimizer; free it here.
+ */
+function momentum(learningRate: number, m: number, useNesterov: boolean): tf.Optimizer {
+  const optimizer = tf.train.momentum(learningRate, m, useNesterov);
+  const disposeOwn = optimizer.dispose.bind(optimizer);
+  optimizer.dispose = () => {
+    disposeOwn();
+    (optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
+  };
+  return optimizer;
+}
+
+type Factory = (p: Record<string, number>) => tf.Optimizer;
+const num = (p: Record<string, number>, k: string): number => {
+  const v = p[k];
+  if (v === undefined) throw new Error(`missing ${k}`);
+  return v;
+};
+
+const factories: Record<OptimizerName, Factory> = {
+  gd: (p) => tf.train.sgd(num(p, 'learningRate')),
+  sgd: (p) => tf.train.sgd(num(p, 'learningRate')),
+  momentum: (p) => momentum(num(p, 'learningRate'), num(p, 'momentum'), false),
+  nesterov: (p) => momentum(num(p, 'learningRate'), num(p, 'momentum'), true),
+  adagrad: (p) => tf.train.adagrad(num(p, 'learningRate'), num(p, 'initialAccumulatorValue')),
+  adadelta: (p) => tf.train.adadelta(num(p, 'learningRate'), num(p, 'rho'), num(p, 'epsilon')),
+  rmsprop: (p) => tf.train.rmsprop(num(p, 'learningRate'), num(p, 'decay'), num(p, 'momentum'), num(p, 'epsilon')),
+  adam: (p) => tf.train.adam(num(p, 'learningRate'), num(p, 'beta1'), num(p, 'beta2'), num(p, 'epsilon')),
+  adamax: (p) =>
+    tf.train.adamax(num(p, 'learningRate'), num(p, 'beta1'), num(p, 'beta2'), num(p, 'epsilon'), num(p, 'decay')),
+};
+
+export interface BuiltOptimizer {
+  optimizer: tf.Optimizer;
+  /** Defaults filled in, as the lane actually runs. */
+  params: Record<string, number>;
+}
+
+export function createOptimizer(name: OptimizerName, given: Readonly<Record<string, number>> = {}): BuiltOptimizer {
+  const params = resolveHyperParams(name, given);
+  return { optimizer: factories[name](params), params };
+}

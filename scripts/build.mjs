@@ -1,0 +1,33 @@
+// Builds everything the app runs: the main-side bundles (esbuild, CommonJS, packages left
+// external so tfjs-node's native addon and Electron resolve at run time) and the renderer (Vite).
+import { build } from 'esbuild';
+import { build as viteBuild } from 'vite';
+import { rmSync } from 'node:fs';
+
+const mainSide = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+
+rmSync('dist', { recursive: true, force: true });
+await Promise.all([
+  build({
+    ...mainSide,
+    entryPoints: {
+      'main/app': 'main/app.ts',
+      'main/engine/host': 'main/engine/host.ts',
+      'main/server': 'main/server.ts',
+      'main/cli': 'main/cli.ts',
+      'scripts/bench': 'scripts/bench.ts',
+    },
+    outdir: 'dist',
+  }),
+  build({ ...mainSide, entryPoints: { 'preload/index': 'preload/index.ts' }, outdir: 'dist' }),
+  viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' }),
+]);
+console.log('built dist/');

@@ -1,0 +1,66 @@
+import { resolve } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../../main/cli';
+
+const ARTICLE_CSV = resolve(__dirname, '../../../shared/seed-data/height_v_weight.csv');
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
+  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void (out += a.join(' ') + '\n'));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void (err += a.join(' ') + '\n'));
+  try {
+    const code = await main(args);
+    return { code, out, err };
+  } finally {
+    write.mockRestore();
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+describe('descent CLI', () => {
+  it('should run the article regression and print JSON with the exact answer and the loss history', async () => {
+    const { code, out } = await cli([
+      'regression', '--csv', ARTICLE_CSV, '--optimizer', 'gd', '--lr', '2e-5', '--iterations', '25',
+      '--init-slope', '6.0411', '--init-intercept', '-180', '--backend', 'cpu', '--json',
+    ]);
+    expect(code).toBe(0);
+    const r = JSON.parse(out);
+    expect(r).toMatchObject({ backend: 'cpu', optimizer: 'gd', iterations: 25, data: { x: 'Height', y: 'Weight', rows: 150 } });
+    expect(r.loss).toHaveLength(26);
+    expect(r.exact.mse).toBeCloseTo(127.1024, 3);
+    expect(r.final.mse).toBeLessThan(r.exact.mse * 1.05);
+    expect(r.final.intercept).toBeCloseTo(-180, 1);
+    expect(r.itersPerSecond).toBeGreaterThan(0);
+  });
+
+  it('should pick columns, normalise, and converge to the least-squares line', async () => {
+    const { code, out } = await cli([
+      'regression', '--csv', ARTICLE_CSV, '--x', 'Height', '--y', 'Weight', '--optimizer', 'adam', '--lr', '0.01',
+      '--iterations', '3000', '--normalize', '--backend', 'cpu', '--json',
+    ]);
+    expect(code).toBe(0);
+    const r = JSON.parse(out);
+    expect(r.relativeGap).toBeLessThan(1e-4);
+    expect(r.final.slope).toBeCloseTo(r.exact.slope, 1);
+  });
+
+  it('should fail with a one-line error and exit code 2 on bad arguments', async () => {
+    for (const args of [
+      ['regression', '--optimizer', 'lbfgs'],
+      ['regression', '--lr', 'fast'],
+      ['regression', '--iterations', '0'],
+      ['regression', '--csv', '/no/such/file.csv'],
+      ['regression', '--bogus'],
+      ['regression', '--backend', 'quantum'],
+      ['spreadsheet'],
+    ]) {
+      const { code, err } = await cli(args);
+      expect(code, args.join(' ')).toBe(2);
+      expect(err.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(err).toMatch(/^descent: /);
+    }
+  });
+});

@@ -1,0 +1,124 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { Engine } from '../../../main/engine/engine';
+import type { EngineMessage, FrameMessage, RunConfig } from '../../../main/protocol/messages';
+
+function harness() {
+  const messages: EngineMessage[] = [];
+  const engine = new Engine((m) => messages.push(m), 'cpu');
+  const waitFor = async (pred: (m: EngineMessage) => boolean, timeoutMs = 20_000): Promise<EngineMessage> => {
+    const t0 = Date.now();
+    for (;;) {
+      const found = messages.find(pred);
+      if (found) return found;
+      if (Date.now() - t0 > timeoutMs) throw new Error('timed out waiting for a message');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  return { engine, messages, waitFor };
+}
+
+const runConfig = (maxIterations: number, paused = false): RunConfig => ({
+  lab: 'regression',
+  problem: { x: new Float64Array([60, 65, 70, 75]), y: new Float64Array([150, 170, 180, 205]), normalize: true, initSlope: 0, initIntercept: 0 },
+  lanes: [
+    { id: 'gd', optimizer: 'gd', params: { learningRate: 0.1 } },
+    { id: 'adam', optimizer: 'adam', params: { learningRate: 0.05 } },
+  ],
+  maxIterations,
+  itersPerSecond: 0,
+  seed: 1,
+  paused,
+});
+
+const frames = (messages: EngineMessage[]) => messages.filter((m): m is FrameMessage => m.type === 'frame');
+
+describe('engine', () => {
+  it('should say which backend runs', async () => {
+    const { engine, waitFor } = harness();
+    await engine.handle({ type: 'hello' });
+    expect(await waitFor((m) => m.type === 'ready')).toMatchObject({ backend: 'cpu' });
+  });
+
+  it('should stream every iteration of every lane, none lost when frames are coalesced', async () => {
+    const { engine, messages, waitFor } = harness();
+    await engine.handle({ type: 'start', runId: 'r', config: runConfig(5000) });
+    await waitFor((m) => m.type === 'frame' && m.status === 'done');
+    const fs = frames(messages);
+    expect(fs.length).toBeGreaterThan(1);
+    for (const lane of ['gd', 'adam']) {
+      const batches = fs.map((f) => f.lanes.find((l) => l.id === lane)!);
+      let next = 0;
+      for (const b of batches) {
+        expect(b.from).toBe(next); // contiguous: each frame starts where the last one ended
+        next += b.loss.length;
+      }
+      expect(next).toBe(5001); // iteration 0 (the start) plus 5,000 steps
+    }
+    expect(fs.at(-1)!.iteration).toBe(5000);
+    engine.dispose();
+  });
+
+  it('should start paused, single-step, resume, stop and reset on request', async () => {
+    const { engine, messages, waitFor } = harness();
+    await engine.handle({ type: 'start', runId: 'r', config: runConfig(1_000_000, true) });
+    await waitFor((m) => m.type === 'frame');
+    expect(frames(messages).at(-1)).toMatchObject({ iteration: 0, status: 'paused' });
+    await engine.handle({ type: 'control', runId: 'r', action: 'step' });
+    await engine.handle({ type: 'control', runId: 'r', action: 'step' });
+    expect(frames(messages).at(-1)).toMatchObject({ iteration: 2, status: 'paused' });
+    await engine.handle({ type: 'control', runId: 'r', action: 'resume' });
+    await new Promise((r) => setTimeout(r, 100));
+    await engine.handle({ type: 'control', runId: 'r', action: 'pause' });
+    const paused = frames(messages).at(-1)!;
+    expect(paused.status).toBe('paused');
+    expect(paused.iteration).toBeGreaterThan(2);
+    messages.length = 0;
+    await engine.handle({ type: 'control', runId: 'r', action: 'reset' });
+    expect(messages.map((m) => m.type)).toEqual(['runStarted', 'frame']);
+    expect(frames(messages)[0]).toMatchObject({ iteration: 0, status: 'paused' });
+    await engine.handle({ type: 'control', runId: 'r', action: 'stop' });
+    expect(frames(messages).at(-1)!.status).toBe('stopped');
+    engine.dispose();
+  });
+
+  it('should answer a bad request with a clear error and leave the current run alone', async () => {
+    const { engine, messages, waitFor } = harness();
+    await engine.handle({ type: 'start', runId: 'good', config: runConfig(1_000_000, true) });
+    await waitFor((m) => m.type === 'frame');
+    const bad = runConfig(10);
+    bad.lanes[0]!.params = { learningRate: -1 };
+    await engine.handle({ type: 'start', runId: 'bad', config: bad });
+    const err = await waitFor((m) => m.type === 'error');
+    expect(err).toMatchObject({ runId: 'bad', error: { name: 'RangeError', message: expect.stringMatching(/learningRate/) } });
+    await engine.handle({ type: 'control', runId: 'good', action: 'step' });
+    expect(frames(messages).at(-1)).toMatchObject({ runId: 'good', iteration: 1 });
+    await engine.handle({ type: 'parseCsv', requestId: 'q', name: 'x.csv', text: 'a,b\nfoo,bar\n1,x\n' });
+    expect(messages.at(-1)).toMatchObject({ type: 'error', requestId: 'q', error: { name: 'CsvError' } });
+    await engine.handle({ type: 'start', runId: 'r', config: { lab: 'regression' } });
+    expect(messages.at(-1)).toMatchObject({ type: 'error', runId: 'r', error: { name: 'InvalidRequest' } });
+    engine.dispose();
+  });
+
+  it('should serve the built-in 150-man data set', async () => {
+    const { engine, waitFor } = harness();
+    await engine.handle({ type: 'defaultDataset', requestId: 'd' });
+    const reply = await waitFor((m) => m.type === 'reply');
+    if (reply.type !== 'reply') throw new Error('expected a reply');
+    expect(reply.dataset.x.length).toBe(150);
+    expect(reply.dataset.skippedCount).toBe(0);
+  });
+
+  it('should free every tensor of a run when it is replaced and disposed', async () => {
+    const { engine, waitFor, messages } = harness();
+    await engine.whenReady();
+    const before = tf.memory().numTensors;
+    await engine.handle({ type: 'start', runId: 'a', config: runConfig(200) });
+    await waitFor((m) => m.type === 'frame' && m.status === 'done');
+    messages.length = 0;
+    await engine.handle({ type: 'start', runId: 'b', config: runConfig(200) });
+    await waitFor((m) => m.type === 'frame' && m.status === 'done');
+    engine.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
