@@ -13,7 +13,7 @@ import { parseCsvDataset } from '../main/engine/csv-dataset';
 import { defaultDatasetPath } from '../main/engine/default-data';
 import { RegressionLab } from '../main/engine/labs/regression';
 import { decodeMessage, encodeMessage } from '../main/protocol/codec';
-import { startServer } from '../main/server';
+import { startServer } from '../main/headless-server';
 
 const dataset = parseCsvDataset(readFileSync(defaultDatasetPath(), 'utf8'));
 const problem = { x: dataset.x, y: dataset.y, normalize: true, initSlope: 0, initIntercept: 0 };

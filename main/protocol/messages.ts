@@ -4,22 +4,11 @@
  * the headless server and the engine host all call it. Bulk numbers travel as typed arrays.
  */
 import { z } from 'zod';
+import { LIMITS } from './limits';
 import { OPTIMIZER_NAMES, type OptimizerName } from './optimizers';
+import type { BackendName } from './limits';
 
-export const LAB_NAMES = ['regression'] as const;
-export type LabName = (typeof LAB_NAMES)[number];
-
-export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
-
-/** Limits that keep one message from exhausting the engine. */
-export const LIMITS = {
-  maxLanes: 8,
-  maxIterations: 10_000_000,
-  maxPoints: 2_000_000,
-  maxCsvBytes: 64 * 1024 * 1024,
-  maxItersPerSecond: 1e7,
-} as const;
+export { BACKEND_NAMES, LAB_NAMES, LIMITS, type BackendName, type LabName } from './limits';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const float64Array = z.custom<Float64Array>((v) => v instanceof Float64Array, 'must be a Float64Array');

@@ -1,0 +1,18 @@
+/**
+ * Names and limits with no dependencies, so the renderer can import them without pulling the
+ * zod validators of messages.ts into its bundle.
+ */
+export const LAB_NAMES = ['regression'] as const;
+export type LabName = (typeof LAB_NAMES)[number];
+
+export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** Limits that keep one message from exhausting the engine. */
+export const LIMITS = {
+  maxLanes: 8,
+  maxIterations: 10_000_000,
+  maxPoints: 2_000_000,
+  maxCsvBytes: 64 * 1024 * 1024,
+  maxItersPerSecond: 1e7,
+} as const;
