@@ -1,0 +1,70 @@
+import { app, dialog, Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
+import { CHANNELS, type MenuCommand } from '../protocol/desktop-api';
+import type { RendererPort } from './renderer-port';
+
+/**
+ * Accelerators for the Run menu. None of them edits text, so typing in a number field never
+ * triggers a run: Ctrl+Right would (word jump on Windows and Linux), so Step borrows the
+ * debugger's F10 and Reset the debugger's Shift+F5.
+ */
+const RUN_ITEMS: { command: MenuCommand; label: string; accelerator: string }[] = [
+  { command: 'run', label: 'Run', accelerator: 'CmdOrCtrl+Enter' },
+  { command: 'pause', label: 'Pause', accelerator: 'CmdOrCtrl+.' },
+  { command: 'step', label: 'Step', accelerator: 'F10' },
+  { command: 'reset', label: 'Reset', accelerator: 'Shift+F5' },
+];
+
+export function setupMenu(win: BrowserWindow, port: RendererPort, openCsv: () => Promise<void>): void {
+  const isMac = process.platform === 'darwin';
+  const template: MenuItemConstructorOptions[] = [
+    ...(isMac ? [{ role: 'appMenu' } satisfies MenuItemConstructorOptions] : []),
+    {
+      label: '&File',
+      submenu: [
+        { label: 'Open CSV…', accelerator: 'CmdOrCtrl+O', click: () => void openCsv() },
+        { type: 'separator' },
+        isMac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    {
+      label: '&Run',
+      submenu: RUN_ITEMS.map(({ command, label, accelerator }) => ({
+        label,
+        accelerator,
+        click: () => port.send(CHANNELS.menu, command),
+      })),
+    },
+    {
+      label: '&View',
+      submenu: [
+        // Reload and devtools are for development; a packaged app has no use for them.
+        ...(app.isPackaged
+          ? []
+          : ([{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }, { type: 'separator' }] satisfies MenuItemConstructorOptions[])),
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
+    },
+    {
+      role: 'help',
+      submenu: [{ label: 'About Descent Lab', click: () => void showAbout(win) }],
+    },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+async function showAbout(win: BrowserWindow): Promise<void> {
+  if (win.isDestroyed()) return;
+  const v = process.versions;
+  await dialog.showMessageBox(win, {
+    type: 'info',
+    title: 'About Descent Lab',
+    message: `${app.getName()} ${app.getVersion()}`,
+    detail: `Watch gradient descent work.\n\nElectron ${v.electron}\nChromium ${v.chrome}\nNode ${v.node}`,
+    buttons: ['OK'],
+  });
+}

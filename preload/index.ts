@@ -1,0 +1,36 @@
+/**
+ * The only door from the page to the app. It runs sandboxed, so it imports nothing but
+ * 'electron' (the protocol constants are bundled in). The page gets small verbs, never
+ * ipcRenderer, and every listener it registers can be removed again.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { CHANNELS, MENU_COMMANDS, type DesktopApi, type MenuCommand, type OpenedFile } from '../main/protocol/desktop-api';
+
+function subscribe<T>(channel: string, accept: (payload: unknown) => payload is T, listener: (payload: T) => void): () => void {
+  if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+  const wrapped = (_event: IpcRendererEvent, payload: unknown): void => {
+    if (accept(payload)) listener(payload);
+  };
+  ipcRenderer.on(channel, wrapped);
+  return () => {
+    ipcRenderer.removeListener(channel, wrapped);
+  };
+}
+
+const anything = (_payload: unknown): _payload is unknown => true;
+const isMenuCommand = (payload: unknown): payload is MenuCommand => (MENU_COMMANDS as readonly unknown[]).includes(payload);
+const isOpenedFile = (payload: unknown): payload is OpenedFile =>
+  typeof payload === 'object' &&
+  payload !== null &&
+  typeof (payload as OpenedFile).name === 'string' &&
+  typeof (payload as OpenedFile).text === 'string';
+
+const api: DesktopApi = {
+  send: (request) => ipcRenderer.send(CHANNELS.engineRequest, request),
+  onMessage: (listener) => subscribe(CHANNELS.engineMessage, anything, listener),
+  onMenu: (listener) => subscribe(CHANNELS.menu, isMenuCommand, listener),
+  onFileOpened: (listener) => subscribe(CHANNELS.fileOpened, isOpenedFile, listener),
+  openCsvDialog: () => ipcRenderer.send(CHANNELS.openCsvDialog),
+};
+
+contextBridge.exposeInMainWorld('descent', api);
