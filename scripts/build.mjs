@@ -28,6 +28,6 @@ await Promise.all([
     outdir: 'dist',
   }),
   build({ ...mainSide, entryPoints: { 'preload/index': 'preload/index.ts' }, outdir: 'dist' }),
-  viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' }),
+  viteBuild({ configFile: 'vite.config.mts', logLevel: 'warn' }),
 ]);
 console.log('built dist/');

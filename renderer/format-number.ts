@@ -1,0 +1,9 @@
+/** Readout numbers: six significant digits, exponent form when very large or small. */
+export function formatNumber(v: number | null | undefined): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '—';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e6 || a < 1e-4) return v.toExponential(4).replace('e+', 'e');
+  return String(Number(v.toPrecision(6)));
+}

@@ -1,0 +1,228 @@
+import { contours } from 'd3-contour';
+import { useRef } from 'react';
+import type { LeastSquares, RegressionStats } from '../../../main/protocol/messages';
+import { fitCanvas } from '../../fit-canvas';
+import { useAnimationFrame } from '../../use-animation-frame';
+import { baseWindow, growWindow, type ParamWindow } from './contour-window';
+import { mseFunction } from './least-squares';
+import { clipToFrame, drawAxes, makeFrame, toPxX, toPxY, type PlotFrame } from './plot-frame';
+import type { RunStore } from './run-store';
+
+interface ContourViewProps {
+  store: RunStore;
+  /** Stats and answer to draw before a run starts (runStarted's win once it does). */
+  previewStats: RegressionStats | null;
+  previewExact: LeastSquares | null;
+  /** The settings' starting point, shown until a run reports its own iteration 0. */
+  start: { slope: number; intercept: number };
+}
+
+const LEVELS = 16;
+/** Each iso-line's excess over the minimum is this fraction of the one above: log spacing. */
+const LEVEL_RATIO = 0.5;
+/** A path of more points than this is drawn through every k-th one: same shape, bounded cost. */
+const MAX_PATH_POINTS = 4000;
+const RAMP = ['#fff4d6', '#f3f1e4', '#dde7f2', '#c2d3ea', '#a9bfe0'];
+
+interface Background {
+  key: string;
+  canvas: HTMLCanvasElement;
+}
+
+/** MSE over (slope, intercept) as filled iso-bands, every lane's path on top, the minimum marked. */
+export function ContourView({ store, previewStats, previewExact, start }: ContourViewProps) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const background = useRef<Background | null>(null);
+  // `seen` counts, per lane, the history entries already checked against the window.
+  const win = useRef<{ key: string; base: ParamWindow; current: ParamWindow; seen: Map<string, number> } | null>(null);
+  const drawn = useRef('');
+
+  useAnimationFrame(() => {
+    const canvas = canvasRef.current;
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return;
+    const size = fitCanvas(canvas, ctx);
+    const stats = store.stats ?? previewStats;
+    const exact = store.exact ?? previewExact;
+    const drawKey = `${store.version}|${start.slope}|${start.intercept}|${canvas.width}x${canvas.height}|${stats?.sxy}|${stats?.n}`;
+    if (drawKey === drawn.current && !size.resized) return;
+    drawn.current = drawKey;
+    ctx.clearRect(0, 0, size.width, size.height);
+    if (!stats || !exact) return;
+
+    // The window restarts with each run, new data or a moved start, and only grows within one.
+    const origins: [number, number][] = store.lanes
+      .filter((l) => l.history.length > 0)
+      .map((l) => [l.history.firstSlope, l.history.firstIntercept]);
+    if (origins.length === 0) origins.push([start.slope, start.intercept]);
+    const winKey = `${store.runId}|${stats.sxy}|${stats.n}|${origins[0]![0]}|${origins[0]![1]}`;
+    if (win.current?.key !== winKey) {
+      const base = baseWindow([...origins, [exact.slope, exact.intercept]], stats);
+      win.current = { key: winKey, base, current: base, seen: new Map() };
+    }
+    // Every new point, not just the latest: one frame can carry many iterations. Only points
+    // no worse than twice the starting loss count: a lane climbing out of the bowl is
+    // diverging, and following it would shrink the valley to a line.
+    for (const l of store.lanes) {
+      const h = l.history;
+      const seen = win.current.seen.get(l.id) ?? 0;
+      const worst = 2 * h.firstLoss;
+      let w = win.current.current;
+      for (let k = Math.min(seen, h.length); k < h.length; k++) {
+        if (h.loss[k]! <= worst) w = growWindow(w, win.current.base, h.slope[k]!, h.intercept[k]!);
+      }
+      if (h.lastLoss <= worst) w = growWindow(w, win.current.base, h.lastSlope, h.lastIntercept);
+      win.current.current = w;
+      win.current.seen.set(l.id, h.length);
+    }
+    const w = win.current.current;
+    const f = makeFrame(size.width, size.height, w.aMin, w.aMax, w.bMin, w.bMax);
+
+    const bgKey = `${winKey}|${w.aMin}|${w.aMax}|${w.bMin}|${w.bMax}|${canvas.width}x${canvas.height}`;
+    if (background.current?.key !== bgKey) {
+      background.current = { key: bgKey, canvas: drawBackground(f, stats, exact, canvas.width, canvas.height, size.dpr) };
+    }
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(background.current.canvas, 0, 0);
+    ctx.restore();
+
+    ctx.save();
+    clipToFrame(ctx, f);
+    if (store.lanes.length === 0) drawStart(ctx, f, start.slope, start.intercept);
+    for (const lane of store.lanes) {
+      const h = lane.history;
+      if (h.length === 0) continue;
+      drawStart(ctx, f, h.firstSlope, h.firstIntercept);
+      ctx.beginPath();
+      const step = Math.max(1, Math.ceil(h.length / MAX_PATH_POINTS));
+      let first = true;
+      for (let k = 0; k < h.length; k += step) {
+        const x = toPxX(f, h.slope[k]!);
+        const y = toPxY(f, h.intercept[k]!);
+        if (!Number.isFinite(x) || !Number.isFinite(y)) break;
+        if (first) ctx.moveTo(x, y);
+        else ctx.lineTo(x, y);
+        first = false;
+      }
+      const lx = toPxX(f, h.lastSlope);
+      const ly = toPxY(f, h.lastIntercept);
+      if (Number.isFinite(lx) && Number.isFinite(ly)) ctx.lineTo(lx, ly);
+      ctx.strokeStyle = lane.colour;
+      ctx.lineWidth = 2;
+      ctx.lineJoin = 'round';
+      ctx.stroke();
+      if (Number.isFinite(lx) && Number.isFinite(ly)) {
+        ctx.beginPath();
+        ctx.arc(lx, ly, 4.5, 0, 2 * Math.PI);
+        ctx.fillStyle = lane.colour;
+        ctx.fill();
+        ctx.strokeStyle = '#fff';
+        ctx.lineWidth = 1.5;
+        ctx.stroke();
+      }
+    }
+    ctx.restore();
+  });
+
+  return <canvas ref={canvasRef} className="view-canvas" data-testid="contour" />;
+}
+
+function drawStart(ctx: CanvasRenderingContext2D, f: PlotFrame, a: number, b: number): void {
+  ctx.beginPath();
+  ctx.arc(toPxX(f, a), toPxY(f, b), 6, 0, 2 * Math.PI);
+  ctx.strokeStyle = '#5a626e';
+  ctx.lineWidth = 1.5;
+  ctx.stroke();
+}
+
+function drawBackground(
+  f: PlotFrame,
+  stats: RegressionStats,
+  exact: LeastSquares,
+  w: number,
+  h: number,
+  dpr: number,
+): HTMLCanvasElement {
+  const bg = document.createElement('canvas');
+  bg.width = w;
+  bg.height = h;
+  const ctx = bg.getContext('2d')!;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+
+  // Sample MSE at cell centres; row 0 is the top (largest intercept), as on screen.
+  const nx = Math.max(20, Math.min(240, Math.floor(f.width / 2)));
+  const ny = Math.max(20, Math.min(200, Math.floor(f.height / 2)));
+  const mse = mseFunction(stats);
+  const values = new Float64Array(nx * ny);
+  let vMax = -Infinity;
+  let vMin = Infinity;
+  for (let j = 0; j < ny; j++) {
+    const b = f.yMax - ((j + 0.5) / ny) * (f.yMax - f.yMin);
+    for (let i = 0; i < nx; i++) {
+      const v = mse(f.xMin + ((i + 0.5) / nx) * (f.xMax - f.xMin), b);
+      values[j * nx + i] = v;
+      if (v > vMax) vMax = v;
+      if (v < vMin) vMin = v;
+    }
+  }
+  const floor = Math.min(vMin, exact.mse);
+  const thresholds: number[] = [];
+  for (let k = LEVELS; k >= 1; k--) thresholds.push(floor + (vMax - floor) * LEVEL_RATIO ** k);
+  const bands = contours().size([nx, ny]).thresholds(thresholds)(Array.from(values));
+
+  const gx = (x: number) => f.left + (x / nx) * f.width;
+  const gy = (y: number) => f.top + (y / ny) * f.height;
+  ctx.save();
+  clipToFrame(ctx, f);
+  ctx.fillStyle = RAMP[0]!;
+  ctx.fillRect(f.left, f.top, f.width, f.height);
+  bands.forEach((band, k) => {
+    ctx.beginPath();
+    for (const polygon of band.coordinates) {
+      for (const ring of polygon) {
+        ring.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(gx(x!), gy(y!)) : ctx.lineTo(gx(x!), gy(y!))));
+        ctx.closePath();
+      }
+    }
+    ctx.fillStyle = ramp((k + 1) / bands.length);
+    ctx.fill('evenodd');
+    ctx.strokeStyle = 'rgba(52, 74, 120, 0.35)';
+    ctx.lineWidth = 0.8;
+    ctx.stroke();
+  });
+  // The exact minimum: a cross with a ring, visible over any band colour.
+  const mx = toPxX(f, exact.slope);
+  const my = toPxY(f, exact.intercept);
+  ctx.strokeStyle = '#1f2329';
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  ctx.moveTo(mx - 7, my - 7);
+  ctx.lineTo(mx + 7, my + 7);
+  ctx.moveTo(mx + 7, my - 7);
+  ctx.lineTo(mx - 7, my + 7);
+  ctx.stroke();
+  ctx.font = '600 11px system-ui, sans-serif';
+  ctx.fillStyle = '#1f2329';
+  ctx.textBaseline = 'bottom';
+  ctx.textAlign = mx > f.left + f.width - 80 ? 'right' : 'left';
+  ctx.fillText('minimum', mx + (ctx.textAlign === 'right' ? -9 : 9), my - 4);
+  ctx.restore();
+  drawAxes(ctx, f, 'slope', 'intercept', false);
+  return bg;
+}
+
+/** Colour for band t in (0, 1]: pale warm near the minimum, cooler blues up the walls. */
+function ramp(t: number): string {
+  const pos = Math.min(0.9999, Math.max(0, t)) * (RAMP.length - 1);
+  const i = Math.floor(pos);
+  const u = pos - i;
+  const a = hex(RAMP[i]!);
+  const b = hex(RAMP[i + 1]!);
+  const mix = (k: number) => Math.round(a[k]! + (b[k]! - a[k]!) * u);
+  return `rgb(${mix(0)}, ${mix(1)}, ${mix(2)})`;
+}
+
+function hex(c: string): number[] {
+  return [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16));
+}

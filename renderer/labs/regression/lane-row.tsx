@@ -1,0 +1,66 @@
+import { OPTIMIZER_NAMES, OPTIMIZER_SPECS, type OptimizerName } from '../../../main/protocol/optimizers';
+import { NumberField } from '../../number-field';
+import { defaultParams, type LaneSettings } from './regression-settings';
+
+interface LaneRowProps {
+  lane: LaneSettings;
+  index: number;
+  canRemove: boolean;
+  onChange: (lane: LaneSettings) => void;
+  onRemove: () => void;
+}
+
+/** One optimizer and its hyper-parameters; ranges come from the protocol's OPTIMIZER_SPECS. */
+export function LaneRow({ lane, index, canRemove, onChange, onRemove }: LaneRowProps) {
+  const spec = OPTIMIZER_SPECS[lane.optimizer];
+  const changeOptimizer = (optimizer: OptimizerName) => {
+    // Fresh defaults: a plain-GD rate (2e-5) would stall Adam, and Adam's (0.1) would blow GD up.
+    onChange({ ...lane, optimizer, params: defaultParams(optimizer) });
+  };
+  return (
+    <li className="lane-row" data-testid={`lane-${index}`} style={{ borderLeftColor: lane.colour }}>
+      <div className="lane-head">
+        <span className="swatch" style={{ background: lane.colour }} aria-hidden />
+        <select
+          value={lane.optimizer}
+          aria-label={`Lane ${index + 1} optimizer`}
+          data-testid={`lane-optimizer-${index}`}
+          title={spec.description}
+          onChange={(e) => changeOptimizer(e.target.value as OptimizerName)}
+        >
+          {OPTIMIZER_NAMES.map((name) => (
+            <option key={name} value={name}>
+              {OPTIMIZER_SPECS[name].label}
+            </option>
+          ))}
+        </select>
+        <button
+          type="button"
+          className="icon-button"
+          onClick={onRemove}
+          disabled={!canRemove}
+          aria-label={`Remove lane ${index + 1}`}
+          title="Remove this lane"
+          data-testid={`lane-remove-${index}`}
+        >
+          ×
+        </button>
+      </div>
+      <div className="lane-params">
+        {spec.params.map((p) => (
+          <NumberField
+            key={`${lane.optimizer}-${p.name}`}
+            label={p.label}
+            value={lane.params[p.name] ?? p.default}
+            min={p.min}
+            max={p.max}
+            integer={p.integer}
+            title={`${p.label}: ${p.min} to ${p.max}`}
+            testId={`lane-${index}-${p.name}`}
+            onChange={(v) => onChange({ ...lane, params: { ...lane.params, [p.name]: v } })}
+          />
+        ))}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,115 @@
+import { useEffect, useState } from 'react';
+import type { LaneStatus, LeastSquares } from '../../../main/protocol/messages';
+import { formatNumber } from '../../format-number';
+import type { RunStore } from './run-store';
+
+interface LaneReadout {
+  id: string;
+  label: string;
+  colour: string;
+  iteration: number;
+  loss: number;
+  startLoss: number;
+  slope: number;
+  intercept: number;
+  status: LaneStatus;
+}
+
+interface Snapshot {
+  version: number;
+  iteration: number;
+  itersPerSecond: number;
+  exact: LeastSquares | null;
+  lanes: LaneReadout[];
+}
+
+/** Numbers change faster than anyone reads them; ten updates a second is plenty and cheap. */
+const REFRESH_MS = 100;
+
+function snapshot(store: RunStore): Snapshot {
+  return {
+    version: store.version,
+    iteration: store.iteration,
+    itersPerSecond: store.itersPerSecond,
+    exact: store.exact,
+    lanes: store.lanes.map((l) => ({
+      id: l.id,
+      label: l.label,
+      colour: l.colour,
+      iteration: l.history.lastIteration,
+      loss: l.history.lastLoss,
+      startLoss: l.history.firstLoss,
+      slope: l.history.lastSlope,
+      intercept: l.history.lastIntercept,
+      status: l.status,
+    })),
+  };
+}
+
+interface ReadoutsProps {
+  store: RunStore;
+  /** From the dataset, for before the first run (runStarted's exact answer wins after). */
+  dataExact: LeastSquares | null;
+}
+
+export function Readouts({ store, dataExact }: ReadoutsProps) {
+  const [snap, setSnap] = useState(() => snapshot(store));
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (store.version !== snap.version) setSnap(snapshot(store));
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [store, snap.version]);
+
+  const exact = snap.exact ?? dataExact;
+  return (
+    <div className="readouts">
+      <h3>Exact least squares</h3>
+      <dl className="exact">
+        <dt>slope</dt>
+        <dd data-testid="exact-slope" data-value={exact?.slope}>{formatNumber(exact?.slope)}</dd>
+        <dt>intercept</dt>
+        <dd data-testid="exact-intercept" data-value={exact?.intercept}>{formatNumber(exact?.intercept)}</dd>
+        <dt>min MSE</dt>
+        <dd data-testid="exact-mse" data-value={exact?.mse}>{formatNumber(exact?.mse)}</dd>
+      </dl>
+      <h3>
+        Lanes <span className="muted">· iteration </span>
+        <span data-testid="iteration" data-value={snap.iteration}>{snap.lanes.length ? snap.iteration : '—'}</span>
+        {snap.itersPerSecond > 0 && <span className="muted"> · {formatNumber(Math.round(snap.itersPerSecond))} it/s</span>}
+      </h3>
+      {snap.lanes.length === 0 ? (
+        <p className="muted">Press Run (or Space) to start.</p>
+      ) : (
+        <table className="lane-table">
+          <thead>
+            <tr>
+              <th />
+              <th title="iterations done by this lane">iter</th>
+              <th>loss</th>
+              <th title="loss minus the exact minimum">gap</th>
+              <th>slope</th>
+              <th>intercept</th>
+              <th>status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {snap.lanes.map((l, i) => (
+              <tr key={l.id} title={`${l.label}: iteration ${l.iteration}`}>
+                <td>
+                  <span className="swatch" style={{ background: l.colour }} />
+                </td>
+                <td data-testid={`lane-iteration-${i}`}>{Math.max(0, l.iteration)}</td>
+                <td data-testid={`lane-loss-${i}`} data-value={l.loss} data-start={l.startLoss}>{formatNumber(l.loss)}</td>
+                <td data-testid={`lane-gap-${i}`}>{exact ? formatNumber(l.loss - exact.mse) : '—'}</td>
+                <td data-testid={`lane-slope-${i}`} data-value={l.slope}>{formatNumber(l.slope)}</td>
+                <td data-testid={`lane-intercept-${i}`} data-value={l.intercept}>{formatNumber(l.intercept)}</td>
+                <td data-testid={`lane-status-${i}`} className={`status-${l.status}`}>{l.status}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,88 @@
+import { LIMITS } from '../../../main/protocol/limits';
+import { NumberField } from '../../number-field';
+import type { RegressionSettings } from './regression-settings';
+import type { RunPhase } from './run-store';
+
+export interface RunActions {
+  run: () => void;
+  pauseOrResume: () => void;
+  step: () => void;
+  stop: () => void;
+  reset: () => void;
+}
+
+interface RunControlsProps {
+  phase: RunPhase;
+  settings: RegressionSettings;
+  canRun: boolean;
+  actions: RunActions;
+  onSettings: (patch: Partial<RegressionSettings>) => void;
+}
+
+/** Iterations per second; 0 means as fast as the engine goes. */
+const SPEEDS = [1, 10, 60, 600, 6000, 0] as const;
+
+export function RunControls({ phase, settings, canRun, actions, onSettings }: RunControlsProps) {
+  const active = phase === 'starting' || phase === 'running' || phase === 'paused';
+  const speedOptions = (SPEEDS as readonly number[]).includes(settings.itersPerSecond) ? SPEEDS : [...SPEEDS, settings.itersPerSecond];
+  return (
+    <div className="run-controls" role="toolbar" aria-label="Run controls">
+      <div className="button-group">
+        <button type="button" className="primary" onClick={actions.run} disabled={!canRun || phase === 'running' || phase === 'starting'} data-testid="run" title="Start a fresh run (Space)">
+          ▶ Run
+        </button>
+        <button type="button" onClick={actions.pauseOrResume} disabled={phase !== 'running' && phase !== 'paused'} data-testid="pause" title="Pause or resume (Space)">
+          {phase === 'paused' ? 'Resume' : 'Pause'}
+        </button>
+        <button type="button" onClick={actions.step} disabled={!canRun} data-testid="step" title="One iteration (→)">
+          Step ›
+        </button>
+        <button type="button" onClick={actions.stop} disabled={!active} data-testid="stop" title="End the run here">
+          ■ Stop
+        </button>
+        <button type="button" onClick={actions.reset} data-testid="reset" title="Back to the starting line (R)">
+          ↺ Reset
+        </button>
+      </div>
+      <div className="control-fields">
+        <NumberField
+          label="iterations"
+          value={settings.maxIterations}
+          min={1}
+          max={LIMITS.maxIterations}
+          integer
+          testId="max-iterations"
+          onChange={(maxIterations) => onSettings({ maxIterations })}
+        />
+        <label className="field">
+          <span className="field-label">speed</span>
+          <select
+            value={settings.itersPerSecond}
+            data-testid="speed"
+            onChange={(e) => onSettings({ itersPerSecond: Number(e.target.value) })}
+          >
+            {speedOptions.map((s) => (
+              <option key={s} value={s}>
+                {s === 0 ? 'max' : `${s} it/s`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <NumberField
+          label="seed"
+          value={settings.seed}
+          min={0}
+          max={2 ** 31 - 1}
+          integer
+          testId="seed"
+          title="Same seed, same mini-batches: runs are repeatable"
+          onChange={(seed) => onSettings({ seed })}
+        />
+        <label className="check" title="Scale x and y to mean 0, spread 1 before descending">
+          <input type="checkbox" checked={settings.normalize} data-testid="normalize" onChange={(e) => onSettings({ normalize: e.target.checked })} />
+          normalise
+        </label>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * A page already on the regression lab with the sample data loaded, that fails the test if
+ * the page logged an error or broke a CSP rule on the way; plus small readers for the
+ * readouts (their data-value attributes hold full-precision numbers).
+ */
+import { expect, test as base, type Locator, type Page } from '@playwright/test';
+import * as path from 'node:path';
+
+export const SCREENSHOT_DIR = path.resolve(__dirname, '../../test-results/screenshots');
+export const SEED_CSV = path.resolve(__dirname, '../../../shared/seed-data/height_v_weight.csv');
+
+export const test = base.extend<{ lab: Page }>({
+  lab: async ({ page }, use) => {
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+    await page.goto('/');
+    await expect(page.getByTestId('dataset-summary')).toContainText('150 rows');
+    await expect(page.getByTestId('backend')).toHaveText(/^(cpu|wasm|tensorflow)$/);
+    await use(page);
+    expect(problems, 'errors logged by the page').toEqual([]);
+  },
+});
+
+export { expect };
+
+export async function numberIn(locator: Locator, attribute = 'data-value'): Promise<number> {
+  const v = await locator.getAttribute(attribute);
+  if (v === null) throw new Error(`no ${attribute} on ${locator}`);
+  return Number(v);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+}
+
+/**
+ * Dispatches a drag event carrying one file, as a real drag from the desktop would. Written as
+ * a string because this project's Node-side tsconfig has no DOM types (and should not).
+ */
+export async function dragFile(page: Page, type: 'dragenter' | 'drop', name: string, text: string): Promise<void> {
+  await page.evaluate(`(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([${JSON.stringify(text)}], ${JSON.stringify(name)}, { type: 'text/csv' }));
+    document.body.dispatchEvent(new DragEvent(${JSON.stringify(type)}, { dataTransfer: dt, bubbles: true, cancelable: true }));
+  })()`);
+}

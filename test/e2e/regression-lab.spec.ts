@@ -1,0 +1,147 @@
+import { dragFile, expect, numberIn, screenshot, SEED_CSV, test } from './lab-fixture';
+
+test.describe('regression lab', () => {
+  test('should load the sample data and show the engine backend', async ({ lab }) => {
+    await expect(lab.getByTestId('dataset-summary')).toContainText('150 rows');
+    await expect(lab.getByTestId('backend')).toBeVisible();
+    // The exact answer is known before any run (computed in the renderer from the data).
+    expect(await numberIn(lab.getByTestId('exact-mse'))).toBeGreaterThan(0);
+    for (const id of ['scatter', 'loss-chart', 'contour']) await expect(lab.getByTestId(id)).toBeVisible();
+    await expect(lab.getByTestId('lane-0')).toBeVisible();
+    await expect(lab.getByTestId('lane-2')).toBeVisible();
+    await screenshot(lab, 'default-data');
+  });
+
+  test('should race the three default optimizers to the least-squares line', async ({ lab }) => {
+    await lab.getByTestId('run').click();
+    for (const i of [0, 1, 2]) await expect(lab.getByTestId(`lane-status-${i}`)).toHaveText('done', { timeout: 30_000 });
+    await expect(lab.getByTestId('iteration')).toHaveText('50');
+
+    const exactMse = await numberIn(lab.getByTestId('exact-mse'));
+    for (const i of [0, 1, 2]) {
+      const loss = lab.getByTestId(`lane-loss-${i}`);
+      expect(await numberIn(loss), `lane ${i} loss fell`).toBeLessThan(await numberIn(loss, 'data-start'));
+      expect(await numberIn(lab.getByTestId(`lane-slope-${i}`)), `lane ${i} slope moved`).not.toBe(6.0411);
+      expect(await numberIn(lab.getByTestId(`lane-intercept-${i}`)), `lane ${i} intercept moved`).not.toBe(-180);
+    }
+    // RMSprop and Adam slide along the valley floor to within a few per cent of the minimum.
+    for (const i of [1, 2]) {
+      const gap = (await numberIn(lab.getByTestId(`lane-loss-${i}`))) / exactMse - 1;
+      expect(gap, `lane ${i} relative gap to the exact MSE`).toBeLessThan(0.05);
+    }
+    await screenshot(lab, 'three-optimizers');
+  });
+
+  test('should load a CSV from the file picker and from a drop, naming skipped lines', async ({ lab }) => {
+    await lab.getByTestId('csv-input').setInputFiles(SEED_CSV);
+    await expect(lab.getByTestId('dataset-summary')).toContainText('height_v_weight.csv');
+    await expect(lab.getByTestId('dataset-summary')).toContainText('150 rows');
+    await screenshot(lab, 'csv-picked');
+
+    // A synthetic drag-and-drop of a small file whose line 4 is not a number.
+    const csv = 'hours,score\n1,52\n2,55.5\nabc,60\n3,61\n4,66.2\n5,70\n6,71.5\n';
+    await dragFile(lab, 'dragenter', 'study.csv', csv);
+    await expect(lab.getByTestId('drop-overlay')).toBeVisible();
+    await dragFile(lab, 'drop', 'study.csv', csv);
+    await expect(lab.getByTestId('drop-overlay')).toBeHidden();
+    await expect(lab.getByTestId('dataset-summary')).toContainText('study.csv');
+    await expect(lab.getByTestId('dataset-summary')).toContainText('6 rows');
+    await expect(lab.getByTestId('skipped')).toContainText('Skipped 1 row');
+    await expect(lab.getByTestId('skipped')).toContainText('line 4');
+    await expect(lab.getByTestId('error')).toHaveCount(0);
+    await screenshot(lab, 'csv-dropped');
+  });
+
+  test('should show an error for an unusable file and keep the current data', async ({ lab }) => {
+    await lab.getByTestId('csv-input').setInputFiles({
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('shopping list\neggs\nmilk\nbread\n'),
+    });
+    await expect(lab.getByTestId('error')).toBeVisible();
+    await expect(lab.getByTestId('error')).toContainText('notes.txt');
+    await expect(lab.getByTestId('dataset-summary')).toContainText('150 rows');
+    await screenshot(lab, 'unusable-file');
+  });
+
+  test('should step, pause and reset from the keyboard and the buttons', async ({ lab }) => {
+    await lab.getByTestId('step').click();
+    await expect(lab.getByTestId('iteration')).toHaveText('1');
+    await lab.keyboard.press('ArrowRight');
+    await expect(lab.getByTestId('iteration')).toHaveText('2');
+    await lab.keyboard.press('r');
+    await expect(lab.getByTestId('iteration')).toHaveText('0');
+    await expect(lab.getByTestId('pause')).toHaveText(/Resume/);
+    // Space resumes the reset run, which then runs to its 50-iteration cap.
+    await lab.keyboard.press('Space');
+    await expect(lab.getByTestId('lane-status-0')).toHaveText('done', { timeout: 30_000 });
+    await expect(lab.getByTestId('iteration')).toHaveText('50');
+    // Settings apply to the next fresh run: add a fourth lane and press Run.
+    await lab.getByTestId('add-lane').click();
+    await expect(lab.getByTestId('lane-3')).toBeVisible();
+    await lab.getByTestId('lane-optimizer-3').selectOption('momentum');
+    await lab.getByTestId('run').click();
+    for (const i of [0, 1, 2, 3]) await expect(lab.getByTestId(`lane-status-${i}`)).toHaveText(/done|diverged/, { timeout: 30_000 });
+    await screenshot(lab, 'four-lanes');
+  });
+});
+
+test.describe('starting line', () => {
+  test('should move with a drag on the scatter plot and turn with a shift-drag', async ({ lab }) => {
+    const scatter = lab.getByTestId('scatter');
+    const box = (await scatter.boundingBox())!;
+    // Find the line the way a user would: move down a column until the cursor offers a grab.
+    const findLine = async (x: number, cursor: string): Promise<number> => {
+      for (let y = box.y + 4; y < box.y + box.height - 4; y += 3) {
+        await lab.mouse.move(x, y);
+        if ((await scatter.evaluate((c) => (c as { style: { cursor: string } }).style.cursor)) === cursor) return y;
+      }
+      throw new Error(`no ${cursor} cursor found at x=${x}`);
+    };
+
+    const x = box.x + box.width / 2 + 30;
+    const grabY = await findLine(x, 'ns-resize');
+    await lab.mouse.down();
+    await lab.mouse.move(x, grabY + 40, { steps: 5 });
+    await lab.mouse.up();
+    await expect(lab.getByTestId('init-slope')).toHaveValue('6.0411');
+    expect(Number(await lab.getByTestId('init-intercept').inputValue()), 'dragging down lowers the intercept').toBeLessThan(-180);
+
+    await lab.keyboard.down('Shift');
+    const rx = box.x + box.width / 2 + 90;
+    const rotateY = await findLine(rx, 'grab');
+    await lab.mouse.down();
+    await lab.mouse.move(rx, rotateY - 50, { steps: 5 });
+    await lab.mouse.up();
+    await lab.keyboard.up('Shift');
+    expect(Number(await lab.getByTestId('init-slope').inputValue()), 'shift-drag up on the right steepens').toBeGreaterThan(6.0411);
+    await screenshot(lab, 'dragged-start-line');
+  });
+});
+
+test.describe('long runs', () => {
+  test('should run flat out with normalise on and keep every lane on the chart', async ({ lab }) => {
+    await lab.getByTestId('normalize').check();
+    await lab.getByTestId('speed').selectOption('0');
+    await lab.getByTestId('max-iterations').fill('20000');
+    await lab.getByTestId('lane-0-learningRate').fill('0.1');
+    await lab.getByTestId('run').click();
+    for (const i of [0, 1, 2]) await expect(lab.getByTestId(`lane-status-${i}`)).toHaveText('done', { timeout: 50_000 });
+    await expect(lab.getByTestId('iteration')).toHaveText('20000');
+    // On the round bowl plain GD with a sensible rate reaches the minimum too.
+    const exactMse = await numberIn(lab.getByTestId('exact-mse'));
+    expect((await numberIn(lab.getByTestId('lane-loss-0'))) / exactMse - 1).toBeLessThan(1e-3);
+    await screenshot(lab, 'normalised-long-run');
+  });
+
+  test('should mark a lane that blows up as diverged and keep drawing the others', async ({ lab }) => {
+    // On raw heights a rate of 0.01 overshoots the slope a little more every step.
+    await lab.getByTestId('lane-0-learningRate').fill('0.01');
+    await lab.getByTestId('max-iterations').fill('400');
+    await lab.getByTestId('speed').selectOption('0');
+    await lab.getByTestId('run').click();
+    await expect(lab.getByTestId('lane-status-0')).toHaveText('diverged', { timeout: 30_000 });
+    for (const i of [1, 2]) await expect(lab.getByTestId(`lane-status-${i}`)).toHaveText('done', { timeout: 30_000 });
+    await screenshot(lab, 'diverged-lane');
+  });
+});
