@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { LIMITS } from './protocol/messages';
 import { OPTIMIZER_NAMES, isOptimizerName, resolveHyperParams } from './protocol/optimizers';
-import { selectBackend } from './engine/backend';
+import { useBackendFor } from './engine/backend';
 import { parseCsvDataset } from './engine/csv-dataset';
 import { defaultDatasetPath } from './engine/default-data';
 import { RegressionLab } from './engine/labs/regression';
@@ -99,7 +99,7 @@ async function regression(args: string[]): Promise<void> {
 
   let backend;
   try {
-    backend = await selectBackend(values.backend ?? process.env.DESCENT_BACKEND);
+    backend = await useBackendFor('regression', values.backend ?? process.env.DESCENT_BACKEND);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }

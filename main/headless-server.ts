@@ -24,7 +24,8 @@ export interface ServerOptions {
 
 export function startServer(options: ServerOptions): Promise<{ url: string; close: () => Promise<void> }> {
   const rendererDir = join(__dirname, '../renderer');
-  const hostScript = join(__dirname, 'engine/host.js');
+  // Paths from the dist/ root: this file is bundled into dist/main/server.js and dist/scripts/bench.js.
+  const hostScript = join(__dirname, '../main/engine/host.js');
   if (!existsSync(join(rendererDir, 'index.html'))) {
     return Promise.reject(new Error(`the renderer is not built (${rendererDir}); run npm run build`));
   }

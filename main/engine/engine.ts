@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseRequest, type BackendName, type EngineMessage, type EngineRequest, type ErrorInfo } from '../protocol/messages';
-import { selectBackend } from './backend';
+import { selectBackend, useBackendFor } from './backend';
 import { parseCsvDataset } from './csv-dataset';
 import { defaultDatasetPath } from './default-data';
 import { Run } from './run';
@@ -21,10 +21,12 @@ export class Engine {
   private backend: BackendName | undefined;
   private run: Run | undefined;
   private readonly ready: Promise<void>;
+  /** Requests are handled one at a time, in order, even when one awaits (a backend switch). */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly emit: (message: EngineMessage) => void,
-    forcedBackend?: string,
+    private readonly forcedBackend: string | undefined = process.env.DESCENT_BACKEND,
   ) {
     this.ready = selectBackend(forcedBackend).then((b) => {
       this.backend = b;
@@ -36,7 +38,12 @@ export class Engine {
     return this.ready;
   }
 
-  async handle(raw: unknown): Promise<void> {
+  handle(raw: unknown): Promise<void> {
+    this.queue = this.queue.then(() => this.handleNow(raw));
+    return this.queue;
+  }
+
+  private async handleNow(raw: unknown): Promise<void> {
     const parsed = parseRequest(raw);
     if (!parsed.ok) {
       const r = raw as { requestId?: unknown; runId?: unknown } | null;
@@ -55,7 +62,7 @@ export class Engine {
       return;
     }
     try {
-      this.dispatch(parsed.value);
+      await this.dispatch(parsed.value);
     } catch (e) {
       const req = parsed.value;
       this.emit({
@@ -67,7 +74,7 @@ export class Engine {
     }
   }
 
-  private dispatch(req: EngineRequest): void {
+  private async dispatch(req: EngineRequest): Promise<void> {
     switch (req.type) {
       case 'hello':
         this.emit({ type: 'ready', backend: this.backend!, version: ENGINE_VERSION });
@@ -83,8 +90,9 @@ export class Engine {
         return;
       }
       case 'start': {
+        const backend = await useBackendFor(req.config.lab, this.forcedBackend);
         // Build the new run first: a bad config throws here and the current run carries on.
-        const run = new Run(req.runId, req.config, this.backend!, this.emit);
+        const run = new Run(req.runId, req.config, backend, this.emit);
         this.run?.dispose();
         this.run = run;
         run.start();
