@@ -49,7 +49,7 @@ async function frameRate(backend: string, seconds: number): Promise<{ fps: numbe
     lab: 'regression',
     problem,
     lanes: SIX.map((o, i) => ({ id: `l${i}`, optimizer: o, params: { learningRate: 1e-3 } })),
-    maxIterations: 10_000_000,
+    maxIterations: 1_000_000,
     itersPerSecond: 0,
     seed: 1,
   };

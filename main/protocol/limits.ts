@@ -11,7 +11,8 @@ export type BackendName = (typeof BACKEND_NAMES)[number];
 /** Limits that keep one message from exhausting the engine. */
 export const LIMITS = {
   maxLanes: 8,
-  maxIterations: 10_000_000,
+  // Engine history is 3 float64 series per lane: 1e6 iterations × 8 lanes ≈ 190 MB at most.
+  maxIterations: 1_000_000,
   maxPoints: 2_000_000,
   maxCsvBytes: 64 * 1024 * 1024,
   maxItersPerSecond: 1e7,

@@ -9,7 +9,7 @@ import type { LaneConfig, LaneStatus, LeastSquares, RegressionProblem, Regressio
 import { OPTIMIZER_SPECS } from '../../protocol/optimizers';
 import { createOptimizer } from '../optimizers';
 import { mulberry32 } from '../random';
-import { leastSquares, moments, mseAt, regressionStats, type Moments } from './least-squares';
+import { leastSquares, moments, mseAt, regressionStats, type Moments } from '../../protocol/least-squares';
 
 /** Line parameters in original units plus their exact loss. */
 export interface RegressionState {

@@ -82,34 +82,42 @@ function ColumnPickers({ dataset, data }: { dataset: Dataset; data: DatasetState
   const usable = (c: string) => data.canPickAnyColumns || c === dataset.xColumn || c === dataset.yColumn;
   return (
     <div className="column-pickers">
-      <label className="field">
-        <span className="field-label">x</span>
-        <select
-          value={dataset.xColumn}
-          data-testid="x-column"
-          onChange={(e) => data.chooseColumns(e.target.value, e.target.value === dataset.yColumn ? dataset.xColumn : dataset.yColumn)}
-        >
-          {cols.map((c) => (
-            <option key={c} value={c} disabled={!usable(c)}>
-              {c}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span className="field-label">y</span>
-        <select
-          value={dataset.yColumn}
-          data-testid="y-column"
-          onChange={(e) => data.chooseColumns(e.target.value === dataset.xColumn ? dataset.yColumn : dataset.xColumn, e.target.value)}
-        >
-          {cols.map((c) => (
-            <option key={c} value={c} disabled={!usable(c)}>
-              {c}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ColumnSelect
+        axis="x"
+        value={dataset.xColumn}
+        columns={cols}
+        usable={usable}
+        onChange={(c) => data.chooseColumns(c, c === dataset.yColumn ? dataset.xColumn : dataset.yColumn)}
+      />
+      <ColumnSelect
+        axis="y"
+        value={dataset.yColumn}
+        columns={cols}
+        usable={usable}
+        onChange={(c) => data.chooseColumns(c === dataset.xColumn ? dataset.yColumn : dataset.xColumn, c)}
+      />
     </div>
+  );
+}
+
+/** One axis's column picker; picking the other axis's column swaps the two. */
+function ColumnSelect(props: {
+  axis: 'x' | 'y';
+  value: string;
+  columns: readonly string[];
+  usable: (column: string) => boolean;
+  onChange: (column: string) => void;
+}) {
+  return (
+    <label className="field">
+      <span className="field-label">{props.axis}</span>
+      <select value={props.value} data-testid={`${props.axis}-column`} onChange={(e) => props.onChange(e.target.value)}>
+        {props.columns.map((c) => (
+          <option key={c} value={c} disabled={!props.usable(c)}>
+            {c}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

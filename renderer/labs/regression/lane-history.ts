@@ -1,6 +1,6 @@
 /**
  * One lane's loss and (slope, intercept) path, appended from frames without reallocating per
- * frame. Runs may be up to 10 million iterations, so once MAX_ENTRIES are held the history keeps
+ * frame. Runs may be up to a million iterations, so once MAX_ENTRIES are held the history keeps
  * every second entry and doubles its stride: memory stays bounded (≈6 MB a lane) while the
  * chart and contour path still cover the whole run. The latest iteration is always exact.
  */

@@ -1,8 +1,10 @@
 /**
  * The exact answer the descent is chasing, in float64, from centred (two-pass) sums so that
- * unnormalised data (x ≈ 70, y ≈ 190) loses no digits to cancellation.
+ * unnormalised data (x ≈ 70, y ≈ 190) loses no digits to cancellation. Plain maths shared by
+ * the engine (the loss it records) and the renderer (the answer shown before a run, the
+ * contour grid).
  */
-import type { LeastSquares, RegressionStats } from '../../protocol/messages';
+import type { LeastSquares, RegressionStats } from './messages';
 
 export interface Moments {
   n: number;
@@ -43,10 +45,13 @@ export function leastSquares(m: Moments): LeastSquares {
   return { slope, intercept, mse: Math.max(0, m.varY - (m.cov * m.cov) / m.varX) };
 }
 
-/** MSE of the line y = slope·x + intercept, exactly, from the moments. */
+/**
+ * MSE of the line y = slope·x + intercept, exactly, from the moments: the residual's variance
+ * (clamped: it is ≥ 0, rounding aside) plus its mean squared.
+ */
 export function mseAt(m: Moments, slope: number, intercept: number): number {
   const bias = m.meanY - slope * m.meanX - intercept;
-  return m.varY - 2 * slope * m.cov + slope * slope * m.varX + bias * bias;
+  return Math.max(0, m.varY - 2 * slope * m.cov + slope * slope * m.varX) + bias * bias;
 }
 
 /** Raw (uncentred) means, for the renderer's contour grid. */
@@ -58,5 +63,17 @@ export function regressionStats(m: Moments): RegressionStats {
     sxx: m.varX + m.meanX * m.meanX,
     sxy: m.cov + m.meanX * m.meanY,
     syy: m.varY + m.meanY * m.meanY,
+  };
+}
+
+/** The inverse of regressionStats: centred moments from the raw means a run announces. */
+export function momentsFromStats(s: RegressionStats): Moments {
+  return {
+    n: s.n,
+    meanX: s.sx,
+    meanY: s.sy,
+    varX: s.sxx - s.sx * s.sx,
+    varY: s.syy - s.sy * s.sy,
+    cov: s.sxy - s.sx * s.sy,
   };
 }
