@@ -77,6 +77,9 @@ export class Engine {
   private async dispatch(req: EngineRequest): Promise<void> {
     switch (req.type) {
       case 'hello':
+        // A page says hello when it (re)loads: a run it started before is nobody's now.
+        this.run?.dispose();
+        this.run = undefined;
         this.emit({ type: 'ready', backend: this.backend!, version: ENGINE_VERSION });
         return;
       case 'defaultDataset': {

@@ -100,6 +100,19 @@ describe('engine', () => {
     engine.dispose();
   });
 
+  it('should stop a running run when a (reloaded) page says hello', async () => {
+    const { engine, messages, waitFor } = harness();
+    await engine.handle({ type: 'start', runId: 'old', config: runConfig(1_000_000) });
+    await waitFor((m) => m.type === 'frame');
+    await engine.handle({ type: 'hello' });
+    const count = messages.length;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(messages.length).toBe(count); // no frames after the ready message
+    expect(messages.at(-1)!.type).toBe('ready');
+    await engine.handle({ type: 'control', runId: 'old', action: 'resume' });
+    expect(messages.at(-1)).toMatchObject({ type: 'error', runId: 'old' });
+  });
+
   it('should serve the built-in 150-man data set', async () => {
     const { engine, waitFor } = harness();
     await engine.handle({ type: 'defaultDataset', requestId: 'd' });
