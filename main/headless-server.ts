@@ -11,21 +11,40 @@ import { join } from 'node:path';
 import sirv from 'sirv';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { decodeMessage, encodeMessage } from './protocol/codec';
-import { LIMITS, parseRequest } from './protocol/messages';
+import { LIMITS, parseRequest, requestIds } from './protocol/messages';
 
 const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:";
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'";
 
 export interface ServerOptions {
   host: string;
   port: number;
   backend?: string;
+  /** Engine processes at once (one per connection); more connections are refused. */
+  maxConnections?: number;
+  /** The build to serve (renderer/ and main/engine/host.js); defaults to this bundle's dist/. */
+  distDir?: string;
+}
+
+/**
+ * Browsers do not apply CORS to WebSockets, so any page the user visits could otherwise drive
+ * the engine on 127.0.0.1: accept only our own pages (Origin matching Host) and clients that
+ * send no Origin at all (the CLI-side tools, scripts).
+ */
+function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (origin === undefined) return true;
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
 
 export function startServer(options: ServerOptions): Promise<{ url: string; close: () => Promise<void> }> {
-  const rendererDir = join(__dirname, '../renderer');
-  // Paths from the dist/ root: this file is bundled into dist/main/server.js and dist/scripts/bench.js.
-  const hostScript = join(__dirname, '../main/engine/host.js');
+  // This file is bundled into dist/main/server.js and dist/scripts/bench.js: one level up is dist/.
+  const distDir = options.distDir ?? join(__dirname, '..');
+  const rendererDir = join(distDir, 'renderer');
+  const hostScript = join(distDir, 'main/engine/host.js');
   if (!existsSync(join(rendererDir, 'index.html'))) {
     return Promise.reject(new Error(`the renderer is not built (${rendererDir}); run npm run build`));
   }
@@ -38,8 +57,18 @@ export function startServer(options: ServerOptions): Promise<{ url: string; clos
       res.end('not found');
     });
   });
-  const wss = new WebSocketServer({ server: http, path: '/ws', maxPayload: LIMITS.maxCsvBytes * 2 });
   const children = new Set<ChildProcess>();
+  const maxConnections = options.maxConnections ?? 8;
+  const wss = new WebSocketServer({
+    server: http,
+    path: '/ws',
+    maxPayload: LIMITS.maxCsvBytes * 2,
+    verifyClient: ({ origin, req }, done) => {
+      if (!sameOrigin(origin || undefined, req.headers.host)) return done(false, 403, 'cross-origin connections are refused');
+      if (children.size >= maxConnections) return done(false, 503, `at most ${maxConnections} engines at once`);
+      done(true);
+    },
+  });
 
   wss.on('connection', (ws: WebSocket) => {
     const env = { ...process.env, ...(options.backend ? { DESCENT_BACKEND: options.backend } : {}) };
@@ -49,6 +78,8 @@ export function startServer(options: ServerOptions): Promise<{ url: string; clos
       if (ws.readyState === ws.OPEN) ws.send(encodeMessage(message));
     };
     child.on('message', reply);
+    // A send racing the child's death raises 'error' on the child: the exit handler reports it.
+    child.on('error', () => {});
     child.on('exit', (code, signal) => {
       children.delete(child);
       if (ws.readyState === ws.OPEN) {
@@ -69,12 +100,13 @@ export function startServer(options: ServerOptions): Promise<{ url: string; clos
       // Validated here and again in the engine: a bad message never reaches the engine process.
       const parsed = parseRequest(raw);
       if (!parsed.ok) {
-        const requestId = (raw as { requestId?: unknown } | null)?.requestId;
-        reply({ type: 'error', ...(typeof requestId === 'string' ? { requestId } : {}), error: parsed.error });
+        reply({ type: 'error', ...requestIds(raw), error: parsed.error });
         return;
       }
-      child.send(parsed.value);
+      if (child.connected) child.send(parsed.value);
     });
+    // A malformed frame (say, unmasked) is this connection's problem, never the server's.
+    ws.on('error', () => ws.terminate());
     ws.on('close', () => child.kill());
   });
 

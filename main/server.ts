@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { startServer } from './headless-server';
+import { BACKEND_NAMES, isBackendName } from './protocol/limits';
 
 {
   let values;
@@ -22,6 +23,10 @@ import { startServer } from './headless-server';
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`descent-serve: --port must be 0-65535, got ${values.port}`);
+    process.exit(2);
+  }
+  if (values.backend !== undefined && !isBackendName(values.backend)) {
+    console.error(`descent-serve: unknown backend "${values.backend}" (choose ${BACKEND_NAMES.join(', ')})`);
     process.exit(2);
   }
   startServer({ host: values.host!, port, backend: values.backend }).then(
