@@ -63,7 +63,6 @@ export async function readCsv(filePath: string): Promise<OpenedFile | { error: s
   if (bytes.length > LIMITS.maxCsvBytes) return { error: `${name} grew past ${LIMITS.maxCsvBytes / MiB} MiB while it was read.` };
   // A NUL byte in the first 8 KiB means a binary file (an image, a spreadsheet), not CSV text.
   if (bytes.subarray(0, 8192).includes(0)) return { error: `${name} looks like a binary file, not CSV text.` };
-  let text = bytes.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // Excel writes a byte-order mark
-  return { name, text };
+  // The engine's CSV parser strips a byte-order mark, as it does for dropped files.
+  return { name, text: bytes.toString('utf8') };
 }

@@ -5,6 +5,7 @@
  * leaves the caller's current data alone.
  */
 import Papa from 'papaparse';
+import { LIMITS } from '../protocol/limits';
 import type { Dataset } from '../protocol/messages';
 
 export class CsvError extends Error {
@@ -19,6 +20,7 @@ export interface CsvOptions {
 }
 
 const MAX_REPORTED_SKIPS = 200;
+const inRange = (v: number): boolean => Number.isFinite(v) && Math.abs(v) <= LIMITS.maxAbsValue;
 
 function parseNumber(cell: string | undefined, decimalComma: boolean): number {
   if (cell === undefined) return NaN;
@@ -58,22 +60,50 @@ export function parseCsvDataset(text: string, options: CsvOptions = {}): Dataset
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // byte-order mark
   if (body.trim() === '') throw new CsvError(`${name} is empty`);
   if (body.includes('\u0000')) throw new CsvError(`${name} is not a text file`);
-  const parsed = Papa.parse<string[]>(body, {
+  const rows: string[][] = [];
+  /** File line (1-based) on which each record starts: quoted fields may span lines. */
+  const lineOf: number[] = [];
+  let delimiter = ',';
+  let line = 1;
+  let scanned = 0;
+  Papa.parse<string[]>(body, {
     header: false,
     skipEmptyLines: false,
     delimiter: guessDelimiter(body) ?? '',
     delimitersToGuess: [',', ';', '\t', '|'],
+    step: (result) => {
+      lineOf.push(line);
+      rows.push(result.data);
+      delimiter = result.meta.delimiter || delimiter;
+      // Count the newlines this record consumed, so the next one knows its line.
+      const end = result.meta.cursor;
+      for (let i = scanned; i < end; i++) if (body.charCodeAt(i) === 10) line++;
+      // The record's own terminating newline sits just past the cursor.
+      if (body.charCodeAt(end) === 13) scanned = end + 1;
+      else scanned = end;
+      if (body.charCodeAt(scanned) === 10) {
+        line++;
+        scanned++;
+      }
+    },
   });
-  const delimiter = parsed.meta.delimiter || ',';
-  const rows = parsed.data;
   // A trailing newline yields one empty row at the end; it is not a data row.
-  while (rows.length && rows[rows.length - 1]!.every((c) => c.trim() === '')) rows.pop();
+  while (rows.length && rows[rows.length - 1]!.every((c) => c.trim() === '')) {
+    rows.pop();
+    lineOf.pop();
+  }
   if (rows.length === 0) throw new CsvError(`${name} has no rows`);
   const decimalComma = delimiter === ';' || delimiter === '\t';
 
   const first = rows[0]!;
-  const hasHeader = first.some((c) => c.trim() !== '' && !Number.isFinite(parseNumber(c, decimalComma)));
-  const width = Math.max(...rows.map((r) => r.length));
+  const isNumber = (cell: string | undefined) => Number.isFinite(parseNumber(cell, decimalComma));
+  // A header has text in every column that holds numbers below it, and text somewhere. A first
+  // row like "Male",73.8,241.8 (text only where the data has text too) is data.
+  const numericBelow = (c: number) => rows.slice(1, 50).some((r) => isNumber(r[c]));
+  const hasHeader =
+    first.some((c) => c.trim() !== '' && !isNumber(c)) && first.every((c, i) => !isNumber(c) || !numericBelow(i));
+  let width = 0;
+  for (const r of rows) width = Math.max(width, r.length); // not Math.max(...rows): 1e5+ rows overflow the stack
   const columns = Array.from({ length: width }, (_, i) => {
     const h = hasHeader ? first[i]?.trim() : undefined;
     return h ? h : `column ${i + 1}`;
@@ -116,18 +146,25 @@ export function parseCsvDataset(text: string, options: CsvOptions = {}): Dataset
     if (row.every((c) => c.trim() === '')) continue; // blank line: not a row
     const x = parseNumber(row[xi], decimalComma);
     const y = parseNumber(row[yi], decimalComma);
-    if (Number.isFinite(x) && Number.isFinite(y)) {
+    if (inRange(x) && inRange(y)) {
       xs.push(x);
       ys.push(y);
       continue;
     }
     skippedCount++;
     if (skipped.length < MAX_REPORTED_SKIPS) {
-      const bad = Number.isFinite(x) ? columns[yi] : columns[xi];
-      const cell = (Number.isFinite(x) ? row[yi] : row[xi]) ?? '';
+      const badIsY = inRange(x);
+      const bad = badIsY ? columns[yi] : columns[xi];
+      const cell = (badIsY ? row[yi] : row[xi]) ?? '';
+      const value = badIsY ? y : x;
       skipped.push({
-        line: r + 1,
-        reason: cell.trim() === '' ? `${bad} is missing` : `${bad} is not a number: "${cell.slice(0, 40)}"`,
+        line: lineOf[r]!,
+        reason:
+          cell.trim() === ''
+            ? `${bad} is missing`
+            : Number.isFinite(value)
+              ? `${bad} is out of range (beyond ±${LIMITS.maxAbsValue}): ${cell.slice(0, 40)}`
+              : `${bad} is not a number: "${cell.slice(0, 40)}"`,
       });
     }
   }

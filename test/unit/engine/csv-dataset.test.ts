@@ -51,6 +51,40 @@ describe('CSV datasets', () => {
     expect(Array.from(d.y)).toEqual([2, 4]);
   });
 
+  it('should read a headerless file whose first row has text only where the data has text', () => {
+    const d = parseCsvDataset('"Male",73.8,241.8\n"Male",68.7,162.3\n"Female",60,120\n');
+    expect(d.hasHeader).toBe(false);
+    expect(d.x.length).toBe(3);
+    expect([d.xColumn, d.yColumn]).toEqual(['column 2', 'column 3']);
+  });
+
+  it('should treat a first row with numbers under numeric columns as data, reporting its bad cell', () => {
+    const d = parseCsvDataset('NA,2\n1,4\n3,7\n4,9\n');
+    expect(d.hasHeader).toBe(false);
+    expect(d.x.length).toBe(3);
+    expect(d.skipped).toEqual([{ line: 1, reason: 'column 1 is not a number: "NA"' }]);
+  });
+
+  it('should give file line numbers even after quoted fields that span lines, and with CRLF endings', () => {
+    const quoted = parseCsvDataset('name,x,y\n"a\nb",1,2\nc,oops,3\nd,3,4\ne,5,6\n');
+    expect(quoted.skipped).toEqual([{ line: 4, reason: 'x is not a number: "oops"' }]);
+    const crlf = parseCsvDataset('x,y\r\n1,2\r\nz,3\r\n4,5\r\n\r\n5,6\r\nw,1\r\n');
+    expect(crlf.skipped.map((s) => s.line)).toEqual([3, 7]);
+  });
+
+  it('should skip values too large for the engine, saying so', () => {
+    const d = parseCsvDataset('x,y\n1,2\n2,1e200\n3,4\n4,5\n');
+    expect(d.skipped).toEqual([{ line: 3, reason: 'y is out of range (beyond ±1e+30): 1e200' }]);
+  });
+
+  it('should load large files (200,000 rows) without overflowing the stack', () => {
+    const lines = ['x,y'];
+    for (let i = 0; i < 200_000; i++) lines.push(`${i},${2 * i + 1}`);
+    const d = parseCsvDataset(lines.join('\n'));
+    expect(d.x.length).toBe(200_000);
+    expect(d.y[199_999]).toBe(399_999);
+  });
+
   it('should refuse unusable files with a clear message', () => {
     expect(() => parseCsvDataset('')).toThrow(CsvError);
     expect(() => parseCsvDataset('a,b\nfoo,bar\nbaz,qux\n')).toThrow(/no numeric columns/);
