@@ -19,13 +19,25 @@ class UsageError extends Error {}
 
 const USAGE = `usage: descent regression [--csv FILE] [--x COL --y COL] --optimizer ${OPTIMIZER_NAMES.join('|')} --lr X --iterations N [--init-slope A] [--init-intercept B] [--normalize] [--param NAME=VALUE] [--seed K] [--backend tensorflow|wasm|cpu] [--json]`;
 
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
+/** A plain decimal number (no hex, no "Infinity"), within the engine's value range. */
 function number(value: string | undefined, flag: string, fallback?: number): number {
   if (value === undefined) {
     if (fallback === undefined) throw new UsageError(`${flag} is required`);
     return fallback;
   }
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got "${value}"`);
+  if (!DECIMAL.test(value.trim()) || !Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got "${value}"`);
+  if (Math.abs(n) > LIMITS.maxAbsValue) throw new UsageError(`${flag} must be within ±${LIMITS.maxAbsValue}, got ${value}`);
+  return n;
+}
+
+function integer(value: string | undefined, flag: string, min: number, max: number): number {
+  const n = Number(value);
+  if (value === undefined || !/^[-+]?\d+$/.test(value.trim()) || n < min || n > max) {
+    throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
   return n;
 }
 
@@ -64,10 +76,7 @@ async function regression(args: string[]): Promise<void> {
   });
   const optimizer = values.optimizer!;
   if (!isOptimizerName(optimizer)) throw new UsageError(`unknown optimizer "${optimizer}" (choose ${OPTIMIZER_NAMES.join(', ')})`);
-  const iterations = number(values.iterations, '--iterations');
-  if (!Number.isInteger(iterations) || iterations < 1 || iterations > LIMITS.maxIterations) {
-    throw new UsageError(`--iterations must be an integer from 1 to ${LIMITS.maxIterations}`);
-  }
+  const iterations = integer(values.iterations, '--iterations', 1, LIMITS.maxIterations);
   const given: Record<string, number> = {};
   for (const p of values.param ?? []) {
     const m = /^([A-Za-z0-9]+)=(.+)$/.exec(p);
@@ -81,7 +90,7 @@ async function regression(args: string[]): Promise<void> {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const seed = number(values.seed, '--seed');
+  const seed = integer(values.seed, '--seed', 0, 2 ** 31 - 1);
 
   const path = values.csv ?? defaultDatasetPath();
   let text: string;

@@ -1,7 +1,7 @@
 import { ipcMain, utilityProcess, type IpcMainEvent, type UtilityProcess } from 'electron';
 import path from 'node:path';
 import { CHANNELS } from '../protocol/desktop-api';
-import { parseRequest, type EngineMessage } from '../protocol/messages';
+import { parseRequest, requestIds as idsOf, type EngineMessage } from '../protocol/messages';
 import type { RendererPort } from './renderer-port';
 
 /** More crashes than this inside CRASH_WINDOW_MS and we stop restarting: a crash loop helps nobody. */
@@ -89,14 +89,4 @@ export function setupEngineRelay(port: RendererPort): EngineRelay {
       child = undefined;
     },
   };
-}
-
-/** The request's ids, echoed on an error so the page can match it; only well-formed strings. */
-function idsOf(raw: unknown): { requestId?: string; runId?: string } {
-  const ids: { requestId?: string; runId?: string } = {};
-  if (typeof raw !== 'object' || raw === null) return ids;
-  const { requestId, runId } = raw as Record<string, unknown>;
-  if (typeof requestId === 'string' && requestId.length <= 64) ids.requestId = requestId;
-  if (typeof runId === 'string' && runId.length <= 64) ids.runId = runId;
-  return ids;
 }

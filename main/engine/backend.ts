@@ -5,7 +5,7 @@
  * absent, and we fall back to wasm, then cpu.
  */
 import * as tf from '@tensorflow/tfjs';
-import { BACKEND_NAMES, type BackendName, type LabName } from '../protocol/limits';
+import { BACKEND_NAMES, isBackendName, type BackendName, type LabName } from '../protocol/limits';
 
 // A variable specifier keeps bundlers from resolving optional native packages at build time.
 async function tryImport(specifier: string): Promise<boolean> {
@@ -29,10 +29,6 @@ const loaders: Record<BackendName, () => Promise<boolean>> = {
     return true; // registered by @tensorflow/tfjs itself
   },
 };
-
-export function isBackendName(name: string): name is BackendName {
-  return (BACKEND_NAMES as readonly string[]).includes(name);
-}
 
 // Production mode: no debug checks, and no banner recommending tfjs-node (we report the
 // backend ourselves). Not IS_TEST, which would also check every kernel for leaks.
@@ -89,10 +85,4 @@ export async function useBackendFor(lab: LabName, forced: string | undefined = p
     }
   }
   return selectBackend();
-}
-
-export function currentBackend(): BackendName {
-  const name = tf.getBackend();
-  if (!isBackendName(name)) throw new Error(`unexpected backend ${name}`);
-  return name;
 }

@@ -4,8 +4,8 @@
  * and the CLI use it in-process.
  */
 import { readFileSync } from 'node:fs';
-import { parseRequest, type BackendName, type EngineMessage, type EngineRequest, type ErrorInfo } from '../protocol/messages';
-import { selectBackend, useBackendFor } from './backend';
+import { parseRequest, requestIds, type BackendName, type EngineMessage, type EngineRequest, type ErrorInfo } from '../protocol/messages';
+import { useBackendFor } from './backend';
 import { parseCsvDataset } from './csv-dataset';
 import { defaultDatasetPath } from './default-data';
 import { Run } from './run';
@@ -28,7 +28,8 @@ export class Engine {
     private readonly emit: (message: EngineMessage) => void,
     private readonly forcedBackend: string | undefined = process.env.DESCENT_BACKEND,
   ) {
-    this.ready = selectBackend(forcedBackend).then((b) => {
+    // Report the backend the app's lab will run on (each lab picks its fastest; see backend.ts).
+    this.ready = useBackendFor('regression', forcedBackend).then((b) => {
       this.backend = b;
     });
   }
@@ -46,13 +47,7 @@ export class Engine {
   private async handleNow(raw: unknown): Promise<void> {
     const parsed = parseRequest(raw);
     if (!parsed.ok) {
-      const r = raw as { requestId?: unknown; runId?: unknown } | null;
-      this.emit({
-        type: 'error',
-        ...(typeof r?.requestId === 'string' ? { requestId: r.requestId } : {}),
-        ...(typeof r?.runId === 'string' ? { runId: r.runId } : {}),
-        error: parsed.error,
-      });
+      this.emit({ type: 'error', ...requestIds(raw), error: parsed.error });
       return;
     }
     try {
@@ -64,13 +59,7 @@ export class Engine {
     try {
       await this.dispatch(parsed.value);
     } catch (e) {
-      const req = parsed.value;
-      this.emit({
-        type: 'error',
-        ...('requestId' in req ? { requestId: req.requestId } : {}),
-        ...('runId' in req ? { runId: req.runId } : {}),
-        error: errorInfo(e),
-      });
+      this.emit({ type: 'error', ...requestIds(parsed.value), error: errorInfo(e) });
     }
   }
 

@@ -62,11 +62,24 @@ export class Run {
   ) {
     this.itersPerSecond = config.itersPerSecond;
     this.lab = new RegressionLab(config.problem);
-    this.createLanes();
+    try {
+      this.createLanes();
+    } catch (e) {
+      this.lab.dispose();
+      throw e;
+    }
   }
 
+  /** All lanes or none: a lane that fails to build frees the ones built before it. */
   private createLanes(): void {
-    this.lanes = this.config.lanes.map((l) => this.lab.createLane(l, this.config.seed));
+    const lanes: RegressionLane[] = [];
+    try {
+      for (const l of this.config.lanes) lanes.push(this.lab.createLane(l, this.config.seed));
+    } catch (e) {
+      for (const lane of lanes) lane.dispose();
+      throw e;
+    }
+    this.lanes = lanes;
     this.histories = this.lanes.map((lane) => {
       const h = { loss: new Series(), slope: new Series(), intercept: new Series() };
       h.loss.push(lane.current.loss);
@@ -195,7 +208,9 @@ export class Run {
     }
     if (this.finished()) this.status = 'done';
     const t = this.now();
-    if (this.status !== 'running' || t - this.lastFrameMs >= FRAME_INTERVAL_MS - 1) this.sendFrame();
+    // A paced run between iterations has nothing new to say: no empty frames.
+    const fresh = this.iteration + 1 > this.sentUpTo;
+    if (this.status !== 'running' || (fresh && t - this.lastFrameMs >= FRAME_INTERVAL_MS - 1)) this.sendFrame();
     if (this.status === 'running') {
       const wait = this.itersPerSecond > 0 ? Math.max(1, 1000 / this.itersPerSecond) : 0;
       this.schedule(Math.min(wait, FRAME_INTERVAL_MS));
@@ -244,16 +259,6 @@ export class Run {
       itersPerSecond: this.rate,
       lanes,
     });
-  }
-
-  /** The whole recorded history of one lane (for export and the CLI). */
-  history(laneIndex: number): { loss: Float64Array; slope: Float64Array; intercept: Float64Array } {
-    const h = this.histories[laneIndex]!;
-    return { loss: h.loss.slice(0), slope: h.slope.slice(0), intercept: h.intercept.slice(0) };
-  }
-
-  get exact() {
-    return this.lab.exact;
   }
 
   private disposeLanes(): void {

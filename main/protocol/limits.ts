@@ -8,6 +8,10 @@ export type LabName = (typeof LAB_NAMES)[number];
 export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
+export function isBackendName(name: string): name is BackendName {
+  return (BACKEND_NAMES as readonly string[]).includes(name);
+}
+
 /** Limits that keep one message from exhausting the engine. */
 export const LIMITS = {
   maxLanes: 8,
@@ -16,4 +20,6 @@ export const LIMITS = {
   maxPoints: 2_000_000,
   maxCsvBytes: 64 * 1024 * 1024,
   maxItersPerSecond: 1e7,
+  /** Data and parameters the engine's float32 tensors hold with room to square. */
+  maxAbsValue: 1e30,
 } as const;

@@ -5,21 +5,32 @@
  */
 import { z } from 'zod';
 import { LIMITS } from './limits';
-import { OPTIMIZER_NAMES, type OptimizerName } from './optimizers';
+import { OPTIMIZER_NAMES, resolveHyperParams, type OptimizerName } from './optimizers';
 import type { BackendName } from './limits';
 
 export { BACKEND_NAMES, LAB_NAMES, LIMITS, type BackendName, type LabName } from './limits';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+const MAX_ABS_VALUE = LIMITS.maxAbsValue;
+const bounded = finite.refine((v) => Math.abs(v) <= MAX_ABS_VALUE, `must be within ±${MAX_ABS_VALUE}`);
+const inRange = (v: number): boolean => Number.isFinite(v) && Math.abs(v) <= MAX_ABS_VALUE;
 const float64Array = z.custom<Float64Array>((v) => v instanceof Float64Array, 'must be a Float64Array');
 const id = z.string().min(1).max(64);
 
-export const laneConfigSchema = z.object({
-  id,
-  optimizer: z.enum(OPTIMIZER_NAMES),
-  params: z.record(z.string().max(64), finite),
-  label: z.string().max(80).optional(),
-});
+export const laneConfigSchema = z
+  .object({
+    id,
+    optimizer: z.enum(OPTIMIZER_NAMES),
+    params: z.record(z.string().max(64), finite),
+    label: z.string().max(80).optional(),
+  })
+  .superRefine((lane, ctx) => {
+    try {
+      resolveHyperParams(lane.optimizer, lane.params);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', path: ['params'], message: (e as Error).message });
+    }
+  });
 export type LaneConfig = z.infer<typeof laneConfigSchema> & { optimizer: OptimizerName };
 
 export const regressionProblemSchema = z
@@ -27,12 +38,12 @@ export const regressionProblemSchema = z
     x: float64Array,
     y: float64Array,
     normalize: z.boolean(),
-    initSlope: finite,
-    initIntercept: finite,
+    initSlope: bounded,
+    initIntercept: bounded,
   })
   .refine((p) => p.x.length === p.y.length, 'x and y must have the same length')
   .refine((p) => p.x.length >= 2 && p.x.length <= LIMITS.maxPoints, `need 2 to ${LIMITS.maxPoints} points`)
-  .refine((p) => p.x.every(Number.isFinite) && p.y.every(Number.isFinite), 'data must be finite numbers');
+  .refine((p) => p.x.every(inRange) && p.y.every(inRange), `data must be finite numbers within ±${MAX_ABS_VALUE}`);
 export type RegressionProblem = z.infer<typeof regressionProblemSchema>;
 
 export const runConfigSchema = z.object({
@@ -149,6 +160,19 @@ export type EngineMessage =
   | FrameMessage;
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+/**
+ * The ids of an untrusted request, echoed on an error so the page can match it to what it
+ * asked; only well-formed strings are echoed.
+ */
+export function requestIds(raw: unknown): { requestId?: string; runId?: string } {
+  const ids: { requestId?: string; runId?: string } = {};
+  if (typeof raw !== 'object' || raw === null) return ids;
+  const { requestId, runId } = raw as Record<string, unknown>;
+  if (typeof requestId === 'string' && requestId.length <= 64) ids.requestId = requestId;
+  if (typeof runId === 'string' && runId.length <= 64) ids.runId = runId;
+  return ids;
+}
 
 /** Validates an untrusted request; the error names the offending field. */
 export function parseRequest(raw: unknown): ParseResult<EngineRequest> {

@@ -55,6 +55,12 @@ describe('descent CLI', () => {
       ['regression', '--csv', '/no/such/file.csv'],
       ['regression', '--bogus'],
       ['regression', '--backend', 'quantum'],
+      ['regression', '--seed', '-1'],
+      ['regression', '--seed', '1.5'],
+      ['regression', '--seed', '99999999999'],
+      ['regression', '--iterations', '0x10'],
+      ['regression', '--init-slope', '-1e39'],
+      ['regression', '--lr', 'Infinity'],
       ['spreadsheet'],
     ]) {
       const { code, err } = await cli(args);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../../main/engine/engine';
+import { FRAME_INTERVAL_MS, Run } from '../../../main/engine/run';
 import type { EngineMessage, FrameMessage, RunConfig } from '../../../main/protocol/messages';
 
 function harness() {
@@ -90,7 +91,7 @@ describe('engine', () => {
     bad.lanes[0]!.params = { learningRate: -1 };
     await engine.handle({ type: 'start', runId: 'bad', config: bad });
     const err = await waitFor((m) => m.type === 'error');
-    expect(err).toMatchObject({ runId: 'bad', error: { name: 'RangeError', message: expect.stringMatching(/learningRate/) } });
+    expect(err).toMatchObject({ runId: 'bad', error: { name: 'InvalidRequest', message: expect.stringMatching(/learningRate/) } });
     await engine.handle({ type: 'control', runId: 'good', action: 'step' });
     expect(frames(messages).at(-1)).toMatchObject({ runId: 'good', iteration: 1 });
     await engine.handle({ type: 'parseCsv', requestId: 'q', name: 'x.csv', text: 'a,b\nfoo,bar\n1,x\n' });
@@ -111,6 +112,62 @@ describe('engine', () => {
     expect(messages.at(-1)!.type).toBe('ready');
     await engine.handle({ type: 'control', runId: 'old', action: 'resume' });
     expect(messages.at(-1)).toMatchObject({ type: 'error', runId: 'old' });
+  });
+
+  it('should pace a speed-limited run and send no empty frames while it waits', async () => {
+    const { engine, messages } = harness();
+    const config = { ...runConfig(1_000_000), itersPerSecond: 50 };
+    await engine.handle({ type: 'start', runId: 'slow', config });
+    await new Promise((r) => setTimeout(r, 400));
+    await engine.handle({ type: 'control', runId: 'slow', action: 'pause' });
+    const fs = frames(messages);
+    const reached = fs.at(-1)!.iteration;
+    expect(reached).toBeGreaterThanOrEqual(10); // 50 it/s × 0.4 s = 20, give or take timers
+    expect(reached).toBeLessThanOrEqual(30);
+    expect(fs.slice(0, -1).every((f) => f.lanes[0]!.loss.length > 0)).toBe(true);
+    // Faster on request: setSpeed takes effect from now on.
+    messages.length = 0;
+    await engine.handle({ type: 'setSpeed', runId: 'slow', itersPerSecond: 0 });
+    await engine.handle({ type: 'control', runId: 'slow', action: 'resume' });
+    await new Promise((r) => setTimeout(r, 300));
+    await engine.handle({ type: 'control', runId: 'slow', action: 'stop' });
+    expect(frames(messages).at(-1)!.iteration).toBeGreaterThan(reached + 200);
+    engine.dispose();
+  });
+
+  it('should send at most about one frame per display refresh when running flat out', async () => {
+    const { engine, messages } = harness();
+    await engine.handle({ type: 'start', runId: 'fast', config: runConfig(1_000_000) });
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, 600));
+    await engine.handle({ type: 'control', runId: 'fast', action: 'stop' });
+    const elapsedMs = performance.now() - t0;
+    const fs = frames(messages);
+    expect(fs.length).toBeLessThanOrEqual(Math.ceil(elapsedMs / FRAME_INTERVAL_MS) + 2);
+    expect(fs.at(-1)!.iteration).toBeGreaterThan(fs.length); // many iterations per frame
+    engine.dispose();
+  });
+
+  it('should reject a lane with bad hyper-parameters at validation, naming it', async () => {
+    const { engine, messages } = harness();
+    const bad = runConfig(10);
+    bad.lanes[1]!.params = { beta1: 5 };
+    await engine.handle({ type: 'start', runId: 'bad', config: bad });
+    expect(messages.at(-1)).toMatchObject({
+      type: 'error',
+      runId: 'bad',
+      error: { name: 'InvalidRequest', message: expect.stringMatching(/config\.lanes\.1\.params: adam beta1 must be/) },
+    });
+  });
+
+  it('should free what it built when a run cannot be built', async () => {
+    const { engine } = harness();
+    await engine.whenReady();
+    const before = tf.memory().numTensors;
+    const bad = runConfig(10);
+    bad.lanes[1]!.params = { beta1: 5 }; // past validation (constructed directly), fails in the second lane
+    expect(() => new Run('r', bad, 'cpu', () => {})).toThrow(/beta1/);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('should serve the built-in 150-man data set', async () => {
