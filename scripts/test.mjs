@@ -1,4 +1,4 @@
-// `npm test`: type-check, build, unit tests (Vitest), end-to-end tests in Debian's Chromium
+// `npm test`: type-check, lint, unit tests (Vitest), end-to-end tests in Debian's Chromium
 // through the headless server, and the desktop test (skipped, with its reason, where no
 // Electron binary is installed). Ends with one line: "N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
@@ -54,9 +54,15 @@ function countPlaywright(path, label) {
 rmSync('test-results', { recursive: true, force: true });
 mkdirSync('test-results', { recursive: true });
 
-const typed = run('type-check', 'npx', ['tsc', '-p', 'tsconfig.node.json', '--noEmit']) &&
-  run('type-check (renderer)', 'npx', ['tsc', '-p', 'tsconfig.web.json', '--noEmit']);
-if (!typed) results.failed++;
+// Static checks count as one test each: strict types on both sides, and the layering lint.
+for (const [label, args] of [
+  ['type-check', ['tsc', '-p', 'tsconfig.node.json', '--noEmit']],
+  ['type-check (renderer)', ['tsc', '-p', 'tsconfig.web.json', '--noEmit']],
+  ['layering lint', ['eslint', '.']],
+]) {
+  if (run(label, 'npx', args)) results.passed++;
+  else results.failed++;
+}
 if (!run('build', 'node', ['scripts/build.mjs'])) {
   results.failed++;
 } else {
