@@ -21,7 +21,8 @@ export function App({ client }: { client: EngineClient }) {
       if (m.type === 'ready') setEngine((e) => ({ ...e, backend: m.backend, version: m.version }));
       else if (m.type === 'runStarted') setEngine((e) => (e.backend === m.backend ? e : { ...e, backend: m.backend }));
     });
-    // Say hello on every (re)connect: a restarted server has a fresh engine to ask.
+    // Say hello on every (re)connect: a restarted server has a fresh engine to ask. The engine
+    // drops its run on a hello, so transports call this before sending anything they queued.
     const offConnection = client.onConnection((connection) => {
       setEngine((e) => ({ ...e, connection }));
       if (connection === 'open') client.send({ type: 'hello' });

@@ -7,8 +7,9 @@ const RETRY_MAX_MS = 8000;
 
 /**
  * Browser transport to the headless server. Frames are binary (codec.ts) so typed arrays
- * travel as raw bytes. Sends made before the socket opens are queued, and a dropped socket
- * is retried with backoff; listeners see the state so the UI can say it is reconnecting.
+ * travel as raw bytes. Sends made before the socket opens are queued and go out after the
+ * 'open' listeners have run (so their sends, such as App's hello, come first); a dropped
+ * socket is retried with backoff; listeners see the state so the UI can say it is reconnecting.
  */
 export class WebSocketEngineClient implements EngineClient {
   private socket: WebSocket | null = null;
@@ -45,8 +46,10 @@ export class WebSocketEngineClient implements EngineClient {
     socket.binaryType = 'arraybuffer';
     socket.onopen = () => {
       this.retryMs = RETRY_MIN_MS;
-      for (const bytes of this.queue.splice(0)) socket.send(bytes);
+      // Report 'open' first: App says hello from its listener, and the engine takes a hello
+      // as "a page (re)loaded" and drops its run, so it must come before any queued start.
       this.setState('open');
+      for (const bytes of this.queue.splice(0)) socket.send(bytes);
     };
     socket.onmessage = (ev: MessageEvent) => this.receive(ev.data);
     socket.onclose = () => {

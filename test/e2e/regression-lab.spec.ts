@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { dragFile, expect, numberIn, screenshot, SEED_CSV, test } from './lab-fixture';
 
 test.describe('regression lab', () => {
@@ -143,5 +144,78 @@ test.describe('long runs', () => {
     await expect(lab.getByTestId('lane-status-0')).toHaveText('diverged', { timeout: 30_000 });
     for (const i of [1, 2]) await expect(lab.getByTestId(`lane-status-${i}`)).toHaveText('done', { timeout: 30_000 });
     await screenshot(lab, 'diverged-lane');
+  });
+});
+
+test.describe('pacing', () => {
+  test('should step at the chosen speed and speed up to max mid-run', async ({ lab }) => {
+    const iteration = lab.getByTestId('iteration');
+    await lab.getByTestId('speed').selectOption('10');
+    await lab.getByTestId('max-iterations').fill('20');
+    await lab.getByTestId('run').click();
+    await expect(iteration).toHaveText(/^\d+$/);
+    // At 10 it/s a second in is about iteration 10: moving, but nowhere near the cap.
+    await lab.waitForTimeout(1000);
+    const early = await numberIn(iteration);
+    expect(early, 'iteration about a second into a 10 it/s run').toBeGreaterThanOrEqual(3);
+    expect(early, 'iteration about a second into a 10 it/s run').toBeLessThanOrEqual(18);
+    await expect(iteration).toHaveText('20', { timeout: 10_000 });
+    await expect(lab.getByTestId('lane-status-0')).toHaveText('done');
+
+    // 1000 iterations at 10 it/s would take 100 s; switched to max they take well under one.
+    await lab.getByTestId('max-iterations').fill('1000');
+    await lab.getByTestId('run').click();
+    await expect.poll(() => numberIn(iteration), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    expect(await numberIn(iteration), 'still paced before the switch').toBeLessThan(100);
+    await lab.getByTestId('speed').selectOption('0');
+    await expect(iteration).toHaveText('1000', { timeout: 5_000 });
+    for (const i of [0, 1, 2]) await expect(lab.getByTestId(`lane-status-${i}`)).toHaveText(/done|diverged/);
+    await expect(lab.getByTestId('error')).toHaveCount(0);
+  });
+
+  test('should replace a paused run with a fresh one on Run', async ({ lab }) => {
+    await lab.getByTestId('step').click();
+    await lab.getByTestId('step').click();
+    await expect(lab.getByTestId('iteration')).toHaveText('2');
+    await lab.getByTestId('speed').selectOption('0');
+    await lab.getByTestId('run').click();
+    await expect(lab.getByTestId('lane-status-0')).toHaveText('done', { timeout: 30_000 });
+    await expect(lab.getByTestId('iteration')).toHaveText('50');
+    await expect(lab.getByTestId('error')).toHaveCount(0);
+  });
+});
+
+test.describe('legend', () => {
+  const legendLanes = (lab: Page) => lab.getByTestId('legend').getByTestId('legend-lane');
+
+  test('should follow the settings before a run and the drawn lanes after one', async ({ lab }) => {
+    const legend = legendLanes(lab);
+    await expect(legend).toHaveCount(3);
+    const runLabels = await legend.allTextContents();
+    expect(runLabels[0]).toMatch(/^Gradient descent/);
+
+    // Before any run the legend is the settings: a new lane shows at once, and so does removing it.
+    await lab.getByTestId('add-lane').click();
+    await expect(legend).toHaveCount(4);
+    await lab.getByTestId('lane-remove-3').click();
+    await expect(legend).toHaveText(runLabels);
+
+    await lab.getByTestId('speed').selectOption('0');
+    await lab.getByTestId('run').click();
+    for (const i of [0, 1, 2]) await expect(lab.getByTestId(`lane-status-${i}`)).toHaveText('done', { timeout: 30_000 });
+
+    // After the run, editing the lanes changes the next run, not the key to the lines drawn.
+    await lab.getByTestId('lane-remove-1').click();
+    await lab.getByTestId('lane-0-learningRate').fill('0.00001');
+    await expect(lab.getByTestId('lane-2')).toHaveCount(0);
+    await expect(legend).toHaveText(runLabels);
+    await expect(lab.getByTestId('lane-status-2')).toBeVisible();
+    await screenshot(lab, 'legend-after-edit');
+
+    // The next run draws the two lanes left, and the legend says so.
+    await lab.getByTestId('run').click();
+    await expect(lab.getByTestId('lane-status-1')).toHaveText('done', { timeout: 30_000 });
+    await expect(lab.getByTestId('lane-status-2')).toHaveCount(0);
+    await expect(legend).toHaveText(['Gradient descent (lr 0.00001)', runLabels[2]!]);
   });
 });

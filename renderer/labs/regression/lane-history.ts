@@ -65,14 +65,29 @@ export class LaneHistory {
   }
 
   private rewind(from: number): void {
+    if (from <= 0) {
+      // Back to the start (an engine reset): as good as new, stride and buffers included, so a
+      // reset after a long run records every iteration again.
+      this.clear();
+      return;
+    }
     this.length = Math.min(this.length, Math.ceil(from / this.stride));
     this.lastIteration = from - 1;
-    if (this.length > 0) {
-      const k = this.length - 1;
-      this.lastLoss = this.loss[k]!;
-      this.lastSlope = this.slope[k]!;
-      this.lastIntercept = this.intercept[k]!;
-    }
+    const k = this.length - 1;
+    this.lastLoss = k >= 0 ? this.loss[k]! : NaN;
+    this.lastSlope = k >= 0 ? this.slope[k]! : NaN;
+    this.lastIntercept = k >= 0 ? this.intercept[k]! : NaN;
+  }
+
+  private clear(): void {
+    this.loss = new Float64Array(INITIAL_CAPACITY);
+    this.slope = new Float64Array(INITIAL_CAPACITY);
+    this.intercept = new Float64Array(INITIAL_CAPACITY);
+    this.length = 0;
+    this.stride = 1;
+    this.lastIteration = -1;
+    this.lastLoss = this.lastSlope = this.lastIntercept = NaN;
+    this.firstLoss = this.firstSlope = this.firstIntercept = NaN;
   }
 
   private grow(capacity: number): void {

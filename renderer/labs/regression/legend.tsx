@@ -1,14 +1,32 @@
+import { useCallback, useSyncExternalStore } from 'react';
 import type { LaneSettings } from './regression-settings';
 import { laneLabel } from './regression-settings';
+import type { RunStore } from './run-store';
 
-/** One key for all three views: lanes by colour, the exact fit dashed, the start line grey. */
-export function Legend({ lanes }: { lanes: LaneSettings[] }) {
+interface LegendProps {
+  store: RunStore;
+  /** Shown before any run, when the views draw only the starting line. */
+  settingsLanes: LaneSettings[];
+}
+
+/**
+ * One key for all three views: lanes by colour, the exact fit dashed, the start line grey.
+ * Once there is a run the views draw the run's lanes (as the engine announced them), not the
+ * settings, which may have been edited since; so the key does too.
+ */
+export function Legend({ store, settingsLanes }: LegendProps) {
+  const subscribe = useCallback((cb: () => void) => store.onLanes(cb), [store]);
+  // Empty exactly when there is no run (a run has at least one lane).
+  const runLanes = useSyncExternalStore(subscribe, () => store.lanes);
+  const lanes = runLanes.length
+    ? runLanes.map((l) => ({ id: l.id, colour: l.colour, label: l.label }))
+    : settingsLanes.map((l) => ({ id: l.id, colour: l.colour, label: laneLabel(l) }));
   return (
-    <ul className="legend" aria-label="Legend">
+    <ul className="legend" aria-label="Legend" data-testid="legend">
       {lanes.map((l) => (
-        <li key={l.id}>
+        <li key={l.id} data-testid="legend-lane">
           <span className="legend-line" style={{ background: l.colour }} />
-          {laneLabel(l)}
+          {l.label}
         </li>
       ))}
       <li>

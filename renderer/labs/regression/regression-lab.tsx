@@ -80,9 +80,13 @@ export function RegressionLab({ client, connection, reportError }: RegressionLab
       const { settings: s, dataset: d } = latest.current;
       if (!d) return null;
       const runId = `run-${++runCounter}-${Date.now().toString(36)}`;
+      // A fresh run replaces the old one. Stop the old one ourselves rather than leave it to the
+      // engine: if it refuses the new start, the old run would stream on with no way to stop it
+      // (the store has moved on to the new runId).
+      if (store.runId && store.isActive()) client.send({ type: 'control', runId: store.runId, action: 'stop' });
       store.begin(
         runId,
-        s.lanes.map((l) => ({ id: l.id, label: laneLabel(l), optimizer: l.optimizer, colour: l.colour })),
+        s.lanes.map((l) => ({ id: l.id, label: laneLabel(l), optimizer: l.optimizer, params: l.params, colour: l.colour })),
       );
       reportError(null);
       client.send({ type: 'start', runId, config: buildRunConfig(s, d, paused) });
@@ -164,7 +168,7 @@ export function RegressionLab({ client, connection, reportError }: RegressionLab
       </aside>
       <section className="workspace">
         <RunControls phase={phase} settings={settings} canRun={!!dataset} actions={actions} onSettings={patch} />
-        <Legend lanes={settings.lanes} />
+        <Legend store={store} settingsLanes={settings.lanes} />
         <div className="views">
           <figure className="view-card">
             <figcaption>

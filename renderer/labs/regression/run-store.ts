@@ -21,6 +21,7 @@ export interface LaneTrack {
   id: string;
   label: string;
   optimizer: OptimizerName;
+  params: Record<string, number>;
   colour: string;
   status: LaneStatus;
   history: LaneHistory;
@@ -30,6 +31,7 @@ export interface LaneIntro {
   id: string;
   label: string;
   optimizer: OptimizerName;
+  params: Record<string, number>;
   colour: string;
 }
 
@@ -44,15 +46,17 @@ export class RunStore {
   /** Bumped on every change; views redraw when it differs from what they last drew. */
   version = 0;
   private readonly phaseListeners = new Set<(phase: RunPhase) => void>();
+  private readonly laneListeners = new Set<() => void>();
 
   /** Called as the start request is sent, so frames for any older run are ignored. */
   begin(runId: string, lanes: LaneIntro[]): void {
     this.runId = runId;
-    this.lanes = lanes.map((l) => ({ ...l, status: 'running', history: new LaneHistory() }));
+    this.lanes = lanes.map((l) => ({ ...l, params: { ...l.params }, status: 'running', history: new LaneHistory() }));
     this.exact = null;
     this.stats = null;
     this.iteration = 0;
     this.itersPerSecond = 0;
+    this.lanesChanged();
     this.setPhase('starting');
   }
 
@@ -60,10 +64,15 @@ export class RunStore {
     if (msg.runId !== this.runId) return;
     this.exact = msg.exact;
     this.stats = msg.stats;
-    for (const intro of msg.lanes) {
-      const lane = this.lanes.find((l) => l.id === intro.id);
-      if (lane && intro.label) lane.label = intro.label;
-    }
+    // The engine's word on each lane (its label, optimizer and resolved hyper-parameters) is
+    // what the views and the legend show. A fresh array, so React readers of `lanes` notice.
+    this.lanes = this.lanes.map((lane) => {
+      const intro = msg.lanes.find((l) => l.id === lane.id);
+      return intro
+        ? { ...lane, label: intro.label || lane.label, optimizer: intro.optimizer, params: { ...intro.params } }
+        : lane;
+    });
+    this.lanesChanged();
     if (this.phase === 'starting') this.setPhase('running');
     this.version++;
   }
@@ -82,16 +91,24 @@ export class RunStore {
     this.version++;
   }
 
-  /** The engine refused or abandoned the run. */
+  /**
+   * The engine refused or abandoned the run (`runId` given), or the connection dropped. A start
+   * the engine refused has nothing to show, so the store goes back to "no run"; a run that ran
+   * keeps its lines and ends as stopped.
+   */
   fail(runId: string | undefined): void {
     if (runId !== undefined && runId !== this.runId) return;
-    if (this.phase === 'starting' || this.phase === 'running' || this.phase === 'paused') this.setPhase('stopped');
+    if (runId !== undefined && this.phase === 'starting') this.clear();
+    else if (this.isActive()) this.setPhase('stopped');
   }
 
   /** Back to "no run": views show the starting line from the settings again. */
   clear(): void {
     this.runId = null;
-    this.lanes = [];
+    if (this.lanes.length) {
+      this.lanes = [];
+      this.lanesChanged();
+    }
     this.exact = null;
     this.stats = null;
     this.iteration = 0;
@@ -107,6 +124,16 @@ export class RunStore {
   onPhase(cb: (phase: RunPhase) => void): () => void {
     this.phaseListeners.add(cb);
     return () => this.phaseListeners.delete(cb);
+  }
+
+  /** Called when the set of lanes drawn (or their labels) changes; not on every frame. */
+  onLanes(cb: () => void): () => void {
+    this.laneListeners.add(cb);
+    return () => this.laneListeners.delete(cb);
+  }
+
+  private lanesChanged(): void {
+    for (const cb of this.laneListeners) cb();
   }
 
   private setPhase(phase: RunPhase): void {
