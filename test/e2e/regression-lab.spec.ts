@@ -14,9 +14,14 @@ test.describe('regression lab', () => {
   });
 
   test('should race the three default optimizers to the least-squares line', async ({ lab }) => {
+    const views = ['scatter', 'contour', 'loss-chart'] as const;
+    const before = await Promise.all(views.map((v) => lab.getByTestId(v).screenshot()));
     await lab.getByTestId('run').click();
     for (const i of [0, 1, 2]) await expect(lab.getByTestId(`lane-status-${i}`)).toHaveText('done', { timeout: 30_000 });
     await expect(lab.getByTestId('iteration')).toHaveText('50');
+    // What the user sees changed: lines moved on the scatter, paths on the contour, curves on the chart.
+    const after = await Promise.all(views.map((v) => lab.getByTestId(v).screenshot()));
+    views.forEach((v, i) => expect(after[i]!.equals(before[i]!), `${v} pixels changed`).toBe(false));
 
     const exactMse = await numberIn(lab.getByTestId('exact-mse'));
     for (const i of [0, 1, 2]) {
