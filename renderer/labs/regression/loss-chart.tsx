@@ -11,7 +11,7 @@ interface LossChartProps {
   log: boolean;
 }
 
-/** uPlot draws thousands of points cheaply, but a 10M-iteration run is sampled to this many. */
+/** uPlot draws thousands of points cheaply, but a million-iteration run is sampled to this many. */
 const MAX_POINTS = 2000;
 
 /**
