@@ -11,8 +11,9 @@ export function createMainWindow(): BrowserWindow {
     width: 1280,
     height: 800,
     // Below this the lab panel and the charts stop fitting side by side.
-    minWidth: 900,
-    minHeight: 600,
+    // The layout needs 1024 px across (renderer/app.css) and room for two rows of plots.
+    minWidth: 1024,
+    minHeight: 700,
     title: 'Descent Lab',
     show: false,
     backgroundColor: '#111318',

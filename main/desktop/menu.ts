@@ -4,14 +4,15 @@ import type { RendererPort } from './renderer-port';
 
 /**
  * Accelerators for the Run menu. None of them edits text, so typing in a number field never
- * triggers a run: Ctrl+Right would (word jump on Windows and Linux), so Step borrows the
- * debugger's F10 and Reset the debugger's Shift+F5.
+ * triggers a run: Ctrl+Right would (word jump on Windows and Linux), so Step, Stop and Reset
+ * borrow a debugger's F10, Shift+F5 and Ctrl+Shift+F5 (step over, stop, restart).
  */
 const RUN_ITEMS: { command: MenuCommand; label: string; accelerator: string }[] = [
   { command: 'run', label: 'Run', accelerator: 'CmdOrCtrl+Enter' },
-  { command: 'pause', label: 'Pause', accelerator: 'CmdOrCtrl+.' },
+  { command: 'pause', label: 'Pause / Resume', accelerator: 'CmdOrCtrl+.' },
   { command: 'step', label: 'Step', accelerator: 'F10' },
-  { command: 'reset', label: 'Reset', accelerator: 'Shift+F5' },
+  { command: 'stop', label: 'Stop', accelerator: 'Shift+F5' },
+  { command: 'reset', label: 'Reset', accelerator: 'CmdOrCtrl+Shift+F5' },
 ];
 
 export function setupMenu(win: BrowserWindow, port: RendererPort, openCsv: () => Promise<void>): void {

@@ -124,7 +124,11 @@ export class Run {
         }
         break;
       case 'resume':
-        if (this.status === 'paused') this.resume();
+        if (this.status === 'paused') {
+          this.resume();
+          // Say so at once: at a slow pace the next iteration (and its frame) may be a second away.
+          this.sendFrame();
+        }
         break;
       case 'step':
         if (this.status === 'running') {

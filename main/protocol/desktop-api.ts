@@ -2,7 +2,7 @@
  * The one object the preload exposes to the page as `window.descent` (Electron only; in a
  * browser under the headless server it is absent and the renderer uses the WebSocket client).
  */
-export const MENU_COMMANDS = ['run', 'pause', 'step', 'reset'] as const;
+export const MENU_COMMANDS = ['run', 'pause', 'step', 'stop', 'reset'] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 export interface OpenedFile {

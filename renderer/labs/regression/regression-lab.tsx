@@ -139,6 +139,7 @@ export function RegressionLab({ client, connection, reportError }: RegressionLab
       if (command === 'run') actions.run();
       else if (command === 'pause') actions.pauseOrResume();
       else if (command === 'step') actions.step();
+      else if (command === 'stop') actions.stop();
       else if (command === 'reset') actions.reset();
     });
     return () => {

@@ -69,6 +69,8 @@ describe('engine', () => {
     await engine.handle({ type: 'control', runId: 'r', action: 'step' });
     expect(frames(messages).at(-1)).toMatchObject({ iteration: 2, status: 'paused' });
     await engine.handle({ type: 'control', runId: 'r', action: 'resume' });
+    // Resuming is announced at once, before any new iteration (slow paces wait a while).
+    expect(frames(messages).at(-1)).toMatchObject({ iteration: 2, status: 'running' });
     await new Promise((r) => setTimeout(r, 100));
     await engine.handle({ type: 'control', runId: 'r', action: 'pause' });
     const paused = frames(messages).at(-1)!;
