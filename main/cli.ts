@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
+import { parseDecimal } from './protocol/decimal';
 import { LIMITS } from './protocol/messages';
 import { OPTIMIZER_NAMES, isOptimizerName, resolveHyperParams } from './protocol/optimizers';
 import { useBackendFor } from './engine/backend';
@@ -19,16 +20,14 @@ class UsageError extends Error {}
 
 const USAGE = `usage: descent regression [--csv FILE] [--x COL --y COL] --optimizer ${OPTIMIZER_NAMES.join('|')} --lr X --iterations N [--init-slope A] [--init-intercept B] [--normalize] [--param NAME=VALUE] [--seed K] [--backend tensorflow|wasm|cpu] [--json]`;
 
-const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
-
 /** A plain decimal number (no hex, no "Infinity"), within the engine's value range. */
 function number(value: string | undefined, flag: string, fallback?: number): number {
   if (value === undefined) {
     if (fallback === undefined) throw new UsageError(`${flag} is required`);
     return fallback;
   }
-  const n = Number(value);
-  if (!DECIMAL.test(value.trim()) || !Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got "${value}"`);
+  const n = parseDecimal(value);
+  if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got "${value}"`);
   if (Math.abs(n) > LIMITS.maxAbsValue) throw new UsageError(`${flag} must be within ±${LIMITS.maxAbsValue}, got ${value}`);
   return n;
 }

@@ -1,50 +1,103 @@
 import { useEffect, useRef, useState } from 'react';
 
+/** How long without a dragover before the overlay assumes the drag ended unseen. */
+const DRAG_IDLE_MS = 1500;
+
+const TEXT_TYPES = new Set(['text/csv', 'text/tab-separated-values', 'text/plain', 'application/vnd.ms-excel']);
+
+/** A name or type that suggests a delimited text file. */
+export function looksLikeTable(file: File): boolean {
+  return /\.(csv|tsv|txt)$/i.test(file.name) || TEXT_TYPES.has(file.type);
+}
+
+/**
+ * Of several dropped files, the first that looks like a table (or the first of all, so the
+ * user still hears why it failed), and a sentence naming what was used when others were left.
+ */
+export function pickDroppedFile(files: readonly File[]): { file: File; note: string | null } | null {
+  const file = files.find(looksLikeTable) ?? files[0];
+  if (!file) return null;
+  if (files.length === 1) return { file, note: null };
+  const others = files.filter((f) => f !== file).map((f) => f.name);
+  return {
+    file,
+    note: `${files.length} files dropped; one is opened at a time, so ${file.name} was used (not ${others.join(', ')}).`,
+  };
+}
+
 /**
  * Accepts a file dropped anywhere on the window and shows a full-window target while one is
  * dragged over. Listens on `window` so drops on canvases and panels count too; a counter
- * copes with dragenter/dragleave firing for every child element crossed.
+ * copes with dragenter/dragleave firing for every child element crossed. A drag cancelled with
+ * Escape, or ended outside the window, may send no dragleave, so the overlay also goes on
+ * dragend, window blur, any mouse move with no button down (there are none during a drag), and
+ * when dragover, which repeats while a drag is over the page, stops coming.
  */
-export function DropOverlay({ onFile, hint }: { onFile: (file: File) => void; hint: string }) {
+export function DropOverlay({ onFile, hint }: { onFile: (file: File, note: string | null) => void; hint: string }) {
   const [active, setActive] = useState(false);
   const onFileRef = useRef(onFile);
   onFileRef.current = onFile;
 
   useEffect(() => {
     let depth = 0;
+    let shown = false;
+    let idle: ReturnType<typeof setTimeout> | undefined;
     const hasFiles = (e: DragEvent) => !!e.dataTransfer && Array.from(e.dataTransfer.types).includes('Files');
+    const hide = () => {
+      depth = 0;
+      clearTimeout(idle);
+      if (!shown) return;
+      shown = false;
+      setActive(false);
+    };
+    const show = () => {
+      clearTimeout(idle);
+      idle = setTimeout(hide, DRAG_IDLE_MS);
+      if (shown) return;
+      shown = true;
+      setActive(true);
+    };
     const enter = (e: DragEvent) => {
       if (!hasFiles(e)) return;
       e.preventDefault();
       depth++;
-      setActive(true);
+      show();
     };
     const over = (e: DragEvent) => {
       if (!hasFiles(e)) return;
       e.preventDefault(); // without this the browser would navigate to the file
       if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+      show();
     };
     const leave = (e: DragEvent) => {
       if (!hasFiles(e)) return;
       depth = Math.max(0, depth - 1);
-      if (depth === 0) setActive(false);
+      if (depth === 0) hide();
     };
     const drop = (e: DragEvent) => {
       e.preventDefault();
-      depth = 0;
-      setActive(false);
-      const file = e.dataTransfer?.files[0];
-      if (file) onFileRef.current(file);
+      hide();
+      const picked = pickDroppedFile(Array.from(e.dataTransfer?.files ?? []));
+      if (picked) onFileRef.current(picked.file, picked.note);
     };
-    window.addEventListener('dragenter', enter);
-    window.addEventListener('dragover', over);
-    window.addEventListener('dragleave', leave);
-    window.addEventListener('drop', drop);
+    const move = (e: MouseEvent) => {
+      if (e.buttons === 0) hide();
+    };
+    const listeners: [string, EventListener][] = [
+      ['dragenter', enter as EventListener],
+      ['dragover', over as EventListener],
+      ['dragleave', leave as EventListener],
+      ['drop', drop as EventListener],
+      ['dragend', hide],
+      ['blur', hide],
+      ['mousemove', move as EventListener],
+      ['pointermove', move as EventListener],
+    ];
+    // Capture, so a child that stops propagation cannot keep the overlay up.
+    for (const [type, fn] of listeners) window.addEventListener(type, fn, true);
     return () => {
-      window.removeEventListener('dragenter', enter);
-      window.removeEventListener('dragover', over);
-      window.removeEventListener('dragleave', leave);
-      window.removeEventListener('drop', drop);
+      clearTimeout(idle);
+      for (const [type, fn] of listeners) window.removeEventListener(type, fn, true);
     };
   }, []);
 

@@ -19,3 +19,22 @@ export function formatTick(v: number): string {
   if (a >= 1e5 || a < 1e-3) return v.toExponential(1).replace('e+', 'e');
   return String(Number(v.toPrecision(6)));
 }
+
+/**
+ * Labels for one axis in one style: scientific for all of them when any would need it (very
+ * large or small) or when they span four decades or more, plain otherwise. Mixed styles
+ * (1.0e6 above 10000) read as a different scale. Scientific labels get the fewest digits that
+ * keep neighbours apart.
+ */
+export function formatTicks(values: readonly number[]): string[] {
+  const mags = values.filter((v) => Number.isFinite(v) && v !== 0).map((v) => Math.abs(v));
+  if (mags.length === 0) return values.map((v) => (Number.isFinite(v) ? formatTick(v) : ''));
+  const lo = Math.min(...mags);
+  const hi = Math.max(...mags);
+  const scientific = hi >= 1e5 || lo < 1e-3 || hi / lo >= 1e4;
+  if (!scientific) return values.map((v) => (Number.isFinite(v) ? String(Number(v.toPrecision(6))) : ''));
+  for (let digits = 0; ; digits++) {
+    const labels = values.map((v) => (!Number.isFinite(v) ? '' : v === 0 ? '0' : v.toExponential(digits).replace('e+', 'e')));
+    if (digits >= 6 || new Set(labels).size === new Set(values).size) return labels;
+  }
+}

@@ -47,3 +47,24 @@ export async function dragFile(page: Page, type: 'dragenter' | 'drop', name: str
     document.body.dispatchEvent(new DragEvent(${JSON.stringify(type)}, { dataTransfer: dt, bubbles: true, cancelable: true }));
   })()`);
 }
+
+/** Like dragFile, with several files of given MIME types in one drag (in order). */
+export async function dragFiles(
+  page: Page,
+  type: 'dragenter' | 'drop',
+  files: readonly { name: string; text: string; type: string }[],
+): Promise<void> {
+  await page.evaluate(`(() => {
+    const dt = new DataTransfer();
+    for (const f of ${JSON.stringify(files)}) dt.items.add(new File([f.text], f.name, { type: f.type }));
+    document.body.dispatchEvent(new DragEvent(${JSON.stringify(type)}, { dataTransfer: dt, bubbles: true, cancelable: true }));
+  })()`);
+}
+
+/** Dispatches a plain event on the window (dragend, blur) or a mouse move with no button down. */
+export async function windowEvent(page: Page, type: 'dragend' | 'blur' | 'mousemove'): Promise<void> {
+  await page.evaluate(`(() => {
+    const e = ${JSON.stringify(type)} === 'mousemove' ? new MouseEvent('mousemove', { buttons: 0, bubbles: true }) : new Event(${JSON.stringify(type)});
+    (${JSON.stringify(type)} === 'mousemove' ? document.body : window).dispatchEvent(e);
+  })()`);
+}

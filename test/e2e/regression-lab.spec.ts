@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { dragFile, expect, numberIn, screenshot, SEED_CSV, test } from './lab-fixture';
+import { dragFile, dragFiles, expect, numberIn, screenshot, SEED_CSV, test, windowEvent } from './lab-fixture';
 
 test.describe('regression lab', () => {
   test('should load the sample data and show the engine backend', async ({ lab }) => {
@@ -148,6 +148,11 @@ test.describe('long runs', () => {
     await lab.getByTestId('run').click();
     await expect(lab.getByTestId('lane-status-0')).toHaveText('diverged', { timeout: 30_000 });
     for (const i of [1, 2]) await expect(lab.getByTestId(`lane-status-${i}`)).toHaveText('done', { timeout: 30_000 });
+    // Its non-finite numbers all read the same way, not −∞ beside —.
+    for (const cell of ['loss', 'gap', 'slope', 'intercept']) {
+      await expect(lab.getByTestId(`lane-${cell}-0`), cell).toHaveText(/^(—|-?[\d.e+-]+)$/);
+      await expect(lab.getByTestId(`lane-${cell}-0`), cell).not.toHaveText(/∞/);
+    }
     await screenshot(lab, 'diverged-lane');
   });
 });
@@ -222,5 +227,124 @@ test.describe('legend', () => {
     await expect(lab.getByTestId('lane-status-1')).toHaveText('done', { timeout: 30_000 });
     await expect(lab.getByTestId('lane-status-2')).toHaveCount(0);
     await expect(legend).toHaveText(['Gradient descent (lr 0.00001)', runLabels[2]!]);
+  });
+});
+
+test.describe('number fields', () => {
+  test('should never keep an intermediate value, and say what was kept', async ({ lab }) => {
+    const rate = lab.getByTestId('lane-2-learningRate');
+    const legend = lab.getByTestId('legend').getByTestId('legend-lane');
+    await expect(legend.nth(2)).toHaveText(/lr 0\.1\)/);
+    // Typed key by key, 5, 50 and 500 are in range on the way to 5000 (the maximum is 1000).
+    await rate.click();
+    await rate.press('ControlOrMeta+a');
+    await rate.pressSequentially('5000');
+    await expect(rate).toHaveAttribute('aria-invalid', 'true');
+    const message = lab.getByTestId('lane-2-learningRate-message');
+    await expect(message).toBeVisible();
+    await expect(message).toContainText('must be at most 1000');
+    await expect(message).toContainText('a run uses 0.1');
+    await expect(rate).toHaveAttribute('aria-describedby', (await message.getAttribute('id'))!);
+    // The settings (shown in the legend before a run) hold the old value, not 500.
+    await expect(legend.nth(2)).toHaveText(/lr 0\.1\)/);
+    await screenshot(lab, 'number-field-invalid');
+
+    // Run while it is invalid: the field goes back to 0.1 and says so; the run uses 0.1.
+    await lab.getByTestId('speed').selectOption('0');
+    await lab.getByTestId('run').click();
+    await expect(rate).toHaveValue('0.1');
+    await expect(rate).toHaveAttribute('aria-invalid', 'false');
+    await expect(message).toContainText('“5000” must be at most 1000; kept 0.1');
+    for (const i of [0, 1, 2]) await expect(lab.getByTestId(`lane-status-${i}`)).toHaveText('done', { timeout: 30_000 });
+    await expect(legend.nth(2)).toHaveText(/lr 0\.1\)/);
+    await screenshot(lab, 'number-field-kept');
+
+    // Hex is not a plain decimal; Enter ends the edit like blur does.
+    const seed = lab.getByTestId('seed');
+    await seed.fill('0x10');
+    await expect(lab.getByTestId('seed-message')).toContainText('not a number');
+    await seed.press('Enter');
+    await expect(seed).toHaveValue('1');
+    await expect(lab.getByTestId('seed-message')).toContainText('kept 1');
+    // A valid entry is used exactly as typed, and clears the note.
+    await rate.fill('0.05');
+    await expect(message).toHaveCount(0);
+    // (After a run the legend keys the lines drawn; the note says the edit waits for Run.)
+    await expect(lab.getByTestId('pending-changes')).toBeVisible();
+    await lab.getByTestId('run').click();
+    await expect(legend.nth(2)).toHaveText(/lr 0\.05\)/);
+  });
+});
+
+test.describe('mid-run edits', () => {
+  test('should say that settings changed during a run apply on Run, and show paused lanes', async ({ lab }) => {
+    await lab.getByTestId('speed').selectOption('10');
+    await lab.getByTestId('max-iterations').fill('1000');
+    await lab.getByTestId('run').click();
+    await expect(lab.getByTestId('lane-status-0')).toHaveText('running');
+    await expect(lab.getByTestId('pending-changes')).toHaveCount(0);
+    // Speed applies at once, so it is no pending change.
+    await lab.getByTestId('speed').selectOption('60');
+    await expect(lab.getByTestId('pending-changes')).toHaveCount(0);
+    await lab.getByTestId('add-lane').click();
+    await expect(lab.getByTestId('pending-changes')).toHaveText('Changes apply when you press Run');
+    await lab.getByTestId('lane-remove-3').click();
+    await expect(lab.getByTestId('pending-changes')).toHaveCount(0);
+    await lab.getByTestId('seed').fill('7');
+    await expect(lab.getByTestId('pending-changes')).toBeVisible();
+
+    await lab.getByTestId('pause').click();
+    for (const i of [0, 1, 2]) await expect(lab.getByTestId(`lane-status-${i}`)).toHaveText('paused');
+    await screenshot(lab, 'pending-changes-paused');
+    await lab.getByTestId('pause').click();
+    await expect(lab.getByTestId('lane-status-0')).toHaveText('running');
+
+    // A fresh run takes the edits, and the note goes.
+    await lab.getByTestId('stop').click();
+    await lab.getByTestId('max-iterations').fill('20');
+    await lab.getByTestId('run').click();
+    await expect(lab.getByTestId('pending-changes')).toHaveCount(0);
+    await expect(lab.getByTestId('lane-status-0')).toHaveText('done', { timeout: 10_000 });
+  });
+});
+
+test.describe('dropping files', () => {
+  const csv = 'hours,score\n1,52\n2,55.5\n3,61\n4,66.2\n5,70\n';
+
+  test('should open the first table of several dropped files and name it', async ({ lab }) => {
+    const files = [
+      { name: 'photo.png', text: 'not a table', type: 'image/png' },
+      { name: 'study.csv', text: csv, type: 'text/csv' },
+      { name: 'other.tsv', text: csv.replace(/,/g, '\t'), type: 'text/tab-separated-values' },
+    ];
+    await dragFiles(lab, 'dragenter', files);
+    await expect(lab.getByTestId('drop-overlay')).toBeVisible();
+    await dragFiles(lab, 'drop', files);
+    await expect(lab.getByTestId('drop-overlay')).toBeHidden();
+    await expect(lab.getByTestId('dataset-summary')).toContainText('study.csv');
+    const notice = lab.getByTestId('dataset-notice');
+    await expect(notice).toContainText('one is opened at a time');
+    await expect(notice).toContainText('study.csv was used');
+    await expect(notice).toContainText('photo.png, other.tsv');
+    await screenshot(lab, 'several-files-dropped');
+    // A single file next time: no note.
+    await dragFile(lab, 'drop', 'again.csv', csv);
+    await expect(lab.getByTestId('dataset-summary')).toContainText('again.csv');
+    await expect(notice).toHaveCount(0);
+  });
+
+  test('should hide the overlay when a drag ends without a dragleave', async ({ lab }) => {
+    const overlay = lab.getByTestId('drop-overlay');
+    for (const end of ['dragend', 'blur', 'mousemove'] as const) {
+      await dragFile(lab, 'dragenter', 'study.csv', csv);
+      await expect(overlay).toBeVisible();
+      await windowEvent(lab, end);
+      await expect(overlay, `hidden after ${end}`).toBeHidden();
+    }
+    // And with no event at all once dragover stops coming.
+    await dragFile(lab, 'dragenter', 'study.csv', csv);
+    await expect(overlay).toBeVisible();
+    await expect(overlay).toBeHidden({ timeout: 5_000 });
+    await expect(lab.getByTestId('dataset-summary')).toContainText('150 rows');
   });
 });

@@ -22,6 +22,10 @@ const LEVELS = 16;
 const LEVEL_RATIO = 0.5;
 /** A path of more points than this is drawn through every k-th one: same shape, bounded cost. */
 const MAX_PATH_POINTS = 4000;
+/** Least time between redraws while a run is streaming (about 30 a second). */
+const RUNNING_REDRAW_MS = 30;
+/** Path points nearer than this (CSS pixels, both ways) to the previous one are skipped. */
+const MIN_SEGMENT_PX = 1;
 const RAMP = ['#fff4d6', '#f3f1e4', '#dde7f2', '#c2d3ea', '#a9bfe0'];
 
 interface Background {
@@ -36,6 +40,7 @@ export function ContourView({ store, previewStats, previewExact, start }: Contou
   // `seen` counts, per lane, the history entries already checked against the window.
   const win = useRef<{ key: string; base: ParamWindow; current: ParamWindow; seen: Map<string, number> } | null>(null);
   const drawn = useRef('');
+  const lastDraw = useRef(0);
 
   useAnimationFrame(() => {
     const canvas = canvasRef.current;
@@ -46,6 +51,10 @@ export function ContourView({ store, previewStats, previewExact, start }: Contou
     const exact = store.exact ?? previewExact;
     const drawKey = `${store.version}|${start.slope}|${start.intercept}|${canvas.width}x${canvas.height}|${stats?.sxy}|${stats?.n}`;
     if (drawKey === drawn.current && !size.resized) return;
+    // While frames stream in, 30 redraws a second look the same as 60 and cost half.
+    const now = performance.now();
+    if (store.phase === 'running' && !size.resized && now - lastDraw.current < RUNNING_REDRAW_MS) return;
+    lastDraw.current = now;
     drawn.current = drawKey;
     ctx.clearRect(0, 0, size.width, size.height);
     if (!stats || !exact) return;
@@ -96,14 +105,20 @@ export function ContourView({ store, previewStats, previewExact, start }: Contou
       drawStart(ctx, f, h.firstSlope, h.firstIntercept);
       ctx.beginPath();
       const step = Math.max(1, Math.ceil(h.length / MAX_PATH_POINTS));
-      let first = true;
+      // Points closer than a pixel to the last one drawn add nothing visible, but a converged
+      // lane piles thousands of them on one spot, and stroking those (round joins and all) in
+      // software rendering was most of a frame with eight lanes on a long run.
+      let px = NaN;
+      let py = NaN;
       for (let k = 0; k < h.length; k += step) {
         const x = toPxX(f, h.slope[k]!);
         const y = toPxY(f, h.intercept[k]!);
         if (!Number.isFinite(x) || !Number.isFinite(y)) break;
-        if (first) ctx.moveTo(x, y);
+        if (Number.isNaN(px)) ctx.moveTo(x, y);
+        else if (Math.abs(x - px) < MIN_SEGMENT_PX && Math.abs(y - py) < MIN_SEGMENT_PX) continue;
         else ctx.lineTo(x, y);
-        first = false;
+        px = x;
+        py = y;
       }
       const lx = toPxX(f, h.lastSlope);
       const ly = toPxY(f, h.lastIntercept);

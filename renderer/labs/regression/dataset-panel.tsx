@@ -33,13 +33,18 @@ export function DatasetPanel({ data }: { data: DatasetState }) {
           data-testid="csv-input"
           onChange={(e) => {
             const file = e.target.files?.[0];
-            if (file) data.loadFile(file);
+            if (file) data.loadFile(file, null);
             e.target.value = ''; // let the same file be chosen again
           }}
         />
       </div>
       {dataset ? <DatasetSummary dataset={dataset} /> : <p className="muted" data-testid="dataset-summary">No data yet.</p>}
       {data.busy && <p className="muted busy">{data.busy}</p>}
+      {data.notice && (
+        <p className="dataset-notice" role="status" data-testid="dataset-notice">
+          {data.notice}
+        </p>
+      )}
       {dataset && <SkippedRows dataset={dataset} />}
       {dataset && <ColumnPickers dataset={dataset} data={data} />}
       <p className="hint">Drop a CSV anywhere on the window to use your own data.</p>

@@ -2,7 +2,7 @@
  * Data-to-pixel mapping for the hand-drawn canvas views (scatter, contour) and the axes they
  * share. Pixels are CSS pixels; `fitCanvas` has already scaled the context for the device.
  */
-import { formatTick, niceTicks } from '../../nice-ticks';
+import { formatTicks, niceTicks } from '../../nice-ticks';
 
 export interface PlotFrame {
   left: number;
@@ -73,10 +73,12 @@ export function drawAxes(ctx: CanvasRenderingContext2D, f: PlotFrame, xLabel: st
   ctx.fillStyle = AXIS_COLOUR;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  for (const v of xt) ctx.fillText(formatTick(v), toPxX(f, v), f.top + f.height + 4);
+  const xLabels = formatTicks(xt);
+  xt.forEach((v, i) => ctx.fillText(xLabels[i]!, toPxX(f, v), f.top + f.height + 4));
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
-  for (const v of yt) ctx.fillText(formatTick(v), f.left - 5, toPxY(f, v));
+  const yLabels = formatTicks(yt);
+  yt.forEach((v, i) => ctx.fillText(yLabels[i]!, f.left - 5, toPxY(f, v)));
   ctx.textAlign = 'center';
   ctx.textBaseline = 'bottom';
   ctx.fillText(xLabel, f.left + f.width / 2, f.top + f.height + 36);

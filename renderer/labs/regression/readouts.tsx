@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { LaneStatus, LeastSquares } from '../../../main/protocol/messages';
 import { formatNumber } from '../../format-number';
-import type { RunStore } from './run-store';
+import type { RunPhase, RunStore } from './run-store';
 
 interface LaneReadout {
   id: string;
@@ -17,10 +17,16 @@ interface LaneReadout {
 
 interface Snapshot {
   version: number;
+  phase: RunPhase;
   iteration: number;
   itersPerSecond: number;
   exact: LeastSquares | null;
   lanes: LaneReadout[];
+}
+
+/** A lane's numbers; a diverged lane's inf and NaN all read as one placeholder. */
+function laneNumber(v: number): string {
+  return Number.isFinite(v) ? formatNumber(v) : '—';
 }
 
 /** Numbers change faster than anyone reads them; ten updates a second is plenty and cheap. */
@@ -29,6 +35,7 @@ const REFRESH_MS = 100;
 function snapshot(store: RunStore): Snapshot {
   return {
     version: store.version,
+    phase: store.phase,
     iteration: store.iteration,
     itersPerSecond: store.itersPerSecond,
     exact: store.exact,
@@ -100,11 +107,13 @@ export function Readouts({ store, dataExact }: ReadoutsProps) {
                   <span className="swatch" style={{ background: l.colour }} />
                 </td>
                 <td data-testid={`lane-iteration-${i}`}>{Math.max(0, l.iteration)}</td>
-                <td data-testid={`lane-loss-${i}`} data-value={l.loss} data-start={l.startLoss}>{formatNumber(l.loss)}</td>
-                <td data-testid={`lane-gap-${i}`}>{exact ? formatNumber(l.loss - exact.mse) : '—'}</td>
-                <td data-testid={`lane-slope-${i}`} data-value={l.slope}>{formatNumber(l.slope)}</td>
-                <td data-testid={`lane-intercept-${i}`} data-value={l.intercept}>{formatNumber(l.intercept)}</td>
-                <td data-testid={`lane-status-${i}`} className={`status-${l.status}`}>{l.status}</td>
+                <td data-testid={`lane-loss-${i}`} data-value={l.loss} data-start={l.startLoss}>{laneNumber(l.loss)}</td>
+                <td data-testid={`lane-gap-${i}`}>{exact ? laneNumber(l.loss - exact.mse) : '—'}</td>
+                <td data-testid={`lane-slope-${i}`} data-value={l.slope}>{laneNumber(l.slope)}</td>
+                <td data-testid={`lane-intercept-${i}`} data-value={l.intercept}>{laneNumber(l.intercept)}</td>
+                <td data-testid={`lane-status-${i}`} className={`status-${l.status}`}>
+                  {l.status === 'running' && snap.phase === 'paused' ? 'paused' : l.status}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -10,7 +10,7 @@ import { leastSquares, regressionStats } from './least-squares';
 import { Legend } from './legend';
 import { LossChart } from './loss-chart';
 import { Readouts } from './readouts';
-import { buildRunConfig, defaultSettings, laneLabel, type RegressionSettings } from './regression-settings';
+import { buildRunConfig, defaultSettings, laneLabel, sameRunSettings, type RegressionSettings } from './regression-settings';
 import { RunControls, type RunActions } from './run-controls';
 import { RunStore, type RunPhase } from './run-store';
 import { SCATTER_HELP, ScatterView } from './scatter-view';
@@ -29,6 +29,8 @@ let runCounter = 0;
 
 export function RegressionLab({ client, connection, reportError }: RegressionLabProps) {
   const [settings, setSettings] = useState<RegressionSettings>(defaultSettings);
+  /** The settings the current run was started with, to tell the user when the sidebar differs. */
+  const [runSettings, setRunSettings] = useState<RegressionSettings | null>(null);
   const [logScale, setLogScale] = useState(true);
   const store = useMemo(() => new RunStore(), []);
   const [phase, setPhase] = useState<RunPhase>(store.phase);
@@ -89,6 +91,7 @@ export function RegressionLab({ client, connection, reportError }: RegressionLab
         s.lanes.map((l) => ({ id: l.id, label: laneLabel(l), optimizer: l.optimizer, params: l.params, colour: l.colour })),
       );
       reportError(null);
+      setRunSettings(s);
       client.send({ type: 'start', runId, config: buildRunConfig(s, d, paused) });
       return runId;
     },
@@ -168,7 +171,14 @@ export function RegressionLab({ client, connection, reportError }: RegressionLab
         <LaneList lanes={settings.lanes} onChange={(lanes) => patch({ lanes })} />
       </aside>
       <section className="workspace">
-        <RunControls phase={phase} settings={settings} canRun={!!dataset} actions={actions} onSettings={patch} />
+        <RunControls
+          phase={phase}
+          settings={settings}
+          canRun={!!dataset}
+          actions={actions}
+          onSettings={patch}
+          pendingChanges={phase !== 'idle' && runSettings !== null && !sameRunSettings(runSettings, settings)}
+        />
         <Legend store={store} settingsLanes={settings.lanes} />
         <div className="views">
           <figure className="view-card">

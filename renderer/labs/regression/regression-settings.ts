@@ -65,3 +65,24 @@ export function buildRunConfig(s: RegressionSettings, data: Dataset, paused: boo
     ...(paused ? { paused: true } : {}),
   };
 }
+
+/**
+ * Whether `now` would start the same run as `ran` did. Speed is left out: it is the one setting
+ * sent to a run already going.
+ */
+export function sameRunSettings(ran: RegressionSettings, now: RegressionSettings): boolean {
+  const sameParams = (a: Record<string, number>, b: Record<string, number>) =>
+    Object.keys(a).length === Object.keys(b).length && Object.keys(a).every((k) => Object.is(a[k], b[k]));
+  return (
+    ran.initSlope === now.initSlope &&
+    ran.initIntercept === now.initIntercept &&
+    ran.normalize === now.normalize &&
+    ran.maxIterations === now.maxIterations &&
+    ran.seed === now.seed &&
+    ran.lanes.length === now.lanes.length &&
+    ran.lanes.every((l, i) => {
+      const m = now.lanes[i]!;
+      return l.id === m.id && l.optimizer === m.optimizer && sameParams(l.params, m.params);
+    })
+  );
+}

@@ -17,12 +17,14 @@ interface RunControlsProps {
   canRun: boolean;
   actions: RunActions;
   onSettings: (patch: Partial<RegressionSettings>) => void;
+  /** The settings differ from the ones the shown run started with (speed aside). */
+  pendingChanges?: boolean;
 }
 
 /** Iterations per second; 0 means as fast as the engine goes. */
 const SPEEDS = [1, 10, 60, 600, 6000, 0] as const;
 
-export function RunControls({ phase, settings, canRun, actions, onSettings }: RunControlsProps) {
+export function RunControls({ phase, settings, canRun, actions, onSettings, pendingChanges }: RunControlsProps) {
   const active = phase === 'starting' || phase === 'running' || phase === 'paused';
   const speedOptions = (SPEEDS as readonly number[]).includes(settings.itersPerSecond) ? SPEEDS : [...SPEEDS, settings.itersPerSecond];
   return (
@@ -83,6 +85,11 @@ export function RunControls({ phase, settings, canRun, actions, onSettings }: Ru
           normalise
         </label>
       </div>
+      {pendingChanges && (
+        <p className="pending-note" role="status" data-testid="pending-changes" title="Speed changes apply at once; everything else starts with the next run">
+          Changes apply when you press Run
+        </p>
+      )}
     </div>
   );
 }

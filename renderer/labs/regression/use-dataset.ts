@@ -10,7 +10,9 @@ export interface DatasetState {
   busy: string | null;
   /** False for the built-in sample: the engine never sent its text, so only a swap is possible. */
   canPickAnyColumns: boolean;
-  loadFile: (file: File) => void;
+  /** A note on the last load, e.g. which of several dropped files was used. */
+  notice: string | null;
+  loadFile: (file: File, notice?: string | null) => void;
   loadText: (name: string, text: string) => void;
   chooseColumns: (xColumn: string, yColumn: string) => void;
 }
@@ -29,6 +31,7 @@ export function useDataset(
 ): DatasetState {
   const [dataset, setDataset] = useState<Dataset | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const lastText = useRef<{ name: string; text: string } | null>(null);
   const defaultRequested = useRef(false);
 
@@ -61,10 +64,17 @@ export function useDataset(
     [client, reportError],
   );
 
-  const loadText = useCallback((name: string, text: string) => parse(name, text), [parse]);
+  const loadText = useCallback(
+    (name: string, text: string) => {
+      setNotice(null);
+      parse(name, text);
+    },
+    [parse],
+  );
 
   const loadFile = useCallback(
-    (file: File) => {
+    (file: File, note: string | null = null) => {
+      setNotice(note);
       // Checked here too (the engine checks again) so a 2 GB drop is refused before it is read.
       if (file.size > LIMITS.maxCsvBytes) {
         reportError(
@@ -96,5 +106,5 @@ export function useDataset(
     [dataset, parse],
   );
 
-  return { dataset, busy, canPickAnyColumns: lastText.current !== null, loadFile, loadText, chooseColumns };
+  return { dataset, busy, notice, canPickAnyColumns: lastText.current !== null, loadFile, loadText, chooseColumns };
 }
