@@ -5,7 +5,7 @@ import { fitCanvas } from '../../fit-canvas';
 import { useAnimationFrame } from '../../use-animation-frame';
 import { baseWindow, growWindow, type ParamWindow } from './contour-window';
 import { mseFunction } from './least-squares';
-import { clipToFrame, drawAxes, makeFrame, toPxX, toPxY, type PlotFrame } from './plot-frame';
+import { blitCachedLayer, clipToFrame, drawAxes, makeFrame, toPxX, toPxY, type CachedLayer, type PlotFrame } from './plot-frame';
 import type { RunStore } from './run-store';
 
 interface ContourViewProps {
@@ -28,15 +28,11 @@ const RUNNING_REDRAW_MS = 30;
 const MIN_SEGMENT_PX = 1;
 const RAMP = ['#fff4d6', '#f3f1e4', '#dde7f2', '#c2d3ea', '#a9bfe0'];
 
-interface Background {
-  key: string;
-  canvas: HTMLCanvasElement;
-}
 
 /** MSE over (slope, intercept) as filled iso-bands, every lane's path on top, the minimum marked. */
 export function ContourView({ store, previewStats, previewExact, start }: ContourViewProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const background = useRef<Background | null>(null);
+  const background = useRef<CachedLayer | null>(null);
   // `seen` counts, per lane, the history entries already checked against the window.
   const win = useRef<{ key: string; base: ParamWindow; current: ParamWindow; seen: Map<string, number> } | null>(null);
   const drawn = useRef('');
@@ -88,13 +84,7 @@ export function ContourView({ store, previewStats, previewExact, start }: Contou
     const f = makeFrame(size.width, size.height, w.aMin, w.aMax, w.bMin, w.bMax);
 
     const bgKey = `${winKey}|${w.aMin}|${w.aMax}|${w.bMin}|${w.bMax}|${canvas.width}x${canvas.height}`;
-    if (background.current?.key !== bgKey) {
-      background.current = { key: bgKey, canvas: drawBackground(f, stats, exact, canvas.width, canvas.height, size.dpr) };
-    }
-    ctx.save();
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.drawImage(background.current.canvas, 0, 0);
-    ctx.restore();
+    blitCachedLayer(ctx, background, bgKey, () => drawBackground(f, stats, exact, canvas.width, canvas.height, size.dpr));
 
     ctx.save();
     clipToFrame(ctx, f);

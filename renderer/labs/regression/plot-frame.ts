@@ -88,3 +88,26 @@ export function drawAxes(ctx: CanvasRenderingContext2D, f: PlotFrame, xLabel: st
   ctx.fillText(yLabel, 0, 0);
   ctx.restore();
 }
+
+/** A view's static layer (axes, data, contours), drawn once per key onto an offscreen canvas. */
+export interface CachedLayer {
+  key: string;
+  canvas: HTMLCanvasElement;
+}
+
+/**
+ * Copies the static layer to `ctx`, redrawing it first when `key` changed (new data, window
+ * or size): the frame loop then only draws what moves.
+ */
+export function blitCachedLayer(
+  ctx: CanvasRenderingContext2D,
+  cache: { current: CachedLayer | null },
+  key: string,
+  draw: () => HTMLCanvasElement,
+): void {
+  if (cache.current?.key !== key) cache.current = { key, canvas: draw() };
+  ctx.save();
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.drawImage(cache.current.canvas, 0, 0);
+  ctx.restore();
+}

@@ -2,7 +2,7 @@ import { useRef, type PointerEvent as ReactPointerEvent } from 'react';
 import type { Dataset, LeastSquares, RegressionStats } from '../../../main/protocol/messages';
 import { fitCanvas } from '../../fit-canvas';
 import { useAnimationFrame } from '../../use-animation-frame';
-import { clipToFrame, drawAxes, fromPxX, fromPxY, makeFrame, toPxX, toPxY, type PlotFrame } from './plot-frame';
+import { blitCachedLayer, clipToFrame, drawAxes, fromPxX, fromPxY, makeFrame, toPxX, toPxY, type CachedLayer, type PlotFrame } from './plot-frame';
 import type { RunStore } from './run-store';
 
 interface ScatterViewProps {
@@ -41,7 +41,7 @@ const MAX_DRAWN_POINTS = 200_000;
 /** Data as dots, every lane's current line in its colour, the exact fit dashed. */
 export function ScatterView({ dataset, dataStats, dataExact, store, start, onStartChange }: ScatterViewProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const background = useRef<{ key: string; canvas: HTMLCanvasElement } | null>(null);
+  const background = useRef<CachedLayer | null>(null);
   const frameRef = useRef<PlotFrame | null>(null);
   const drawn = useRef('');
   const drag = useRef<Drag | null>(null);
@@ -63,11 +63,7 @@ export function ScatterView({ dataset, dataStats, dataExact, store, start, onSta
     const f = frameFor(dataset, size.width, size.height);
     frameRef.current = f;
     const bgKey = `${dataset.name}|${dataset.xColumn}|${dataset.yColumn}|${dataset.x.length}|${canvas.width}x${canvas.height}`;
-    if (background.current?.key !== bgKey) background.current = { key: bgKey, canvas: drawBackground(dataset, f, canvas.width, canvas.height, size.dpr) };
-    ctx.save();
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.drawImage(background.current.canvas, 0, 0);
-    ctx.restore();
+    blitCachedLayer(ctx, background, bgKey, () => drawBackground(dataset, f, canvas.width, canvas.height, size.dpr));
 
     ctx.save();
     clipToFrame(ctx, f);
