@@ -1,13 +1,14 @@
 /**
- * Picks the TensorFlow.js backend once, at engine start: the fastest that loads, unless
- * DESCENT_BACKEND (or an explicit choice) forces one. The native packages are optional
+ * Which TensorFlow.js backend runs. The native packages (tfjs-node-gpu, tfjs-node) are optional
  * dependencies that download libtensorflow at install time; where that failed they are simply
- * absent, and we fall back to wasm, then cpu.
+ * absent. Each lab runs on the fastest backend that loads here, in its measured order, unless
+ * DESCENT_BACKEND (or --backend) forces one.
  */
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND_NAMES, isBackendName, type BackendName, type LabName } from '../protocol/limits';
 
 // A variable specifier keeps bundlers from resolving optional native packages at build time.
+// import() caches modules, so asking again for a backend already loaded costs nothing.
 async function tryImport(specifier: string): Promise<boolean> {
   try {
     await import(specifier);
@@ -34,25 +35,18 @@ const loaders: Record<BackendName, () => Promise<boolean>> = {
 // backend ourselves). Not IS_TEST, which would also check every kernel for leaks.
 tf.enableProdMode();
 
-/** Selects and initialises a backend; throws if a forced one cannot load. */
-export async function selectBackend(forced: string | undefined = process.env.DESCENT_BACKEND): Promise<BackendName> {
-  if (forced) {
-    if (!isBackendName(forced)) {
-      throw new RangeError(`unknown backend "${forced}" (choose ${BACKEND_NAMES.join(', ')})`);
-    }
-    if (!(await loaders[forced]()) || !(await tf.setBackend(forced))) {
-      throw new Error(`backend "${forced}" is not available on this machine`);
-    }
-    await tf.ready();
-    return forced;
-  }
-  for (const name of BACKEND_NAMES) {
-    if ((await loaders[name]()) && (await tf.setBackend(name).catch(() => false))) {
-      await tf.ready();
-      return name;
-    }
-  }
-  throw new Error('no TensorFlow.js backend could be initialised');
+/** Loads and switches to one backend; false if it is not available here. */
+async function activate(name: BackendName): Promise<boolean> {
+  if (!(await loaders[name]()) || !(await tf.setBackend(name).catch(() => false))) return false;
+  await tf.ready();
+  return true;
+}
+
+/** Switches to the named backend; throws if the name is unknown or it cannot load here. */
+export async function selectBackend(name: string): Promise<BackendName> {
+  if (!isBackendName(name)) throw new RangeError(`unknown backend "${name}" (choose ${BACKEND_NAMES.join(', ')})`);
+  if (!(await activate(name))) throw new Error(`backend "${name}" is not available on this machine`);
+  return name;
 }
 
 /**
@@ -65,24 +59,13 @@ export const LAB_BACKEND_PREFERENCE: Record<LabName, readonly BackendName[]> = {
   regression: ['tensorflow', 'cpu', 'wasm'],
 };
 
-const loaded = new Set<BackendName>();
-
 /**
- * Switches to the lab's preferred backend among those that load here, unless one was forced.
+ * Switches to the lab's preferred backend among those that load here, or to the forced one.
  * Returns the backend the lab will run on. Backends are initialised once; switching later is
  * immediate.
  */
 export async function useBackendFor(lab: LabName, forced: string | undefined = process.env.DESCENT_BACKEND): Promise<BackendName> {
   if (forced) return selectBackend(forced);
-  for (const name of LAB_BACKEND_PREFERENCE[lab]) {
-    if (!loaded.has(name)) {
-      if (!(await loaders[name]())) continue;
-      loaded.add(name);
-    }
-    if (await tf.setBackend(name).catch(() => false)) {
-      await tf.ready();
-      return name;
-    }
-  }
-  return selectBackend();
+  for (const name of LAB_BACKEND_PREFERENCE[lab]) if (await activate(name)) return name;
+  throw new Error('no TensorFlow.js backend could be initialised');
 }

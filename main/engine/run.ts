@@ -4,9 +4,16 @@
  * display rate. Every iteration of every lane is kept in growable float64 histories, and each
  * frame carries all iterations since the previous one, so coalescing frames loses nothing.
  */
-import type { FrameMessage, LaneBatch, RunConfig, RunStartedMessage, RunStatus, ControlAction } from '../protocol/messages';
-import type { BackendName } from '../protocol/messages';
-import { RegressionLab, type RegressionLane } from './labs/regression';
+import type {
+  BackendName,
+  ControlAction,
+  FrameMessage,
+  LaneBatch,
+  RunConfig,
+  RunStartedMessage,
+  RunStatus,
+} from '../protocol/messages';
+import { RegressionLab, type RegressionLane, type RegressionState } from './labs/regression';
 
 export const FRAME_INTERVAL_MS = 1000 / 60;
 /** How long one slice of work may hold the event loop when running flat out. */
@@ -28,10 +35,15 @@ class Series {
   }
 }
 
-interface LaneHistory {
-  loss: Series;
-  slope: Series;
-  intercept: Series;
+class LaneHistory {
+  readonly loss = new Series();
+  readonly slope = new Series();
+  readonly intercept = new Series();
+  record(s: Readonly<RegressionState>): void {
+    this.loss.push(s.loss);
+    this.slope.push(s.slope);
+    this.intercept.push(s.intercept);
+  }
 }
 
 export type Emit = (message: RunStartedMessage | FrameMessage) => void;
@@ -39,7 +51,7 @@ export type Emit = (message: RunStartedMessage | FrameMessage) => void;
 export class Run {
   status: RunStatus = 'paused';
   iteration = 0;
-  private lab: RegressionLab;
+  private readonly lab: RegressionLab;
   private lanes: RegressionLane[] = [];
   private histories: LaneHistory[] = [];
   private sentUpTo = 0;
@@ -81,10 +93,8 @@ export class Run {
     }
     this.lanes = lanes;
     this.histories = this.lanes.map((lane) => {
-      const h = { loss: new Series(), slope: new Series(), intercept: new Series() };
-      h.loss.push(lane.current.loss);
-      h.slope.push(lane.current.slope);
-      h.intercept.push(lane.current.intercept);
+      const h = new LaneHistory();
+      h.record(lane.current); // iteration 0: the shared start
       return h;
     });
     this.iteration = 0;
@@ -180,15 +190,8 @@ export class Run {
   }
 
   private stepAll(): void {
-    for (let i = 0; i < this.lanes.length; i++) {
-      const lane = this.lanes[i]!;
-      const h = this.histories[i]!;
-      // A finished lane repeats its last state so every history has one entry per iteration.
-      const s = lane.step();
-      h.loss.push(s.loss);
-      h.slope.push(s.slope);
-      h.intercept.push(s.intercept);
-    }
+    // A finished lane repeats its last state so every history has one entry per iteration.
+    for (let i = 0; i < this.lanes.length; i++) this.histories[i]!.record(this.lanes[i]!.step());
     this.iteration++;
   }
 
