@@ -112,18 +112,20 @@ export function parseCsvDataset(text: string, options: CsvOptions = {}): Dataset
   const dataRows = rows.length - dataStart;
   if (dataRows < 2) throw new CsvError(`${name} needs at least two data rows`);
 
-  // A column is numeric when most of its non-empty cells parse.
-  const numericColumns = columns.filter((_, c) => {
+  // A column is numeric when most of its non-empty cells parse. Kept as indices, not names:
+  // two columns may share a header.
+  const numericIndices = columns.flatMap((_, c) => {
     let ok = 0;
     let filled = 0;
     for (let r = dataStart; r < rows.length; r++) {
       const cell = rows[r]![c];
       if (cell === undefined || cell.trim() === '') continue;
       filled++;
-      if (Number.isFinite(parseNumber(cell, decimalComma))) ok++;
+      if (isNumber(cell)) ok++;
     }
-    return filled > 0 && ok >= 2 && ok >= filled / 2;
+    return filled > 0 && ok >= 2 && ok >= filled / 2 ? [c] : [];
   });
+  const numericColumns = numericIndices.map((c) => columns[c]!);
   if (numericColumns.length < 2 && !(options.xColumn && options.yColumn)) {
     throw new CsvError(
       numericColumns.length === 0
@@ -131,10 +133,10 @@ export function parseCsvDataset(text: string, options: CsvOptions = {}): Dataset
         : `${name} has only one numeric column (${numericColumns[0]}); x and y need two`,
     );
   }
-  const xi = options.xColumn ? pickColumn(columns, options.xColumn, 'x') : columns.indexOf(numericColumns[0]!);
+  const xi = options.xColumn ? pickColumn(columns, options.xColumn, 'x') : numericIndices[0]!;
   const yi = options.yColumn
     ? pickColumn(columns, options.yColumn, 'y')
-    : columns.indexOf(numericColumns.find((c) => c !== columns[xi]) ?? numericColumns[1]!);
+    : (numericIndices.find((c) => c !== xi) ?? numericIndices[1]!);
   if (xi === yi) throw new CsvError(`x and y are the same column (${columns[xi]})`);
 
   const xs: number[] = [];

@@ -85,6 +85,12 @@ describe('CSV datasets', () => {
     expect(d.y[199_999]).toBe(399_999);
   });
 
+  it('should default x and y to the first two numeric columns even when their headers repeat', () => {
+    const d = parseCsvDataset('a,a\n1,2\n3,5\n');
+    expect(Array.from(d.x)).toEqual([1, 3]);
+    expect(Array.from(d.y)).toEqual([2, 5]);
+  });
+
   it('should refuse unusable files with a clear message', () => {
     expect(() => parseCsvDataset('')).toThrow(CsvError);
     expect(() => parseCsvDataset('a,b\nfoo,bar\nbaz,qux\n')).toThrow(/no numeric columns/);
