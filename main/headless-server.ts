@@ -11,10 +11,9 @@ import { join } from 'node:path';
 import sirv from 'sirv';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { decodeMessage, encodeMessage } from './protocol/codec';
+import { CONTENT_SECURITY_POLICY } from './protocol/content-security-policy';
 import { LIMITS, parseRequest, requestIds } from './protocol/messages';
 
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'";
 
 export interface ServerOptions {
   host: string;
@@ -50,7 +49,7 @@ export function startServer(options: ServerOptions): Promise<{ url: string; clos
   }
   const serveStatic = sirv(rendererDir, { etag: true, dev: false });
   const http = createServer((req, res) => {
-    res.setHeader('Content-Security-Policy', CSP);
+    res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     serveStatic(req, res, () => {
       res.statusCode = 404;
@@ -91,7 +90,8 @@ export function startServer(options: ServerOptions): Promise<{ url: string; clos
       let raw: unknown;
       try {
         if (!isBinary) throw new Error('expected a binary message');
-        const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+        // ws hands over a Buffer by default: decode it in place (the codec copies what it keeps).
+        const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
         raw = decodeMessage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       } catch (e) {
         reply({ type: 'error', error: { name: 'InvalidRequest', message: (e as Error).message } });

@@ -1,18 +1,6 @@
 import { dialog, shell, type BrowserWindow, type Session } from 'electron';
 import { pathToFileURL } from 'node:url';
-
-/**
- * The page's policy, sent as a header too. Electron has not always run webRequest hooks for
- * file:// (electron/electron#23485), so renderer/index.html's <meta> tag must carry the same
- * policy; this header is the second layer.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-].join('; ');
+import { CONTENT_SECURITY_POLICY } from '../protocol/content-security-policy';
 
 /** Session-wide rules: no permissions for the page, and a CSP header on every response. */
 export function setupSessionSecurity(ses: Session): void {

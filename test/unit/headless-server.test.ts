@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startServer } from '../../main/headless-server';
 import { decodeMessage, encodeMessage } from '../../main/protocol/codec';
+import { CONTENT_SECURITY_POLICY } from '../../main/protocol/content-security-policy';
 import type { EngineMessage } from '../../main/protocol/messages';
 
 // The server serves dist/ (renderer and engine host), so it needs `npm run build` first;
@@ -70,6 +71,13 @@ describe('headless server', () => {
     await until(() => (messages.filter((m) => m.type === 'error').length === 2 ? true : undefined));
     expect(messages.at(-1)).toMatchObject({ error: { message: 'expected a binary message' } });
     ws.close();
+  });
+
+  it('should serve the built page with the content security policy as a header', async () => {
+    const res = await fetch(server.url + '/');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(await res.text()).toContain('<div id="root">');
   });
 
   it('should refuse WebSocket connections from other origins', async () => {
