@@ -1,0 +1,175 @@
+/**
+ * One attack on one image, step by step, with an honest report after each step: the iterate is
+ * rounded to 8 bits per channel and *that* image is classified and measured, so what is shown
+ * is what a saved PNG gives. The attack itself continues from the unrounded iterate (rounding
+ * every step would erase PGD-L2's sub-level moves).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { createAttack, type Attack, type AttackMethod } from './attacks';
+import { groupProbability, type GroupName } from './class-groups';
+import type { ImageClassifier, Objective } from './image-classifier';
+import { imageDistance, type ImageDistance } from './image-distance';
+
+export type AttackTarget = { kind: 'untargeted' } | { kind: 'class'; index: number } | { kind: 'group'; group: GroupName };
+
+export interface AttackSpec {
+  method: AttackMethod;
+  /** Levels (1/255): L∞ radius, or L2 radius for pgd-l2. Ignored by 'signed'. */
+  epsilon: number;
+  /** Levels per step. 'signed' always moves by exactly 1; 'fgsm' by ε. */
+  step: number;
+  iterations: number;
+  target: AttackTarget;
+  /** Stop once the attack succeeds with target confidence ≥ this; null runs every iteration. */
+  stopAtConfidence: number | null;
+  decay?: number;
+  seed?: number;
+}
+
+export interface RankedClass {
+  index: number;
+  label: string;
+  probability: number;
+}
+
+export interface Classification {
+  top5: RankedClass[];
+  /** Summed probability of the ImageNet cat / dog classes; null when the labels are not ImageNet's. */
+  cat: number | null;
+  dog: number | null;
+}
+
+export interface StepReport {
+  /** 0 for the original image. */
+  step: number;
+  classification: Classification;
+  /** Targeted: probability of the target (class or group sum). Untargeted: 1 − p(original class). */
+  targetConfidence: number;
+  success: boolean;
+  distance: ImageDistance;
+  /** Gradient plus update, then classifying and measuring the rounded image. */
+  stepMs: number;
+}
+
+export function classify(probabilities: Float64Array, classifier: ImageClassifier): Classification {
+  const order = Array.from(probabilities.keys()).sort((a, b) => probabilities[b]! - probabilities[a]!);
+  const { cat, dog } = classifier.groups;
+  return {
+    top5: order.slice(0, 5).map((index) => ({ index, label: classifier.labels[index]!, probability: probabilities[index]! })),
+    cat: cat.length ? groupProbability(probabilities, cat) : null,
+    dog: dog.length ? groupProbability(probabilities, dog) : null,
+  };
+}
+
+function argmax(values: Float64Array): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
+  return best;
+}
+
+export class AttackRun {
+  readonly attack: Attack;
+  readonly before: StepReport;
+  /** Original top-1 class: what an untargeted attack moves away from. */
+  readonly originalClass: number;
+  readonly objective: Objective;
+  readonly maxSteps: number;
+  private readonly targetClasses: ReadonlySet<number>;
+  private readonly original: tf.Tensor4D;
+  private x: tf.Tensor4D;
+  private rounded: Uint8Array;
+  private last: StepReport;
+  private stepsTaken = 0;
+
+  constructor(
+    private readonly classifier: ImageClassifier,
+    private readonly originalRgb: Uint8Array,
+    readonly spec: AttackSpec,
+  ) {
+    const { inputHeight: h, inputWidth: w } = classifier;
+    if (originalRgb.length !== h * w * 3) throw new RangeError(`the image must be ${w}×${h} RGB for ${classifier.info.name}`);
+    if (!Number.isInteger(spec.iterations) || spec.iterations < 1) throw new RangeError(`iterations must be a positive integer, got ${spec.iterations}`);
+    this.attack = createAttack(spec.method, {
+      epsilon: spec.method === 'signed' ? Infinity : spec.epsilon,
+      step: spec.method === 'signed' ? 1 : spec.step,
+      decay: spec.decay ?? 1,
+      seed: spec.seed ?? 1,
+    });
+    this.maxSteps = this.attack.maxSteps(spec.iterations);
+    this.original = tf.tensor4d(Float32Array.from(originalRgb), [1, h, w, 3]);
+    const probabilities = classifier.probabilities(this.original);
+    this.originalClass = argmax(probabilities);
+    const t = spec.target;
+    const classes =
+      t.kind === 'untargeted' ? [this.originalClass] : t.kind === 'class' ? [t.index] : classifier.groups[t.group];
+    if (t.kind === 'class' && !(Number.isInteger(t.index) && t.index >= 0 && t.index < classifier.numClasses)) {
+      this.original.dispose();
+      throw new RangeError(`class ${t.index} is not among ${classifier.info.name}'s ${classifier.numClasses} classes`);
+    }
+    if (classes.length === 0) {
+      this.original.dispose();
+      throw new RangeError(`${classifier.info.name}'s labels have no ImageNet ${t.kind === 'group' ? t.group : ''} classes`);
+    }
+    this.targetClasses = new Set(classes);
+    this.objective = { classes, direction: t.kind === 'untargeted' ? -1 : 1 };
+    this.x = this.attack.start(this.original);
+    this.rounded = originalRgb.slice();
+    this.before = this.report(0, originalRgb, probabilities, undefined);
+    this.last = this.before;
+  }
+
+  get steps(): number {
+    return this.stepsTaken;
+  }
+
+  get latest(): StepReport {
+    return this.last;
+  }
+
+  /** True once every step is taken, or the attack succeeded with enough confidence. */
+  get done(): boolean {
+    if (this.stepsTaken >= this.maxSteps) return true;
+    const stop = this.spec.stopAtConfidence;
+    return this.stepsTaken > 0 && stop !== null && this.last.success && this.last.targetConfidence >= stop;
+  }
+
+  /** The latest rounded adversarial image (8-bit RGB): what is saved and what was classified. */
+  get adversarialRgb(): Uint8Array {
+    return this.rounded;
+  }
+
+  step(): StepReport {
+    const t0 = performance.now();
+    const next = tf.tidy(() => {
+      const grad = this.classifier.objectiveGradient(this.x, this.objective);
+      return this.attack.update(this.x, grad, this.original);
+    });
+    this.x.dispose();
+    this.x = next;
+    const roundedTensor = tf.tidy(() => tf.round(tf.clipByValue(next, 0, 255)) as tf.Tensor4D);
+    const probabilities = this.classifier.probabilities(roundedTensor);
+    this.rounded = Uint8Array.from(roundedTensor.dataSync());
+    roundedTensor.dispose();
+    this.stepsTaken++;
+    this.last = this.report(this.stepsTaken, this.rounded, probabilities, t0);
+    return this.last;
+  }
+
+  private report(step: number, rgb: Uint8Array, probabilities: Float64Array, startedMs: number | undefined): StepReport {
+    const top = argmax(probabilities);
+    const untargeted = this.spec.target.kind === 'untargeted';
+    const targetConfidence = untargeted
+      ? 1 - probabilities[this.originalClass]!
+      : groupProbability(probabilities, [...this.targetClasses]);
+    const success = untargeted ? top !== this.originalClass : this.targetClasses.has(top);
+    const distance = imageDistance(this.originalRgb, rgb, this.classifier.inputWidth, this.classifier.inputHeight);
+    const classification = classify(probabilities, this.classifier);
+    return { step, classification, targetConfidence, success, distance, stepMs: startedMs === undefined ? 0 : performance.now() - startedMs };
+  }
+
+  dispose(): void {
+    this.attack.dispose();
+    this.x.dispose();
+    this.original.dispose();
+  }
+}
