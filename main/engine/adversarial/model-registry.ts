@@ -127,7 +127,8 @@ export async function namedModelSource(name: string, options: { modelsDir?: stri
   const manifest = options.manifest ?? loadManifest();
   const entry = manifest.models[name];
   if (!entry) throw new RangeError(`unknown model "${name}" (known: ${Object.keys(manifest.models).join(', ')}; or give a folder with a model.json)`);
-  const modelsDir = options.modelsDir ?? modelsDirFromEnv();
+  // An explicit `modelsDir: undefined` means "no folder", whatever the environment says.
+  const modelsDir = 'modelsDir' in options ? options.modelsDir : modelsDirFromEnv();
   const dir = modelsDir && join(modelsDir, name);
   if (!dir || !existsSync(join(dir, 'model.json'))) throw new ModelNotAvailableError(name);
   const { bytes } = await readModelJson(dir);
