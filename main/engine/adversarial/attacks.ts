@@ -31,6 +31,18 @@ export interface AttackParams {
 
 const PIXEL_MAX = 255;
 
+/**
+ * sign(g) exactly: +1, −1, or 0 only where g is 0 (or NaN). Not tf.sign: the wasm backend's
+ * Sign (tfjs 4.22) returns 0 for |g| < FLT_EPSILON = 1.19e-7, and input gradients are that
+ * small all the time — once a targeted attack nears p = 1 (MobileNet, cat → dog: max |∇| ≈ 6e-9
+ * after two signed steps, so every later step stood still at L∞ 2) and in MI-FGSM, whose
+ * L1-normalised gradient averages 1/150,528 ≈ 7e-6 per value. Comparisons are exact on every
+ * backend.
+ */
+export function exactSign(g: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.sub(tf.cast(tf.greater(g, 0), 'float32'), tf.cast(tf.less(g, 0), 'float32')));
+}
+
 /** Projection onto {|x − x0|∞ ≤ ε} ∩ [0, 255]: both are boxes, so clipping to their intersection is exact. */
 export function projectLinf(x: tf.Tensor4D, original: tf.Tensor4D, epsilon: number): tf.Tensor4D {
   return tf.tidy(() => {
@@ -82,7 +94,7 @@ export abstract class Attack {
 export class SignedAttack extends Attack {
   readonly method = 'signed';
   update(x: tf.Tensor4D, grad: tf.Tensor4D): tf.Tensor4D {
-    return tf.tidy(() => tf.clipByValue(tf.add(x, tf.sign(grad)), 0, PIXEL_MAX) as tf.Tensor4D);
+    return tf.tidy(() => tf.clipByValue(tf.add(x, exactSign(grad)), 0, PIXEL_MAX) as tf.Tensor4D);
   }
 }
 
@@ -93,7 +105,7 @@ export class FgsmAttack extends Attack {
     return 1;
   }
   update(x: tf.Tensor4D, grad: tf.Tensor4D): tf.Tensor4D {
-    return tf.tidy(() => tf.clipByValue(tf.add(x, tf.mul(tf.sign(grad), this.params.epsilon)), 0, PIXEL_MAX) as tf.Tensor4D);
+    return tf.tidy(() => tf.clipByValue(tf.add(x, tf.mul(exactSign(grad), this.params.epsilon)), 0, PIXEL_MAX) as tf.Tensor4D);
   }
 }
 
@@ -101,7 +113,7 @@ export class FgsmAttack extends Attack {
 export class BimAttack extends Attack {
   readonly method: AttackMethod = 'bim';
   update(x: tf.Tensor4D, grad: tf.Tensor4D, original: tf.Tensor4D): tf.Tensor4D {
-    return tf.tidy(() => projectLinf(tf.add(x, tf.mul(tf.sign(grad), this.params.step)), original, this.params.epsilon));
+    return tf.tidy(() => projectLinf(tf.add(x, tf.mul(exactSign(grad), this.params.step)), original, this.params.epsilon));
   }
 }
 
@@ -134,7 +146,7 @@ export class MiFgsmAttack extends Attack {
     );
     previous?.dispose();
     const g = this.momentum!;
-    return tf.tidy(() => projectLinf(tf.add(x, tf.mul(tf.sign(g), step)), original, epsilon));
+    return tf.tidy(() => projectLinf(tf.add(x, tf.mul(exactSign(g), step)), original, epsilon));
   }
 
   override dispose(): void {

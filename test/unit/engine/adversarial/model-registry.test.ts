@@ -23,6 +23,7 @@ import { diskModelHandler, ModelFolderError } from '../../../../main/engine/adve
 import { CAT_STANDARD_INDICES, classGroupsFor, DOG_STANDARD_INDICES } from '../../../../main/engine/adversarial/class-groups';
 import { ImageClassifier } from '../../../../main/engine/adversarial/image-classifier';
 import { SHARED_MODELS_DIR, skipRealModels } from './shared-models';
+import { tinyConvModel } from './tiny-models';
 
 const tmp = mkdtempSync(join(tmpdir(), 'descent-models-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -42,20 +43,6 @@ async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
   );
-}
-
-function tinyConvModel(): tf.LayersModel {
-  return tf.sequential({
-    layers: [
-      tf.layers.conv2d({ inputShape: [8, 8, 3], filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.randomNormal({ seed: 1 }) }),
-      tf.layers.batchNormalization({ gammaInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: 2 }), movingMeanInitializer: tf.initializers.randomNormal({ seed: 3 }), movingVarianceInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 2, seed: 4 }) }),
-      tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', depthwiseInitializer: tf.initializers.randomNormal({ seed: 5 }) }),
-      tf.layers.leakyReLU({ alpha: 0.1 }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.globalAveragePooling2d({}),
-      tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.randomNormal({ seed: 6 }) }),
-    ],
-  });
 }
 
 describe('manifest', () => {

@@ -73,3 +73,22 @@ export function mlpReferenceGradient(x: number[], target: number, direction: 1 |
   const grad = s.map((_, i) => dpre.reduce((acc, d, j) => acc + d * MLP.w1[i]![j]!, 0) / 127.5);
   return { grad, p };
 }
+
+/**
+ * A small convolutional net with every layer kind the two ImageNet models use (strided conv,
+ * batch norm, depthwise conv, LeakyReLU, max pooling, global average pooling, dense softmax),
+ * seeded, on an 8×8 RGB input.
+ */
+export function tinyConvModel(): tf.LayersModel {
+  return tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [8, 8, 3], filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.randomNormal({ seed: 1 }) }),
+      tf.layers.batchNormalization({ gammaInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: 2 }), movingMeanInitializer: tf.initializers.randomNormal({ seed: 3 }), movingVarianceInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 2, seed: 4 }) }),
+      tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', depthwiseInitializer: tf.initializers.randomNormal({ seed: 5 }) }),
+      tf.layers.leakyReLU({ alpha: 0.1 }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.globalAveragePooling2d({}),
+      tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.randomNormal({ seed: 6 }) }),
+    ],
+  });
+}

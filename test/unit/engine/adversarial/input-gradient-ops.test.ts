@@ -1,0 +1,122 @@
+/**
+ * The wasm backend's input gradients and sign steps against the cpu backend's, which has every
+ * backprop kernel and an exact Sign. Both backends live in this one process (tfjs moves a
+ * tensor's data when it is read on the other backend), so each case computes on cpu, switches
+ * to wasm and computes again.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../../../../main/engine/backend';
+import { depthwiseInputGrad } from '../../../../main/engine/adversarial/input-gradient-ops';
+import { exactSign, SignedAttack } from '../../../../main/engine/adversarial/attacks';
+import { ImageClassifier } from '../../../../main/engine/adversarial/image-classifier';
+import { LINEAR_W0 } from './tiny-models';
+
+beforeAll(async () => {
+  await selectBackend('wasm');
+  await selectBackend('cpu');
+});
+afterAll(() => tf.disposeVariables());
+
+async function on<T>(backend: 'cpu' | 'wasm', f: () => T): Promise<T> {
+  await selectBackend(backend);
+  return f();
+}
+
+/** Every layer kind of the two ImageNet models, with MobileNet's stride-2 depthwise and a depth multiplier. */
+function gradientModel(): tf.LayersModel {
+  const seeded = (seed: number) => tf.initializers.randomNormal({ seed, stddev: 0.5 });
+  return tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [13, 12, 3], filters: 4, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: seeded(1) }),
+      tf.layers.batchNormalization({ movingMeanInitializer: seeded(2), movingVarianceInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 2, seed: 3 }) }),
+      tf.layers.reLU({ maxValue: 6 }),
+      tf.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, padding: 'same', depthMultiplier: 2, depthwiseInitializer: seeded(4) }),
+      tf.layers.zeroPadding2d({ padding: [[1, 0], [0, 1]] }),
+      tf.layers.depthwiseConv2d({ kernelSize: 2, padding: 'valid', depthwiseInitializer: seeded(5) }),
+      // LeakyReLU before max pooling makes pooling windows that hold only negative values,
+      // where wasm's own MaxPoolGrad is wrong.
+      tf.layers.leakyReLU({ alpha: 0.1 }),
+      tf.layers.maxPooling2d({ poolSize: 2, strides: 1 }),
+      tf.layers.globalAveragePooling2d({}),
+      tf.layers.dense({ units: 5, activation: 'softmax', kernelInitializer: seeded(6) }),
+    ],
+  });
+}
+
+describe('depthwiseInputGrad (the custom gradient wasm needs)', () => {
+  it("equals tfjs's own DepthwiseConv2dNativeBackpropInput for strides 1 and 2, same and valid, odd and even sizes, multipliers 1 and 2", async () => {
+    await selectBackend('cpu');
+    for (const [h, w] of [[7, 6], [8, 8], [5, 9]] as const) {
+      for (const stride of [1, 2] as const) {
+        for (const pad of ['same', 'valid'] as const) {
+          for (const m of [1, 2]) {
+            tf.tidy(() => {
+              const x = tf.randomNormal([1, h, w, 3], 0, 1, 'float32', h * 100 + w) as tf.Tensor4D;
+              const f = tf.randomNormal([3, 3, 3, m], 0, 1, 'float32', m + stride) as tf.Tensor4D;
+              const y = tf.depthwiseConv2d(x, f, stride, pad);
+              const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 5) as tf.Tensor4D;
+              const expected = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.depthwiseConv2d(v as tf.Tensor4D, f, stride, pad), dy)))(x);
+              const actual = depthwiseInputGrad(dy, f, [1, h, w, 3], [stride, stride], pad);
+              const where = `${h}×${w} stride ${stride} ${pad} ×${m}`;
+              expect(actual.shape, where).toEqual(expected.shape);
+              expect(tf.max(tf.abs(tf.sub(actual, expected))).dataSync()[0], where).toBeLessThan(1e-5);
+            });
+          }
+        }
+      }
+    }
+  });
+});
+
+describe('input gradient on wasm', () => {
+  it("matches cpu's through strided depthwise convolutions and max pooling over negative windows", async () => {
+    const classifier = ImageClassifier.fromModel(gradientModel(), { name: 'g', displayName: 'g', inputScaling: 'pixel/127.5-1' });
+    const pixels = tf.tidy(() => tf.round(tf.randomUniform([1, 13, 12, 3], 0, 255, 'float32', 21)) as tf.Tensor4D);
+    const objective = { classes: [1, 3], direction: 1 } as const;
+    const grad = () => tf.tidy(() => Array.from(classifier.objectiveGradient(pixels, objective).dataSync()));
+    const cpu = await on('cpu', grad);
+    const wasm = await on('wasm', grad);
+    const scale = Math.max(...cpu.map(Math.abs));
+    expect(scale).toBeGreaterThan(1e-6);
+    wasm.forEach((v, i) => expect(Math.abs(v - cpu[i]!) / scale).toBeLessThan(1e-4));
+    pixels.dispose();
+    classifier.dispose();
+    await selectBackend('cpu');
+  });
+});
+
+describe('sign steps on wasm', () => {
+  // wasm's own Sign returns 0 below FLT_EPSILON (1.19e-7): the cause of a signed attack that
+  // stopped moving once MobileNet was sure of "dog". Kept here to show why exactSign exists.
+  it('exactSign is the sign of every value, however small; tf.sign on wasm is not', async () => {
+    const values = [1, 1e-3, 1.2e-7, 1e-7, 1e-20, 1e-38, 0, -0, -1e-30, -1e-7, -2, NaN];
+    const expected = [1, 1, 1, 1, 1, 1, 0, 0, -1, -1, -1, 0];
+    for (const backend of ['cpu', 'wasm'] as const) {
+      const got = await on(backend, () => tf.tidy(() => Array.from(exactSign(tf.tensor1d(values)).dataSync())));
+      expect(got, backend).toEqual(expected);
+    }
+    const wasmSign = await on('wasm', () => tf.tidy(() => Array.from(tf.sign(tf.tensor1d([1e-7, -1e-7])).dataSync())));
+    expect(wasmSign).toEqual([0, 0]);
+    await selectBackend('cpu');
+  });
+
+  it('a signed step moves every value by exactly one level even where |∇J| is 1e-10', async () => {
+    await selectBackend('wasm');
+    // The linear model of tiny-models.ts with w0 scaled by 1e-7: ∇ log p0 = (1 − p0)·w0·1e-7/255 ≈ 2e-10·w0.
+    const model = tf.sequential({
+      layers: [tf.layers.flatten({ inputShape: [1, 2, 3] }), tf.layers.dense({ units: 2, kernelInitializer: 'zeros' })],
+    });
+    model.layers[1]!.setWeights([tf.tensor2d(LINEAR_W0.flatMap((w) => [w * 1e-7, 0]), [6, 2]), tf.tensor1d([0, 0])]);
+    const classifier = ImageClassifier.fromModel(model, { name: 'faint', displayName: 'faint', inputScaling: 'pixel/255', output: 'scores' });
+    const next = tf.tidy(() => {
+      const x = tf.tensor4d([10, 250, 128, 0, 3, 60], [1, 1, 2, 3]);
+      const g = classifier.objectiveGradient(x, { classes: [0], direction: 1 });
+      expect(tf.max(tf.abs(g)).dataSync()[0]).toBeLessThan(1e-9);
+      return Array.from(new SignedAttack({ epsilon: Infinity, step: 1, decay: 1, seed: 1 }).update(x, g).dataSync());
+    });
+    expect(next).toEqual([11, 251, 129, 0, 2, 61]);
+    classifier.dispose();
+    await selectBackend('cpu');
+  });
+});
