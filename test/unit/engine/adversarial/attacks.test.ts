@@ -124,6 +124,41 @@ describe('sign steps on the linear model (sign of the gradient = sign(w0) = [+, 
   });
 });
 
+describe('random starts', () => {
+  it('PGD: δ uniform in [−ε, ε] per value (mean 0, sd ε/√3), then each step from there is cut back to the ball', () => {
+    const eps = 4;
+    tf.tidy(() => {
+      const flat = tf.fill([1, 64, 64, 3], 128) as tf.Tensor4D;
+      const d = Array.from(tf.sub(new PgdAttack(params({ epsilon: eps, seed: 5 })).start(flat), flat).dataSync());
+      const mean = d.reduce((a, b) => a + b, 0) / d.length;
+      const sd = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / d.length);
+      expect(Math.min(...d)).toBeGreaterThanOrEqual(-eps);
+      expect(Math.max(...d)).toBeLessThanOrEqual(eps);
+      // 12,288 samples: the mean's standard error is (ε/√3)/√12288 ≈ 0.02.
+      expect(Math.abs(mean)).toBeLessThan(0.1);
+      expect(sd).toBeCloseTo(eps / Math.sqrt(3), 1);
+    });
+    // On the linear model: s = start, then s + 2·sign(w0) clipped to [x0 − 3, x0 + 3] ∩ [0, 255].
+    const pgd = new PgdAttack(params({ epsilon: 3, step: 2, seed: 9 }));
+    const s = tf.tidy(() => Array.from(pgd.start(image(X0)).dataSync()));
+    const sign = LINEAR_W0.map(Math.sign);
+    const expected = s.map((v, i) => Math.min(Math.max(v + 2 * sign[i]!, Math.max(X0[i]! - 3, 0)), Math.min(X0[i]! + 3, 255)));
+    linearStep(pgd, s).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 4));
+  });
+
+  it('PGD-L2: a seeded start strictly inside the L2 ball, in a seed-dependent direction', () => {
+    const starts = [1, 1, 2].map((seed) => tf.tidy(() => Array.from(new PgdL2Attack(params({ epsilon: 6, seed })).start(image(X0)).dataSync())));
+    expect(starts[0]).toEqual(starts[1]);
+    expect(starts[0]).not.toEqual(starts[2]);
+    for (const s of starts) {
+      const norm = Math.hypot(...s.map((v, i) => v - X0[i]!));
+      expect(norm).toBeGreaterThan(0);
+      expect(norm).toBeLessThanOrEqual(6 + 1e-4);
+      s.forEach((v) => expect(v >= 0 && v <= 255).toBe(true));
+    }
+  });
+});
+
 describe('MI-FGSM on the two-layer model', () => {
   it('accumulates L1-normalised gradients with decay μ and steps by the sign of the sum', () => {
     const x0 = [30, 200, 90, 160, 15, 240];
@@ -229,6 +264,45 @@ describe('AttackRun on the tiny model', () => {
       expect(run.steps).toBe(method === 'fgsm' ? 1 : 12);
       run.dispose();
     }
+  });
+
+  it('signed through AttackRun: five steps of exactly one level by sign(w0), whatever ε and step say', () => {
+    // x0 + 5·sign(w0) = [15, 255, 133, 0, −2, 65] → clipped at 0; changes [5, 5, 5, 0, −3, 5].
+    const run = new AttackRun(linear, Uint8Array.from(X0), { method: 'signed', epsilon: 1, step: 7, iterations: 5, target: { kind: 'class', index: 0 }, stopAtConfidence: null });
+    const linf: number[] = [];
+    while (!run.done) linf.push(run.step().distance.linf);
+    expect(Array.from(run.adversarialRgb)).toEqual([15, 255, 133, 0, 0, 65]);
+    expect(linf).toEqual([1, 2, 3, 4, 5]);
+    expect(run.latest.distance).toMatchObject({ linf: 5, l0Pixels: 2 });
+    expect(run.latest.distance.l2).toBeCloseTo(Math.sqrt(4 * 25 + 9), 12);
+    run.dispose();
+  });
+
+  it('FGSM through AttackRun: one step of ε (not `step`), L∞ = ε', () => {
+    const run = new AttackRun(linear, Uint8Array.from(X0), { method: 'fgsm', epsilon: 8, step: 1, iterations: 50, target: { kind: 'class', index: 0 }, stopAtConfidence: null });
+    expect(run.maxSteps).toBe(1);
+    run.step();
+    expect(run.done).toBe(true);
+    expect(Array.from(run.adversarialRgb)).toEqual([18, 255, 136, 0, 0, 68]);
+    expect(run.latest.distance.linf).toBe(8);
+    run.dispose();
+  });
+
+  it('holds the same number of tensors after 10 and after 10,000 MI-FGSM steps (momentum is replaced, not piled up)', () => {
+    const run = new AttackRun(mlp, Uint8Array.from([30, 200, 90, 160, 15, 240]), {
+      method: 'mifgsm',
+      epsilon: 40,
+      step: 2,
+      iterations: 10_000,
+      target: { kind: 'class', index: 1 },
+      stopAtConfidence: null,
+    });
+    for (let i = 0; i < 10; i++) run.step();
+    const after10 = tf.memory().numTensors;
+    while (!run.done) run.step();
+    expect(run.steps).toBe(10_000);
+    expect(tf.memory().numTensors).toBe(after10);
+    run.dispose();
   });
 
   it('reports the rounded image: integer bytes, distances measured on them, and stops at the threshold', () => {
