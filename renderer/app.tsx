@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { BackendName } from '../main/protocol/messages';
+import type { BackendName, LabName } from '../main/protocol/messages';
 import type { ConnectionState, EngineClient } from './engine-client';
 import { ErrorBanner } from './error-banner';
+import { LAB_TABS } from './lab-tabs';
 import { RegressionLab } from './labs/regression/regression-lab';
 import { StatusBar } from './status-bar';
 
@@ -11,10 +12,28 @@ export interface EngineInfo {
   connection: ConnectionState;
 }
 
-/** The shell: engine handshake, status bar, error banner, and the (for now single) lab. */
+/**
+ * The shell: engine handshake, lab tabs, status bar and error banner. Every lab stays mounted
+ * (hidden when not shown) so its settings and last run survive a tab switch; only the shown
+ * one takes keys, drops and menu commands.
+ */
 export function App({ client }: { client: EngineClient }) {
   const [engine, setEngine] = useState<EngineInfo>({ backend: null, version: null, connection: 'connecting' });
   const [error, setError] = useState<string | null>(null);
+  const [lab, setLab] = useState<LabName>('regression');
+
+  // Ctrl+1, Ctrl+2, … switch labs, as tabs do in most desktop apps.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
+      const tab = LAB_TABS[Number(e.key) - 1];
+      if (!tab) return;
+      e.preventDefault();
+      setLab(tab.lab);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   useEffect(() => {
     const offMessage = client.onMessage((m) => {
@@ -34,18 +53,41 @@ export function App({ client }: { client: EngineClient }) {
   }, [client]);
 
   const reportError = useCallback((message: string | null) => setError(message), []);
+  const shown = LAB_TABS.find((t) => t.lab === lab)!;
+  const labProps = (name: LabName) => ({ client, connection: engine.connection, reportError, active: lab === name });
 
   return (
     <div className="app">
       <header className="app-header">
-        <h1>
-          Descent Lab <span className="lab-name">· regression</span>
-        </h1>
-        <p className="tagline">Watch optimizers walk down the least-squares bowl, side by side.</p>
+        <h1>Descent Lab</h1>
+        <nav className="lab-tabs" role="tablist" aria-label="Labs">
+          {LAB_TABS.map((t, i) => (
+            <button
+              key={t.lab}
+              type="button"
+              role="tab"
+              id={`tab-${t.lab}`}
+              aria-selected={t.lab === lab}
+              aria-controls={`panel-${t.lab}`}
+              className={t.lab === lab ? 'lab-tab selected' : 'lab-tab'}
+              data-testid={`tab-${t.lab}`}
+              title={`${t.title} lab (Ctrl+${i + 1})`}
+              onClick={() => {
+                setLab(t.lab);
+                setError(null);
+              }}
+            >
+              {t.title}
+            </button>
+          ))}
+        </nav>
+        <p className="tagline">{shown.tagline}</p>
       </header>
       {error && <ErrorBanner message={error} onDismiss={() => setError(null)} />}
       <main className="app-main">
-        <RegressionLab client={client} connection={engine.connection} reportError={reportError} />
+        <div role="tabpanel" id="panel-regression" aria-labelledby="tab-regression" className="lab-panel" hidden={lab !== 'regression'}>
+          <RegressionLab {...labProps('regression')} />
+        </div>
       </main>
       <StatusBar engine={engine} />
     </div>

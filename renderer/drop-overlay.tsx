@@ -33,12 +33,16 @@ export function pickDroppedFile(files: readonly File[]): { file: File; note: str
  * dragend, window blur, any mouse move with no button down (there are none during a drag), and
  * when dragover, which repeats while a drag is over the page, stops coming.
  */
-export function DropOverlay({ onFile, hint }: { onFile: (file: File, note: string | null) => void; hint: string }) {
+export function DropOverlay({ onFile, hint, enabled = true }: { onFile: (file: File, note: string | null) => void; hint: string; enabled?: boolean }) {
   const [active, setActive] = useState(false);
   const onFileRef = useRef(onFile);
   onFileRef.current = onFile;
 
   useEffect(() => {
+    if (!enabled) {
+      setActive(false);
+      return;
+    }
     let depth = 0;
     let shown = false;
     let idle: ReturnType<typeof setTimeout> | undefined;
@@ -99,7 +103,7 @@ export function DropOverlay({ onFile, hint }: { onFile: (file: File, note: strin
       clearTimeout(idle);
       for (const [type, fn] of listeners) window.removeEventListener(type, fn, true);
     };
-  }, []);
+  }, [enabled]);
 
   if (!active) return null;
   return (

@@ -57,6 +57,7 @@ export async function selectBackend(name: string): Promise<BackendName> {
  */
 export const LAB_BACKEND_PREFERENCE: Record<LabName, readonly BackendName[]> = {
   regression: ['tensorflow', 'cpu', 'wasm'],
+  spread: ['tensorflow', 'wasm', 'cpu'],
 };
 
 /**

@@ -8,6 +8,7 @@ import { parseRequest, requestIds, type BackendName, type EngineMessage, type En
 import { useBackendFor } from './backend';
 import { parseCsvDataset } from './csv-dataset';
 import { defaultDatasetPath } from './default-data';
+import { createDriver } from './labs/drivers';
 import { Run } from './run';
 
 export const ENGINE_VERSION = '0.1.0';
@@ -82,10 +83,14 @@ export class Engine {
         return;
       }
       case 'start': {
+        // One run at a time, whatever its lab: tfjs has one global backend and each lab picks
+        // its own, so another lab's run stops (and says so) before the backend switches. A run
+        // of the same lab is replaced only once the new one is built: a bad config throws
+        // here and the current run carries on.
+        if (this.run && this.run.config.lab !== req.config.lab) this.stopRun();
         const backend = await useBackendFor(req.config.lab, this.forcedBackend);
-        // Build the new run first: a bad config throws here and the current run carries on.
-        const run = new Run(req.runId, req.config, backend, this.emit);
-        this.run?.dispose();
+        const run = new Run(req.runId, req.config, await createDriver(req.config), backend, this.emit);
+        this.stopRun();
         this.run = run;
         run.start();
         return;
@@ -97,6 +102,12 @@ export class Engine {
         this.currentRun(req.runId).setSpeed(req.itersPerSecond);
         return;
     }
+  }
+
+  private stopRun(): void {
+    this.run?.control('stop');
+    this.run?.dispose();
+    this.run = undefined;
   }
 
   private currentRun(runId: string): Run {

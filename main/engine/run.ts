@@ -1,59 +1,21 @@
 /**
  * One run: lanes stepped in lockstep from the same start, a loop that yields to the event loop
  * between slices so control messages are handled promptly, and frames throttled to the
- * display rate. Every iteration of every lane is kept in growable float64 histories, and each
+ * display rate. The lab's driver (lab-driver.ts) keeps every iteration of every lane, and each
  * frame carries all iterations since the previous one, so coalescing frames loses nothing.
  */
-import type {
-  BackendName,
-  ControlAction,
-  FrameMessage,
-  LaneBatch,
-  RunConfig,
-  RunStartedMessage,
-  RunStatus,
-} from '../protocol/messages';
-import { RegressionLab, type RegressionLane, type RegressionState } from './labs/regression';
+import type { BackendName, ControlAction, FrameMessage, RunConfig, RunStartedMessage, RunStatus } from '../protocol/messages';
+import type { LabDriver } from './lab-driver';
 
 export const FRAME_INTERVAL_MS = 1000 / 60;
 /** How long one slice of work may hold the event loop when running flat out. */
 const SLICE_MS = 8;
-
-class Series {
-  data = new Float64Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = v;
-  }
-  slice(from: number): Float64Array {
-    return this.data.slice(from, this.length);
-  }
-}
-
-class LaneHistory {
-  readonly loss = new Series();
-  readonly slope = new Series();
-  readonly intercept = new Series();
-  record(s: Readonly<RegressionState>): void {
-    this.loss.push(s.loss);
-    this.slope.push(s.slope);
-    this.intercept.push(s.intercept);
-  }
-}
 
 export type Emit = (message: RunStartedMessage | FrameMessage) => void;
 
 export class Run {
   status: RunStatus = 'paused';
   iteration = 0;
-  private readonly lab: RegressionLab;
-  private lanes: RegressionLane[] = [];
-  private histories: LaneHistory[] = [];
   private sentUpTo = 0;
   private lastFrameMs = 0;
   private timer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | undefined;
@@ -67,36 +29,23 @@ export class Run {
 
   constructor(
     readonly runId: string,
-    readonly config: RunConfig,
+    readonly config: Pick<RunConfig, 'lab' | 'maxIterations' | 'itersPerSecond' | 'paused'>,
+    private readonly driver: LabDriver,
     private readonly backend: BackendName,
     private readonly emit: Emit,
     private readonly now: () => number = () => performance.now(),
   ) {
     this.itersPerSecond = config.itersPerSecond;
-    this.lab = new RegressionLab(config.problem);
     try {
       this.createLanes();
     } catch (e) {
-      this.lab.dispose();
+      driver.dispose();
       throw e;
     }
   }
 
-  /** All lanes or none: a lane that fails to build frees the ones built before it. */
   private createLanes(): void {
-    const lanes: RegressionLane[] = [];
-    try {
-      for (const l of this.config.lanes) lanes.push(this.lab.createLane(l, this.config.seed));
-    } catch (e) {
-      for (const lane of lanes) lane.dispose();
-      throw e;
-    }
-    this.lanes = lanes;
-    this.histories = this.lanes.map((lane) => {
-      const h = new LaneHistory();
-      h.record(lane.current); // iteration 0: the shared start
-      return h;
-    });
+    this.driver.createLanes();
     this.iteration = 0;
     this.sentUpTo = 0;
   }
@@ -109,19 +58,7 @@ export class Run {
   }
 
   private emitStarted(): void {
-    this.emit({
-      type: 'runStarted',
-      runId: this.runId,
-      backend: this.backend,
-      exact: this.lab.exact,
-      stats: this.lab.stats,
-      lanes: this.lanes.map((lane, i) => ({
-        id: lane.id,
-        optimizer: this.config.lanes[i]!.optimizer,
-        params: lane.params,
-        label: lane.label,
-      })),
-    });
+    this.emit({ type: 'runStarted', runId: this.runId, backend: this.backend, ...this.driver.started() } as RunStartedMessage);
   }
 
   control(action: ControlAction): void {
@@ -160,7 +97,7 @@ export class Run {
         break;
       case 'reset':
         this.cancelTimer();
-        this.disposeLanes();
+        this.driver.disposeLanes();
         this.createLanes();
         this.status = 'paused';
         this.emitStarted();
@@ -186,12 +123,11 @@ export class Run {
   }
 
   private finished(): boolean {
-    return this.iteration >= this.config.maxIterations || this.lanes.every((l) => l.status !== 'running');
+    return this.iteration >= this.config.maxIterations || this.driver.settled();
   }
 
   private stepAll(): void {
-    // A finished lane repeats its last state so every history has one entry per iteration.
-    for (let i = 0; i < this.lanes.length; i++) this.histories[i]!.record(this.lanes[i]!.step());
+    this.driver.stepAll();
     this.iteration++;
   }
 
@@ -245,18 +181,7 @@ export class Run {
       this.measuredFromIteration = this.iteration;
     }
     this.lastFrameMs = t;
-    const from = this.sentUpTo;
-    const lanes: LaneBatch[] = this.lanes.map((lane, i) => {
-      const h = this.histories[i]!;
-      return {
-        id: lane.id,
-        from,
-        loss: h.loss.slice(from),
-        slope: h.slope.slice(from),
-        intercept: h.intercept.slice(from),
-        status: lane.status === 'running' && this.status === 'done' ? 'done' : lane.status,
-      };
-    });
+    const part = this.driver.frame(this.sentUpTo, this.status === 'done', this.status !== 'running');
     this.sentUpTo = this.iteration + 1;
     this.emit({
       type: 'frame',
@@ -264,18 +189,13 @@ export class Run {
       iteration: this.iteration,
       status: this.status,
       itersPerSecond: this.rate,
-      lanes,
-    });
-  }
-
-  private disposeLanes(): void {
-    for (const lane of this.lanes) lane.dispose();
+      ...part,
+    } as FrameMessage);
   }
 
   dispose(): void {
     this.cancelTimer();
     if (this.status === 'running' || this.status === 'paused') this.status = 'stopped';
-    this.disposeLanes();
-    this.lab.dispose();
+    this.driver.dispose();
   }
 }

@@ -2,7 +2,7 @@
  * Names and limits with no dependencies, so the renderer can import them without pulling the
  * zod validators of messages.ts into its bundle.
  */
-export const LAB_NAMES = ['regression'] as const;
+export const LAB_NAMES = ['regression', 'spread'] as const;
 export type LabName = (typeof LAB_NAMES)[number];
 
 export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -15,7 +15,8 @@ export function isBackendName(name: string): name is BackendName {
 /** Limits that keep one message from exhausting the engine. */
 export const LIMITS = {
   maxLanes: 8,
-  // Engine history is 3 float64 series per lane: 1e6 iterations × 8 lanes ≈ 190 MB at most.
+  // Engine history is 3 (regression) to 5 (spread) float64 series per lane: 1e6 iterations ×
+  // 8 lanes × 5 series ≈ 320 MB at most.
   maxIterations: 1_000_000,
   maxPoints: 2_000_000,
   maxCsvBytes: 64 * 1024 * 1024,

@@ -5,32 +5,17 @@
  */
 import { z } from 'zod';
 import { LIMITS } from './limits';
-import { OPTIMIZER_NAMES, resolveHyperParams, type OptimizerName } from './optimizers';
+import type { OptimizerName } from './optimizers';
 import type { BackendName } from './limits';
+import type { SpreadLossName } from './spread';
+import { bounded, checkHyperParams, float64Array, id, inRange, lanesOf, optimizerLaneFields, runFields } from './schema-parts';
+import { spreadRunSchema } from './spread-schema';
 
 export { BACKEND_NAMES, LAB_NAMES, LIMITS, type BackendName, type LabName } from './limits';
 
-const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const MAX_ABS_VALUE = LIMITS.maxAbsValue;
-const bounded = finite.refine((v) => Math.abs(v) <= MAX_ABS_VALUE, `must be within ±${MAX_ABS_VALUE}`);
-const inRange = (v: number): boolean => Number.isFinite(v) && Math.abs(v) <= MAX_ABS_VALUE;
-const float64Array = z.custom<Float64Array>((v) => v instanceof Float64Array, 'must be a Float64Array');
-const id = z.string().min(1).max(64);
 
-export const laneConfigSchema = z
-  .object({
-    id,
-    optimizer: z.enum(OPTIMIZER_NAMES),
-    params: z.record(z.string().max(64), finite),
-    label: z.string().max(80).optional(),
-  })
-  .superRefine((lane, ctx) => {
-    try {
-      resolveHyperParams(lane.optimizer, lane.params);
-    } catch (e) {
-      ctx.addIssue({ code: 'custom', path: ['params'], message: (e as Error).message });
-    }
-  });
+export const laneConfigSchema = z.object(optimizerLaneFields).superRefine(checkHyperParams);
 export type LaneConfig = z.infer<typeof laneConfigSchema> & { optimizer: OptimizerName };
 
 export const regressionProblemSchema = z
@@ -46,22 +31,19 @@ export const regressionProblemSchema = z
   .refine((p) => p.x.every(inRange) && p.y.every(inRange), `data must be finite numbers within ±${MAX_ABS_VALUE}`);
 export type RegressionProblem = z.infer<typeof regressionProblemSchema>;
 
-export const runConfigSchema = z.object({
+export const regressionRunSchema = z.object({
   lab: z.literal('regression'),
   problem: regressionProblemSchema,
-  lanes: z
-    .array(laneConfigSchema)
-    .min(1)
-    .max(LIMITS.maxLanes)
-    .refine((ls) => new Set(ls.map((l) => l.id)).size === ls.length, 'lane ids must be unique'),
-  maxIterations: z.number().int().min(1).max(LIMITS.maxIterations),
-  /** 0 = as fast as the engine goes. */
-  itersPerSecond: z.number().min(0).max(LIMITS.maxItersPerSecond),
-  seed: z.number().int().min(0).max(2 ** 31 - 1),
-  /** Start paused (for single-stepping from iteration 0). */
-  paused: z.boolean().optional(),
+  lanes: lanesOf(laneConfigSchema),
+  ...runFields,
 });
-export type RunConfig = z.infer<typeof runConfigSchema>;
+
+/** A run of any lab, told apart by `lab`. */
+export const runConfigSchema = z.discriminatedUnion('lab', [regressionRunSchema, spreadRunSchema]);
+export type RegressionRunConfig = z.infer<typeof regressionRunSchema>;
+export type SpreadRunConfig = z.infer<typeof spreadRunSchema>;
+export type SpreadLaneConfig = SpreadRunConfig['lanes'][number];
+export type RunConfig = RegressionRunConfig | SpreadRunConfig;
 
 export const CONTROL_ACTIONS = ['pause', 'resume', 'step', 'stop', 'reset'] as const;
 export type ControlAction = (typeof CONTROL_ACTIONS)[number];
@@ -124,33 +106,101 @@ export interface RegressionStats {
 export type LaneStatus = 'running' | 'done' | 'diverged';
 export type RunStatus = 'running' | 'paused' | 'done' | 'stopped';
 
-export interface LaneBatch {
+/** What every lab says about a lane when its run starts: the engine's word on its settings. */
+export interface LaneIntro {
   id: string;
-  /** Iteration number of the first entry in the arrays below (iteration 0 = the start). */
+  label: string;
+  optimizer: OptimizerName;
+  /** Hyper-parameters with defaults filled in, as the lane actually runs. */
+  params: Record<string, number>;
+}
+
+/** Per-lane history since the last frame; every lab's batch has these. */
+interface LaneBatchBase {
+  id: string;
+  /** Iteration number of the first entry in the series (iteration 0 = the start). */
   from: number;
-  loss: Float64Array;
-  slope: Float64Array;
-  intercept: Float64Array;
   status: LaneStatus;
 }
 
-export interface RunStartedMessage {
+export interface RegressionLaneBatch extends LaneBatchBase {
+  loss: Float64Array;
+  slope: Float64Array;
+  intercept: Float64Array;
+}
+export interface SpreadLaneBatch extends LaneBatchBase {
+  /** The lane's own loss with the hard minimum (no softening). */
+  loss: Float64Array;
+  minAngleDeg: Float64Array;
+  /** Coulomb energy Σ 1/r over pairs. */
+  energy: Float64Array;
+  nnMeanDeg: Float64Array;
+  nnStdDeg: Float64Array;
+  /**
+   * The vectors at the frame's iteration, row-major [n, dim], and the histogram of pairwise
+   * angles (0–180°). Sent when due (their size sets how often: see spread-driver.ts) and
+   * always with a frame that pauses or ends the run; absent otherwise.
+   */
+  vectors?: Float32Array;
+  histogram?: Float64Array;
+}
+
+export interface SpreadLaneIntro extends LaneIntro {
+  loss: SpreadLossName;
+  s: number;
+  temperatureDeg: number;
+}
+
+/** Best published values for this N on the 3-D sphere, when known (D = 3 only). */
+export interface SpreadReference {
+  thomsonEnergy: number | null;
+  tammesAngleDeg: number | null;
+}
+
+interface RunStartedBase {
   type: 'runStarted';
   runId: string;
   backend: BackendName;
-  exact: LeastSquares;
-  stats: RegressionStats;
-  lanes: { id: string; optimizer: OptimizerName; params: Record<string, number>; label: string }[];
 }
 
-export interface FrameMessage {
+export interface RegressionRunStarted extends RunStartedBase {
+  lab: 'regression';
+  exact: LeastSquares;
+  stats: RegressionStats;
+  lanes: LaneIntro[];
+}
+
+export interface SpreadRunStarted extends RunStartedBase {
+  lab: 'spread';
+  n: number;
+  dim: number;
+  /** Every lane's start, row-major [n, dim], unit rows. */
+  start: Float32Array;
+  reference: SpreadReference | null;
+  lanes: SpreadLaneIntro[];
+}
+
+export type RunStartedMessage = RegressionRunStarted | SpreadRunStarted;
+
+interface FrameBase {
   type: 'frame';
   runId: string;
   iteration: number;
   status: RunStatus;
   itersPerSecond: number;
-  lanes: LaneBatch[];
 }
+
+export interface RegressionFrame extends FrameBase {
+  lab: 'regression';
+  lanes: RegressionLaneBatch[];
+}
+
+export interface SpreadFrame extends FrameBase {
+  lab: 'spread';
+  lanes: SpreadLaneBatch[];
+}
+
+export type FrameMessage = RegressionFrame | SpreadFrame;
 
 export type EngineMessage =
   | { type: 'ready'; backend: BackendName; version: string }

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { LaneStatus, LeastSquares } from '../../../main/protocol/messages';
 import { formatNumber } from '../../format-number';
-import type { RunPhase, RunStore } from './run-store';
+import type { RunPhase } from '../../run/run-store-base';
+import type { RunStore } from './run-store';
 
 interface LaneReadout {
   id: string;

@@ -3,16 +3,11 @@
  * functions), so it can be saved or put in a URL later. The defaults reproduce the article:
  * the height/weight sample, a start at slope 6.0411, intercept −180, and three lanes.
  */
-import type { Dataset, RunConfig } from '../../../main/protocol/messages';
-import { OPTIMIZER_SPECS, type OptimizerName } from '../../../main/protocol/optimizers';
-import { nextLaneColour } from './lane-palette';
+import type { Dataset, RegressionRunConfig } from '../../../main/protocol/messages';
+import type { OptimizerName } from '../../../main/protocol/optimizers';
+import { makeOptimizerLane, optimizerLaneLabel, sameOptimizerLanes, type OptimizerLane } from '../../run/optimizer-lane';
 
-export interface LaneSettings {
-  id: string;
-  optimizer: OptimizerName;
-  params: Record<string, number>;
-  colour: string;
-}
+export type LaneSettings = OptimizerLane;
 
 export interface RegressionSettings {
   initSlope: number;
@@ -25,36 +20,23 @@ export interface RegressionSettings {
   lanes: LaneSettings[];
 }
 
-let laneCounter = 0;
-
-export function makeLane(optimizer: OptimizerName, usedColours: readonly string[], overrides: Record<string, number> = {}): LaneSettings {
-  return {
-    id: `lane-${++laneCounter}`,
-    optimizer,
-    params: { ...defaultParams(optimizer), ...overrides },
-    colour: nextLaneColour(usedColours),
-  };
-}
-
-export function defaultParams(optimizer: OptimizerName): Record<string, number> {
-  return Object.fromEntries(OPTIMIZER_SPECS[optimizer].params.map((p) => [p.name, p.default]));
+/** A new lane copies the last one's optimizer and hyper-parameters. */
+export function nextLane(last: LaneSettings | undefined, usedColours: readonly string[]): LaneSettings {
+  return makeOptimizerLane(last?.optimizer ?? 'adam', usedColours, last ? { ...last.params } : {});
 }
 
 export function defaultSettings(): RegressionSettings {
   const lanes: LaneSettings[] = [];
-  const add = (o: OptimizerName, lr: number) => lanes.push(makeLane(o, lanes.map((l) => l.colour), { learningRate: lr }));
+  const add = (o: OptimizerName, lr: number) => lanes.push(makeOptimizerLane(o, lanes.map((l) => l.colour), { learningRate: lr }));
   add('gd', 2e-5);
   add('rmsprop', 0.1);
   add('adam', 0.1);
   return { initSlope: 6.0411, initIntercept: -180, normalize: false, maxIterations: 50, itersPerSecond: 60, seed: 1, lanes };
 }
 
-export function laneLabel(lane: LaneSettings): string {
-  const lr = lane.params['learningRate'];
-  return lr === undefined ? OPTIMIZER_SPECS[lane.optimizer].label : `${OPTIMIZER_SPECS[lane.optimizer].label} (lr ${lr})`;
-}
+export const laneLabel = optimizerLaneLabel;
 
-export function buildRunConfig(s: RegressionSettings, data: Dataset, paused: boolean): RunConfig {
+export function buildRunConfig(s: RegressionSettings, data: Dataset, paused: boolean): RegressionRunConfig {
   return {
     lab: 'regression',
     problem: { x: data.x, y: data.y, normalize: s.normalize, initSlope: s.initSlope, initIntercept: s.initIntercept },
@@ -71,18 +53,12 @@ export function buildRunConfig(s: RegressionSettings, data: Dataset, paused: boo
  * sent to a run already going.
  */
 export function sameRunSettings(ran: RegressionSettings, now: RegressionSettings): boolean {
-  const sameParams = (a: Record<string, number>, b: Record<string, number>) =>
-    Object.keys(a).length === Object.keys(b).length && Object.keys(a).every((k) => Object.is(a[k], b[k]));
   return (
     ran.initSlope === now.initSlope &&
     ran.initIntercept === now.initIntercept &&
     ran.normalize === now.normalize &&
     ran.maxIterations === now.maxIterations &&
     ran.seed === now.seed &&
-    ran.lanes.length === now.lanes.length &&
-    ran.lanes.every((l, i) => {
-      const m = now.lanes[i]!;
-      return l.id === m.id && l.optimizer === m.optimizer && sameParams(l.params, m.params);
-    })
+    sameOptimizerLanes(ran.lanes, now.lanes)
   );
 }

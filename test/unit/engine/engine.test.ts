@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../../main/engine/engine';
 import { FRAME_INTERVAL_MS, Run } from '../../../main/engine/run';
-import type { EngineMessage, FrameMessage, RunConfig } from '../../../main/protocol/messages';
+import { RegressionDriver } from '../../../main/engine/labs/regression-driver';
+import type { EngineMessage, RegressionFrame, RegressionRunConfig } from '../../../main/protocol/messages';
 
 function harness() {
   const messages: EngineMessage[] = [];
@@ -19,7 +20,7 @@ function harness() {
   return { engine, messages, waitFor };
 }
 
-const runConfig = (maxIterations: number, paused = false): RunConfig => ({
+const runConfig = (maxIterations: number, paused = false): RegressionRunConfig => ({
   lab: 'regression',
   problem: { x: new Float64Array([60, 65, 70, 75]), y: new Float64Array([150, 170, 180, 205]), normalize: true, initSlope: 0, initIntercept: 0 },
   lanes: [
@@ -32,7 +33,8 @@ const runConfig = (maxIterations: number, paused = false): RunConfig => ({
   paused,
 });
 
-const frames = (messages: EngineMessage[]) => messages.filter((m): m is FrameMessage => m.type === 'frame');
+/** These tests run the regression lab only. */
+const frames = (messages: EngineMessage[]) => messages.filter((m): m is RegressionFrame => m.type === 'frame' && m.lab === 'regression');
 
 describe('engine', () => {
   it('should say which backend runs', async () => {
@@ -169,7 +171,7 @@ describe('engine', () => {
     const before = tf.memory().numTensors;
     const bad = runConfig(10);
     bad.lanes[1]!.params = { beta1: 5 }; // past validation (constructed directly), fails in the second lane
-    expect(() => new Run('r', bad, 'cpu', () => {})).toThrow(/beta1/);
+    expect(() => new Run('r', bad, new RegressionDriver(bad), 'cpu', () => {})).toThrow(/beta1/);
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeMessage, encodeMessage } from '../../../main/protocol/codec';
-import { LIMITS, parseRequest, type RunConfig } from '../../../main/protocol/messages';
+import { LIMITS, parseRequest, type RegressionRunConfig } from '../../../main/protocol/messages';
 
-const config = (): RunConfig => ({
+const config = (): RegressionRunConfig => ({
   lab: 'regression',
   problem: { x: new Float64Array([1, 2, 3]), y: new Float64Array([2, 4, 7]), normalize: false, initSlope: 0, initIntercept: 0 },
   lanes: [{ id: 'a', optimizer: 'adam', params: { learningRate: 0.1 } }],
@@ -17,7 +17,7 @@ describe('protocol validation', () => {
   });
 
   it('should reject bad requests and name the offending field', () => {
-    const bad = (mutate: (c: RunConfig) => void) => {
+    const bad = (mutate: (c: RegressionRunConfig) => void) => {
       const c = config();
       mutate(c);
       const r = parseRequest({ type: 'start', runId: 'r1', config: c });

@@ -3,11 +3,12 @@ import type { RunActions } from './run-controls';
 
 const TYPING = new Set(['INPUT', 'SELECT', 'TEXTAREA']);
 
-/** Space run/pause, → step, R reset; ignored while the user is typing in a field. */
-export function useKeyboardShortcuts(actions: RunActions, running: () => boolean): void {
+/** Space run/pause, → step, R reset while `enabled`; ignored while the user is typing in a field. */
+export function useKeyboardShortcuts(actions: RunActions, running: () => boolean, enabled = true): void {
   const latest = useRef({ actions, running });
   latest.current = { actions, running };
   useEffect(() => {
+    if (!enabled) return;
     const onKey = (e: KeyboardEvent) => {
       const el = e.target as HTMLElement | null;
       if (e.ctrlKey || e.metaKey || e.altKey) return;
@@ -28,5 +29,5 @@ export function useKeyboardShortcuts(actions: RunActions, running: () => boolean
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [enabled]);
 }

@@ -1,17 +1,20 @@
-import { OPTIMIZER_NAMES, OPTIMIZER_SPECS, type OptimizerName } from '../../../main/protocol/optimizers';
-import { NumberField } from '../../number-field';
-import { defaultParams, type LaneSettings } from './regression-settings';
+import type { ReactNode } from 'react';
+import { OPTIMIZER_NAMES, OPTIMIZER_SPECS, type OptimizerName } from '../../main/protocol/optimizers';
+import { NumberField } from '../number-field';
+import { defaultParams, type OptimizerLane } from './optimizer-lane';
 
-interface LaneRowProps {
-  lane: LaneSettings;
+interface LaneRowProps<Lane extends OptimizerLane> {
+  lane: Lane;
   index: number;
   canRemove: boolean;
-  onChange: (lane: LaneSettings) => void;
+  onChange: (lane: Lane) => void;
   onRemove: () => void;
+  /** The lab's own per-lane fields, under the hyper-parameters. */
+  children?: ReactNode;
 }
 
 /** One optimizer and its hyper-parameters; ranges come from the protocol's OPTIMIZER_SPECS. */
-export function LaneRow({ lane, index, canRemove, onChange, onRemove }: LaneRowProps) {
+export function LaneRow<Lane extends OptimizerLane>({ lane, index, canRemove, onChange, onRemove, children }: LaneRowProps<Lane>) {
   const spec = OPTIMIZER_SPECS[lane.optimizer];
   const changeOptimizer = (optimizer: OptimizerName) => {
     // Fresh defaults: a plain-GD rate (2e-5) would stall Adam, and Adam's (0.1) would blow GD up.
@@ -61,6 +64,7 @@ export function LaneRow({ lane, index, canRemove, onChange, onRemove }: LaneRowP
           />
         ))}
       </div>
+      {children}
     </li>
   );
 }

@@ -1,7 +1,7 @@
-import { LIMITS } from '../../../main/protocol/limits';
-import { NumberField } from '../../number-field';
-import type { RegressionSettings } from './regression-settings';
-import type { RunPhase } from './run-store';
+import type { ReactNode } from 'react';
+import { LIMITS } from '../../main/protocol/limits';
+import { NumberField } from '../number-field';
+import type { RunPhase } from './run-store-base';
 
 export interface RunActions {
   run: () => void;
@@ -11,20 +11,32 @@ export interface RunActions {
   reset: () => void;
 }
 
+/** The run settings every lab has. */
+export interface RunLength {
+  maxIterations: number;
+  /** 0 = as fast as the engine goes. */
+  itersPerSecond: number;
+  seed: number;
+}
+
 interface RunControlsProps {
   phase: RunPhase;
-  settings: RegressionSettings;
+  settings: RunLength;
   canRun: boolean;
   actions: RunActions;
-  onSettings: (patch: Partial<RegressionSettings>) => void;
+  onSettings: (patch: Partial<RunLength>) => void;
   /** The settings differ from the ones the shown run started with (speed aside). */
   pendingChanges?: boolean;
+  /** What Reset goes back to, for its tooltip. */
+  resetTitle?: string;
+  /** The lab's own run-wide fields, after the common ones. */
+  children?: ReactNode;
 }
 
 /** Iterations per second; 0 means as fast as the engine goes. */
 const SPEEDS = [1, 10, 60, 600, 6000, 0] as const;
 
-export function RunControls({ phase, settings, canRun, actions, onSettings, pendingChanges }: RunControlsProps) {
+export function RunControls({ phase, settings, canRun, actions, onSettings, pendingChanges, resetTitle = 'Back to the start', children }: RunControlsProps) {
   const active = phase === 'starting' || phase === 'running' || phase === 'paused';
   const speedOptions = (SPEEDS as readonly number[]).includes(settings.itersPerSecond) ? SPEEDS : [...SPEEDS, settings.itersPerSecond];
   return (
@@ -42,7 +54,7 @@ export function RunControls({ phase, settings, canRun, actions, onSettings, pend
         <button type="button" onClick={actions.stop} disabled={!active} data-testid="stop" title="End the run here">
           ■ Stop
         </button>
-        <button type="button" onClick={actions.reset} data-testid="reset" title="Back to the starting line (R)">
+        <button type="button" onClick={actions.reset} data-testid="reset" title={`${resetTitle} (R)`}>
           ↺ Reset
         </button>
       </div>
@@ -80,10 +92,7 @@ export function RunControls({ phase, settings, canRun, actions, onSettings, pend
           title="Same seed, same mini-batches: runs are repeatable"
           onChange={(seed) => onSettings({ seed })}
         />
-        <label className="check" title="Scale x and y to mean 0, spread 1 before descending">
-          <input type="checkbox" checked={settings.normalize} data-testid="normalize" onChange={(e) => onSettings({ normalize: e.target.checked })} />
-          normalise
-        </label>
+        {children}
       </div>
       {pendingChanges && (
         <p className="pending-note" role="status" data-testid="pending-changes" title="Speed changes apply at once; everything else starts with the next run">

@@ -1,0 +1,34 @@
+/**
+ * What the run loop (run.ts) needs from a lab: build its lanes at iteration 0, step them all in
+ * lockstep, keep their histories, and say what to send. Each lab's driver lives beside its
+ * maths in labs/ (regression-driver.ts, spread-driver.ts).
+ */
+import type { FrameMessage, RunStartedMessage } from '../protocol/messages';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A lab's part of its runStarted message (lab, lanes and what the lab adds). */
+export type LabStarted = DistributiveOmit<RunStartedMessage, 'type' | 'runId' | 'backend'>;
+/** A lab's part of a frame: its lab name and one batch per lane. */
+export type LabFrame = DistributiveOmit<FrameMessage, 'type' | 'runId' | 'iteration' | 'status' | 'itersPerSecond'>;
+
+export interface LabDriver {
+  /**
+   * Builds every lane at iteration 0 with its history holding the start (again on reset).
+   * All or none: a lane that fails to build frees the ones built before it, and this throws.
+   */
+  createLanes(): void;
+  /** One iteration of every lane; a finished lane repeats its state so histories stay aligned. */
+  stepAll(): void;
+  /** True when no lane is still running. */
+  settled(): boolean;
+  started(): LabStarted;
+  /**
+   * Every lane's history from iteration `from` on. `runDone` marks lanes still running as done;
+   * `final` says the run pauses or ends here, so bulky state (vectors, images) must go now.
+   */
+  frame(from: number, runDone: boolean, final: boolean): LabFrame;
+  disposeLanes(): void;
+  /** Frees the lanes and the lab's own tensors. */
+  dispose(): void;
+}

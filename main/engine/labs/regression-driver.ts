@@ -1,0 +1,91 @@
+/** The regression lab's side of a run: its lanes, their (loss, slope, intercept) histories. */
+import type { RegressionRunConfig } from '../../protocol/messages';
+import type { LabDriver, LabFrame, LabStarted } from '../lab-driver';
+import { Series } from '../series';
+import { RegressionLab, type RegressionLane, type RegressionState } from './regression';
+
+class LaneHistory {
+  readonly loss = new Series();
+  readonly slope = new Series();
+  readonly intercept = new Series();
+  record(s: Readonly<RegressionState>): void {
+    this.loss.push(s.loss);
+    this.slope.push(s.slope);
+    this.intercept.push(s.intercept);
+  }
+}
+
+export class RegressionDriver implements LabDriver {
+  private readonly lab: RegressionLab;
+  private lanes: RegressionLane[] = [];
+  private histories: LaneHistory[] = [];
+
+  constructor(private readonly config: RegressionRunConfig) {
+    this.lab = new RegressionLab(config.problem);
+  }
+
+  createLanes(): void {
+    const lanes: RegressionLane[] = [];
+    try {
+      for (const l of this.config.lanes) lanes.push(this.lab.createLane(l, this.config.seed));
+    } catch (e) {
+      for (const lane of lanes) lane.dispose();
+      throw e;
+    }
+    this.lanes = lanes;
+    this.histories = lanes.map((lane) => {
+      const h = new LaneHistory();
+      h.record(lane.current); // iteration 0: the shared start
+      return h;
+    });
+  }
+
+  stepAll(): void {
+    for (let i = 0; i < this.lanes.length; i++) this.histories[i]!.record(this.lanes[i]!.step());
+  }
+
+  settled(): boolean {
+    return this.lanes.every((l) => l.status !== 'running');
+  }
+
+  started(): LabStarted {
+    return {
+      lab: 'regression',
+      exact: this.lab.exact,
+      stats: this.lab.stats,
+      lanes: this.lanes.map((lane, i) => ({
+        id: lane.id,
+        optimizer: this.config.lanes[i]!.optimizer,
+        params: lane.params,
+        label: lane.label,
+      })),
+    };
+  }
+
+  frame(from: number, runDone: boolean): LabFrame {
+    return {
+      lab: 'regression',
+      lanes: this.lanes.map((lane, i) => {
+        const h = this.histories[i]!;
+        return {
+          id: lane.id,
+          from,
+          loss: h.loss.slice(from),
+          slope: h.slope.slice(from),
+          intercept: h.intercept.slice(from),
+          status: lane.status === 'running' && runDone ? 'done' : lane.status,
+        };
+      }),
+    };
+  }
+
+  disposeLanes(): void {
+    for (const lane of this.lanes) lane.dispose();
+    this.lanes = [];
+  }
+
+  dispose(): void {
+    this.disposeLanes();
+    this.lab.dispose();
+  }
+}

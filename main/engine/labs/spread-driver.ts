@@ -1,0 +1,128 @@
+/**
+ * The spread lab's side of a run: lanes on one shared start, five scalar series per lane, and
+ * the vectors themselves (plus the pairwise-angle histogram) at a pace their size allows.
+ */
+import type { SpreadLaneBatch, SpreadRunConfig } from '../../protocol/messages';
+import type { LabDriver, LabFrame, LabStarted } from '../lab-driver';
+import { Series } from '../series';
+import { SpreadLab, type SpreadLane, type SpreadState } from './spread';
+
+/**
+ * Vectors and histograms are the bulky part of a frame. Sending them at most this often per
+ * lane, and less often as they grow (bytes, and the N² histogram pass), keeps a 2,000-vector,
+ * 8-lane run from spending its time on copies the eye cannot follow.
+ */
+const MIN_STATE_INTERVAL_MS = 1000 / 30;
+const STATE_BYTES_PER_MS = 20_000; // ≈ 20 MB/s over all lanes
+const HISTOGRAM_PAIRS_PER_MS = 20_000;
+
+class LaneHistory {
+  readonly loss = new Series();
+  readonly minAngleDeg = new Series();
+  readonly energy = new Series();
+  readonly nnMeanDeg = new Series();
+  readonly nnStdDeg = new Series();
+  record(s: Readonly<SpreadState>): void {
+    this.loss.push(s.loss);
+    this.minAngleDeg.push(s.minAngleDeg);
+    this.energy.push(s.energy);
+    this.nnMeanDeg.push(s.nnMeanDeg);
+    this.nnStdDeg.push(s.nnStdDeg);
+  }
+}
+
+export class SpreadDriver implements LabDriver {
+  private readonly lab: SpreadLab;
+  private lanes: SpreadLane[] = [];
+  private histories: LaneHistory[] = [];
+  private lastStateMs = -Infinity;
+  private readonly stateIntervalMs: number;
+
+  constructor(
+    private readonly config: SpreadRunConfig,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    const { n, dim, init } = config.problem;
+    this.lab = new SpreadLab({ n, dim, init }, config.seed);
+    const lanes = config.lanes.length;
+    this.stateIntervalMs = Math.max(MIN_STATE_INTERVAL_MS, (lanes * n * dim * 4) / STATE_BYTES_PER_MS, (lanes * n * n) / 2 / HISTOGRAM_PAIRS_PER_MS);
+  }
+
+  createLanes(): void {
+    const lanes: SpreadLane[] = [];
+    try {
+      for (const l of this.config.lanes) lanes.push(this.lab.createLane(l, this.config.seed));
+    } catch (e) {
+      for (const lane of lanes) lane.dispose();
+      throw e;
+    }
+    this.lanes = lanes;
+    this.histories = lanes.map((lane) => {
+      const h = new LaneHistory();
+      h.record(lane.current);
+      return h;
+    });
+    this.lastStateMs = -Infinity;
+  }
+
+  stepAll(): void {
+    for (let i = 0; i < this.lanes.length; i++) this.histories[i]!.record(this.lanes[i]!.step());
+  }
+
+  settled(): boolean {
+    return this.lanes.every((l) => l.status !== 'running');
+  }
+
+  started(): LabStarted {
+    const { n, dim } = this.lab;
+    return {
+      lab: 'spread',
+      n,
+      dim,
+      start: this.lab.start.slice(0, n * dim),
+      reference: null,
+      lanes: this.lanes.map((lane, i) => {
+        const c = this.config.lanes[i]!;
+        return { id: lane.id, label: lane.label, optimizer: c.optimizer, params: lane.params, loss: c.loss, s: c.s, temperatureDeg: c.temperatureDeg };
+      }),
+    };
+  }
+
+  frame(from: number, runDone: boolean, final: boolean): LabFrame {
+    const t = this.now();
+    const withState = final || t - this.lastStateMs >= this.stateIntervalMs;
+    if (withState) this.lastStateMs = t;
+    const { n, dim } = this.lab;
+    return {
+      lab: 'spread',
+      lanes: this.lanes.map((lane, i): SpreadLaneBatch => {
+        const h = this.histories[i]!;
+        const batch: SpreadLaneBatch = {
+          id: lane.id,
+          from,
+          loss: h.loss.slice(from),
+          minAngleDeg: h.minAngleDeg.slice(from),
+          energy: h.energy.slice(from),
+          nnMeanDeg: h.nnMeanDeg.slice(from),
+          nnStdDeg: h.nnStdDeg.slice(from),
+          status: lane.status === 'running' && runDone ? 'done' : lane.status,
+        };
+        if (withState) {
+          batch.vectors = lane.vectors().slice(0, n * dim);
+          batch.histogram = lane.angleHistogram();
+        }
+        return batch;
+      }),
+    };
+  }
+
+  disposeLanes(): void {
+    for (const lane of this.lanes) lane.dispose();
+    this.lanes = [];
+  }
+
+  dispose(): void {
+    this.disposeLanes();
+    this.lab.dispose();
+  }
+}

@@ -1,0 +1,12 @@
+/** The labs the window offers, in tab order, with what the header says about each. */
+import type { LabName } from '../main/protocol/limits';
+
+export interface LabTab {
+  lab: LabName;
+  title: string;
+  tagline: string;
+}
+
+export const LAB_TABS: readonly LabTab[] = [
+  { lab: 'regression', title: 'Regression', tagline: 'Watch optimizers walk down the least-squares bowl, side by side.' },
+];

@@ -1,0 +1,142 @@
+/**
+ * The live run of one lab, outside React: frames arrive up to 60 times a second and each would
+ * cost a React render if it were state. Views read the store from their animation-frame loops
+ * (checking `version`), readouts poll it, and only coarse changes (phase, the set of lanes) are
+ * pushed to React. Each lab's store extends this with what its frames carry.
+ */
+import type { LaneIntro, LaneStatus, RunStatus } from '../../main/protocol/messages';
+
+export type RunPhase = 'idle' | 'starting' | RunStatus;
+
+/** What the page knows of a lane before the engine's runStarted: its settings and colour. */
+export interface LaneDraft extends LaneIntro {
+  colour: string;
+}
+
+export interface LaneTrackBase extends LaneDraft {
+  status: LaneStatus;
+}
+
+interface StartedLike {
+  runId: string;
+  lanes: LaneIntro[];
+}
+
+interface FrameLike {
+  runId: string;
+  iteration: number;
+  status: RunStatus;
+  itersPerSecond: number;
+  lanes: { id: string; status: LaneStatus }[];
+}
+
+export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends StartedLike, Frame extends FrameLike> {
+  runId: string | null = null;
+  phase: RunPhase = 'idle';
+  lanes: Track[] = [];
+  iteration = 0;
+  itersPerSecond = 0;
+  /** Bumped on every change; views redraw when it differs from what they last drew. */
+  version = 0;
+  private readonly phaseListeners = new Set<(phase: RunPhase) => void>();
+  private readonly laneListeners = new Set<() => void>();
+
+  /** A lane's track, with its lab's empty history. */
+  protected abstract track(draft: LaneDraft): Track;
+  /** The lab's part of runStarted (what it adds beyond the lanes). */
+  protected abstract started(msg: Started): void;
+  /** Appends one lane's batch to its history. */
+  protected abstract append(lane: Track, batch: Frame['lanes'][number], msg: Frame): void;
+  /** Forgets what the lab kept of the last run. */
+  protected abstract reset(): void;
+
+  /** Called as the start request is sent, so frames for any older run are ignored. */
+  begin(runId: string, lanes: LaneDraft[]): void {
+    this.runId = runId;
+    this.lanes = lanes.map((l) => this.track({ ...l, params: { ...l.params } }));
+    this.reset();
+    this.iteration = 0;
+    this.itersPerSecond = 0;
+    this.lanesChanged();
+    this.setPhase('starting');
+  }
+
+  runStarted(msg: Started): void {
+    if (msg.runId !== this.runId) return;
+    this.started(msg);
+    // The engine's word on each lane (its label, optimizer and resolved hyper-parameters) is
+    // what the views and the legend show. A fresh array, so React readers of `lanes` notice.
+    this.lanes = this.lanes.map((lane) => {
+      const intro = msg.lanes.find((l) => l.id === lane.id);
+      return intro ? { ...lane, ...intro, label: intro.label || lane.label, params: { ...intro.params }, colour: lane.colour } : lane;
+    });
+    this.lanesChanged();
+    if (this.phase === 'starting') this.setPhase('running');
+    this.version++;
+  }
+
+  frame(msg: Frame): void {
+    if (msg.runId !== this.runId) return;
+    for (const batch of msg.lanes) {
+      const lane = this.lanes.find((l) => l.id === batch.id);
+      if (!lane) continue;
+      this.append(lane, batch, msg);
+      lane.status = batch.status;
+    }
+    this.iteration = msg.iteration;
+    this.itersPerSecond = msg.itersPerSecond;
+    this.setPhase(msg.status);
+    this.version++;
+  }
+
+  /**
+   * The engine refused or abandoned the run (`runId` given), or the connection dropped. A start
+   * the engine refused has nothing to show, so the store goes back to "no run"; a run that ran
+   * keeps its lines and ends as stopped.
+   */
+  fail(runId: string | undefined): void {
+    if (runId !== undefined && runId !== this.runId) return;
+    if (runId !== undefined && this.phase === 'starting') this.clear();
+    else if (this.isActive()) this.setPhase('stopped');
+  }
+
+  /** Back to "no run": views show the settings' start again. */
+  clear(): void {
+    this.runId = null;
+    if (this.lanes.length) {
+      this.lanes = [];
+      this.lanesChanged();
+    }
+    this.reset();
+    this.iteration = 0;
+    this.itersPerSecond = 0;
+    this.setPhase('idle');
+    this.version++;
+  }
+
+  isActive(): boolean {
+    return this.phase === 'starting' || this.phase === 'running' || this.phase === 'paused';
+  }
+
+  onPhase(cb: (phase: RunPhase) => void): () => void {
+    this.phaseListeners.add(cb);
+    return () => this.phaseListeners.delete(cb);
+  }
+
+  /** Called when the set of lanes drawn (or their labels) changes; not on every frame. */
+  onLanes(cb: () => void): () => void {
+    this.laneListeners.add(cb);
+    return () => this.laneListeners.delete(cb);
+  }
+
+  private lanesChanged(): void {
+    for (const cb of this.laneListeners) cb();
+  }
+
+  private setPhase(phase: RunPhase): void {
+    if (phase === this.phase) return;
+    this.phase = phase;
+    this.version++;
+    for (const cb of this.phaseListeners) cb(phase);
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * The run side of any lab: engine messages for this lab's runs into its store, Run / Pause /
+ * Step / Stop / Reset, speed changes, and — while the lab is the one shown — the keyboard
+ * shortcuts and Electron's Run menu.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ControlAction, FrameMessage, LabName, RunConfig, RunStartedMessage } from '../../main/protocol/messages';
+import { getDesktopApi } from '../desktop-bridge';
+import type { ConnectionState, EngineClient } from '../engine-client';
+import type { RunActions } from './run-controls';
+import type { LaneDraft, RunPhase, RunStoreBase } from './run-store-base';
+import { useKeyboardShortcuts } from './use-keyboard-shortcuts';
+
+/** A run ready to send: its config and the lanes as the page shows them until the engine answers. */
+export interface PreparedRun {
+  config: RunConfig;
+  lanes: LaneDraft[];
+}
+
+interface LabRunOptions<L extends LabName> {
+  lab: L;
+  client: EngineClient;
+  connection: ConnectionState;
+  /** Each lab's store narrows its own lane tracks. */
+  store: RunStoreBase<any, Extract<RunStartedMessage, { lab: L }>, Extract<FrameMessage, { lab: L }>>;
+  active: boolean;
+  reportError: (message: string | null) => void;
+  /** The run the current settings describe, or null when there is nothing to run yet. */
+  prepare: (paused: boolean) => PreparedRun | null;
+}
+
+let runCounter = 0;
+
+export function useLabRun<L extends LabName>({ lab, client, connection, store, active, reportError, prepare }: LabRunOptions<L>) {
+  const [phase, setPhase] = useState<RunPhase>(store.phase);
+  useEffect(() => store.onPhase(setPhase), [store]);
+  const prepareRef = useRef(prepare);
+  prepareRef.current = prepare;
+
+  // Engine messages for this lab's runs; requests and replies are matched where they are made.
+  useEffect(
+    () =>
+      client.onMessage((m) => {
+        if (m.type === 'runStarted') {
+          if (m.lab === lab) store.runStarted(m as Extract<RunStartedMessage, { lab: L }>);
+        } else if (m.type === 'frame') {
+          if (m.lab === lab) store.frame(m as Extract<FrameMessage, { lab: L }>);
+        } else if (m.type === 'error' && m.requestId === undefined) {
+          if (m.runId === undefined || m.runId === store.runId) {
+            store.fail(m.runId);
+            if (active || m.runId !== undefined) reportError(`Engine: ${m.error.message}`);
+          }
+        }
+      }),
+    [client, store, reportError, lab, active],
+  );
+
+  // A dropped socket ends the run as far as we can tell; the server starts a fresh engine.
+  useEffect(() => {
+    if (connection === 'closed') store.fail(undefined);
+  }, [connection, store]);
+
+  const startRun = useCallback(
+    (paused: boolean): string | null => {
+      const prepared = prepareRef.current(paused);
+      if (!prepared) return null;
+      const runId = `${lab}-${++runCounter}-${Date.now().toString(36)}`;
+      // A fresh run replaces the old one. Stop the old one ourselves rather than leave it to the
+      // engine: if it refuses the new start, the old run would stream on with no way to stop it
+      // (the store has moved on to the new runId).
+      if (store.runId && store.isActive()) client.send({ type: 'control', runId: store.runId, action: 'stop' });
+      store.begin(runId, prepared.lanes);
+      reportError(null);
+      client.send({ type: 'start', runId, config: prepared.config });
+      return runId;
+    },
+    [client, store, reportError, lab],
+  );
+
+  const control = useCallback(
+    (action: ControlAction) => {
+      if (store.runId) client.send({ type: 'control', runId: store.runId, action });
+    },
+    [client, store],
+  );
+
+  const setSpeed = useCallback(
+    (itersPerSecond: number) => {
+      if (store.runId && store.isActive()) client.send({ type: 'setSpeed', runId: store.runId, itersPerSecond });
+    },
+    [client, store],
+  );
+
+  const actions: RunActions = useMemo(
+    () => ({
+      run: () => {
+        if (store.phase !== 'running' && store.phase !== 'starting') startRun(false);
+      },
+      pauseOrResume: () => {
+        if (store.phase === 'running') control('pause');
+        else if (store.phase === 'paused') control('resume');
+      },
+      step: () => {
+        if (store.phase === 'paused') control('step');
+        else if (store.phase === 'running' || store.phase === 'starting') control('pause');
+        else if (startRun(true)) control('step');
+      },
+      stop: () => control('stop'),
+      reset: () => {
+        // The engine keeps its last run until the next start, so even a finished run can go
+        // back to iteration 0 (it answers with runStarted and a paused frame from 0, which
+        // rewinds the store). With no run there is nothing to rewind but the views.
+        if (store.runId && store.phase !== 'idle') control('reset');
+        else store.clear();
+      },
+    }),
+    [control, startRun, store],
+  );
+
+  useKeyboardShortcuts(actions, () => store.phase === 'running' || store.phase === 'paused' || store.phase === 'starting', active);
+
+  // Electron's Run menu acts on the lab shown.
+  useEffect(() => {
+    const api = getDesktopApi();
+    if (!api || !active) return;
+    return api.onMenu((command) => {
+      if (command === 'run') actions.run();
+      else if (command === 'pause') actions.pauseOrResume();
+      else if (command === 'step') actions.step();
+      else if (command === 'stop') actions.stop();
+      else if (command === 'reset') actions.reset();
+    });
+  }, [actions, active]);
+
+  const stopRun = useCallback(() => {
+    if (store.isActive()) control('stop');
+  }, [store, control]);
+
+  return { phase, actions, setSpeed, stopRun };
+}
