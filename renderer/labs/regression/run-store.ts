@@ -21,7 +21,7 @@ export class RunStore extends RunStoreBase<LaneTrack, RegressionRunStarted, Regr
   }
 
   protected append(lane: LaneTrack, batch: RegressionFrame['lanes'][number]): void {
-    lane.history.append(batch.from, batch.loss, batch.slope, batch.intercept);
+    lane.history.append(batch.from, batch);
   }
 
   protected reset(): void {
