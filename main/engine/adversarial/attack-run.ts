@@ -5,51 +5,13 @@
  * every step would erase PGD-L2's sub-level moves).
  */
 import * as tf from '@tensorflow/tfjs';
-import { createAttack, type Attack, type AttackMethod } from './attacks';
-import { groupProbability, type GroupName } from './class-groups';
+import type { AttackSpec, Classification, StepReport } from '../../protocol/adversarial';
+import { createAttack, type Attack } from './attacks';
+import { groupProbability } from './class-groups';
 import type { ImageClassifier, Objective } from './image-classifier';
-import { imageDistance, type ImageDistance } from './image-distance';
+import { imageDistance } from './image-distance';
 
-export type AttackTarget = { kind: 'untargeted' } | { kind: 'class'; index: number } | { kind: 'group'; group: GroupName };
-
-export interface AttackSpec {
-  method: AttackMethod;
-  /** Levels (1/255): L∞ radius, or L2 radius for pgd-l2. Ignored by 'signed'. */
-  epsilon: number;
-  /** Levels per step. 'signed' always moves by exactly 1; 'fgsm' by ε. */
-  step: number;
-  iterations: number;
-  target: AttackTarget;
-  /** Stop once the attack succeeds with target confidence ≥ this; null runs every iteration. */
-  stopAtConfidence: number | null;
-  decay?: number;
-  seed?: number;
-}
-
-export interface RankedClass {
-  index: number;
-  label: string;
-  probability: number;
-}
-
-export interface Classification {
-  top5: RankedClass[];
-  /** Summed probability of the ImageNet cat / dog classes; null when the labels are not ImageNet's. */
-  cat: number | null;
-  dog: number | null;
-}
-
-export interface StepReport {
-  /** 0 for the original image. */
-  step: number;
-  classification: Classification;
-  /** Targeted: probability of the target (class or group sum). Untargeted: 1 − p(original class). */
-  targetConfidence: number;
-  success: boolean;
-  distance: ImageDistance;
-  /** Gradient plus update, then classifying and measuring the rounded image. */
-  stepMs: number;
-}
+export type { AttackSpec, AttackTarget, Classification, RankedClass, StepReport } from '../../protocol/adversarial';
 
 export function classify(probabilities: Float64Array, classifier: ImageClassifier): Classification {
   const order = Array.from(probabilities.keys()).sort((a, b) => probabilities[b]! - probabilities[a]!);

@@ -10,13 +10,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '../random';
+import type { AttackMethod } from '../../protocol/adversarial';
 
-export const ATTACK_METHODS = ['signed', 'fgsm', 'bim', 'pgd', 'mifgsm', 'pgd-l2'] as const;
-export type AttackMethod = (typeof ATTACK_METHODS)[number];
-
-export function isAttackMethod(name: string): name is AttackMethod {
-  return (ATTACK_METHODS as readonly string[]).includes(name);
-}
+export { ATTACK_METHODS, isAttackMethod, type AttackMethod } from '../../protocol/adversarial';
 
 export interface AttackParams {
   /** Radius of the allowed change around the original, in levels (L∞, or L2 for pgd-l2). */

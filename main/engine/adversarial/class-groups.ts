@@ -9,7 +9,9 @@
 export const CAT_STANDARD_INDICES: readonly number[] = [281, 282, 283, 284, 285];
 export const DOG_STANDARD_INDICES: readonly number[] = Array.from({ length: 268 - 151 + 1 }, (_, i) => 151 + i);
 
-export type GroupName = 'cat' | 'dog';
+import type { GroupName } from '../../protocol/adversarial';
+
+export type { GroupName } from '../../protocol/adversarial';
 
 /** Class indices in one model's output order. Empty when its labels are not ImageNet's. */
 export type ClassGroups = Record<GroupName, number[]>;

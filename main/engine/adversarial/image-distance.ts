@@ -3,18 +3,9 @@
  * row-major) — the bytes that are saved and re-classified. Distances are in pixel levels
  * (1 level = 1/255, the unit ε and step sizes use).
  */
-export interface ImageDistance {
-  /** Largest change of any channel, in levels. */
-  linf: number;
-  /** Euclidean norm of the change over all values, in levels. */
-  l2: number;
-  /** Pixels with at least one channel changed. */
-  l0Pixels: number;
-  /** 10·log10(255² / MSE); Infinity for identical images. */
-  psnrDb: number;
-  /** Mean SSIM over the three channels (Gaussian window 11, σ 1.5, K1 0.01, K2 0.03). */
-  ssim: number;
-}
+import type { ImageDistance } from '../../protocol/adversarial';
+
+export type { ImageDistance } from '../../protocol/adversarial';
 
 export function imageDistance(original: Uint8Array, adversarial: Uint8Array, width: number, height: number): ImageDistance {
   if (original.length !== width * height * 3 || adversarial.length !== original.length) throw new RangeError('images must both be width × height × 3 bytes');
@@ -38,7 +29,7 @@ export function imageDistance(original: Uint8Array, adversarial: Uint8Array, wid
     linf,
     l2: Math.sqrt(sumSq),
     l0Pixels,
-    psnrDb: mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse),
+    psnrDb: mse === 0 ? null : 10 * Math.log10((255 * 255) / mse),
     ssim: ssim(original, adversarial, width, height),
   };
 }

@@ -30,13 +30,9 @@ export class ImageDecodeError extends Error {
   }
 }
 
-/** A rectangle in the oriented source image's pixel coordinates. */
-export interface CropRect {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-}
+import type { CropRect } from '../../protocol/adversarial';
+
+export type { CropRect } from '../../protocol/adversarial';
 
 /** An image ready for a model: 8-bit RGB, row-major, `height × width × 3`. */
 export interface ModelImage {
