@@ -3,11 +3,11 @@
  * their files are found. Weights never ship with the app: a named model is read from
  * `DESCENT_MODELS_DIR/<name>/`, checked against the manifest's sha256 of model.json; any other
  * folder holding a model.json (and optionally labels.json) can be opened directly. Downloading
- * into a cache is the app's job and not done here; a named model that is not on disk raises
- * ModelNotAvailableError.
+ * into a cache, and the order in which the folder, the cache and the download are tried, are in
+ * model-fetch.ts; here a named model that is not on disk raises ModelNotAvailableError.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { ModelFolderError, modelFormat, readModelJson } from './disk-io-handler';
@@ -26,6 +26,8 @@ export interface ManifestModel {
   modelJsonSha256: string;
   /** sha256 of each weight file, by the path model.json gives it. */
   weightsSha256: Record<string, string>;
+  /** Bytes of model.json plus every weight file: the download's size, known before it starts. */
+  downloadBytes: number;
   inputSize: { height: number; width: number };
   inputScaling: InputScaling;
   output: OutputKind;
@@ -56,11 +58,15 @@ export interface ModelSource {
   manifestName: string | undefined;
 }
 
-/** A named model that is neither in DESCENT_MODELS_DIR nor otherwise on disk. */
+/** A named model that is neither in DESCENT_MODELS_DIR nor cached, and could not be downloaded. */
 export class ModelNotAvailableError extends Error {
   override readonly name = 'ModelNotAvailableError';
-  constructor(readonly modelName: string) {
-    super(`model ${modelName} is not available offline; set DESCENT_MODELS_DIR or open a model folder`);
+  /** `why`: what was tried, e.g. "not in the cache …, and the download failed (…)". */
+  constructor(
+    readonly modelName: string,
+    why?: string,
+  ) {
+    super(`model ${modelName} is not available offline${why ? ` (${why})` : ''}; set DESCENT_MODELS_DIR or open a model folder`);
   }
 }
 
@@ -91,6 +97,7 @@ export function loadManifest(path = join(modelsFolder(), 'manifest.json')): Mode
     if (!Array.isArray(m.urls) || m.urls.length === 0 || !m.urls.every((u) => typeof u === 'string' && u.startsWith('https://'))) fail(`${where}: urls must be https`);
     if (typeof m.modelJsonSha256 !== 'string' || !SHA256.test(m.modelJsonSha256)) fail(`${where}: modelJsonSha256`);
     if (typeof m.weightsSha256 !== 'object' || !Object.values(m.weightsSha256 ?? {}).every((s) => SHA256.test(s))) fail(`${where}: weightsSha256`);
+    if (!Number.isInteger(m.downloadBytes) || m.downloadBytes! < 1) fail(`${where}: downloadBytes must be a positive integer`);
     const size = m.inputSize;
     if (!size || !Number.isInteger(size.height) || !Number.isInteger(size.width) || size.height < 1 || size.width < 1) fail(`${where}: inputSize`);
     if (!INPUT_SCALINGS.includes(m.inputScaling!)) fail(`${where}: inputScaling must be one of ${INPUT_SCALINGS.join(', ')}`);
@@ -125,12 +132,23 @@ export function modelsDirFromEnv(env: NodeJS.ProcessEnv = process.env): string |
 /** A manifest model found on disk: its folder must hold the model.json the manifest describes. */
 export async function namedModelSource(name: string, options: { modelsDir?: string; manifest?: ModelManifest } = {}): Promise<ModelSource> {
   const manifest = options.manifest ?? loadManifest();
-  const entry = manifest.models[name];
-  if (!entry) throw new RangeError(`unknown model "${name}" (known: ${Object.keys(manifest.models).join(', ')}; or give a folder with a model.json)`);
+  const entry = manifestEntry(name, manifest);
   // An explicit `modelsDir: undefined` means "no folder", whatever the environment says.
   const modelsDir = 'modelsDir' in options ? options.modelsDir : modelsDirFromEnv();
   const dir = modelsDir && join(modelsDir, name);
   if (!dir || !existsSync(join(dir, 'model.json'))) throw new ModelNotAvailableError(name);
+  return manifestModelSource(name, entry, dir);
+}
+
+/** The manifest's entry for `name`; an unknown name is a RangeError that lists the known ones. */
+export function manifestEntry(name: string, manifest: ModelManifest = loadManifest()): ManifestModel {
+  const entry = Object.hasOwn(manifest.models, name) ? manifest.models[name] : undefined;
+  if (!entry) throw new RangeError(`unknown model "${name}" (known: ${Object.keys(manifest.models).join(', ')}; or give a folder with a model.json)`);
+  return entry;
+}
+
+/** A folder that must hold manifest model `name`: its model.json is checked byte for byte. */
+export async function manifestModelSource(name: string, entry: ManifestModel, dir: string): Promise<ModelSource> {
   const { bytes } = await readModelJson(dir);
   const actual = sha256(bytes);
   if (actual !== entry.modelJsonSha256) {
@@ -173,13 +191,6 @@ export async function openModelFolder(dir: string, options: { inputScaling?: Inp
     labels,
     manifestName: known?.[0],
   };
-}
-
-/** `--model NAME|DIR`: an existing folder is opened; anything else is a manifest name. */
-export async function resolveModelSource(nameOrDir: string, options: { modelsDir?: string; manifest?: ModelManifest } = {}): Promise<ModelSource> {
-  const isDir = existsSync(nameOrDir) && statSync(nameOrDir).isDirectory();
-  if (isDir) return openModelFolder(nameOrDir, options);
-  return namedModelSource(nameOrDir, options);
 }
 
 /** Verifies every weight file of a manifest model (what a downloader checks after fetching). */

@@ -15,35 +15,21 @@ import {
   namedModelSource,
   openModelFolder,
   readLabels,
-  resolveModelSource,
   sha256,
   verifyWeights,
 } from '../../../../main/engine/adversarial/model-registry';
+import { locateModel } from '../../../../main/engine/adversarial/model-fetch';
 import { diskModelHandler, ModelFolderError } from '../../../../main/engine/adversarial/disk-io-handler';
 import { CAT_STANDARD_INDICES, classGroupsFor, DOG_STANDARD_INDICES } from '../../../../main/engine/adversarial/class-groups';
 import { ImageClassifier } from '../../../../main/engine/adversarial/image-classifier';
 import { SHARED_MODELS_DIR, skipRealModels } from './shared-models';
-import { tinyConvModel } from './tiny-models';
+import { saveModel, tinyConvModel } from './tiny-models';
 
 const tmp = mkdtempSync(join(tmpdir(), 'descent-models-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const standard = readLabels(join(modelsFolder(), 'labels/imagenet-standard.json'));
 const darknet = readLabels(join(modelsFolder(), 'labels/imagenet-darknet.json'));
-
-/** Writes a layers model as tfjs's converters do: model.json plus one weight file. */
-async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
-  mkdirSync(dir, { recursive: true });
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const weights = artifacts.weightData as ArrayBuffer;
-      writeFileSync(join(dir, 'weights.bin'), Buffer.from(weights));
-      const json = { format: 'layers-model', modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }] };
-      writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-}
 
 describe('manifest', () => {
   const manifest = loadManifest();
@@ -127,7 +113,7 @@ describe('finding a model', () => {
   });
 
   it('an unknown name lists the known ones', async () => {
-    await expect(resolveModelSource('resnet-9000', { modelsDir: tmp })).rejects.toThrow(/unknown model "resnet-9000" \(known: .*darknet-tiny/);
+    await expect(locateModel('resnet-9000', { modelsDir: tmp })).rejects.toThrow(/unknown model "resnet-9000" \(known: .*darknet-tiny/);
   });
 
   it('reads DESCENT_MODELS_DIR', () => {
@@ -216,7 +202,7 @@ describe('disk IOHandler and user folders', () => {
     const dir = join(tmp, 'my-copy');
     cpSync(join(SHARED_MODELS_DIR, 'mobilenet_v1_0.75_224'), dir, { recursive: true });
     rmSync(join(dir, 'labels.json'));
-    const source = await resolveModelSource(dir);
+    const source = await locateModel(dir);
     expect(source).toMatchObject({ manifestName: 'mobilenet_v1_0.75_224', inputScaling: 'pixel/127.5-1', output: 'probabilities' });
     expect(source.labels?.[281]).toBe('tabby, tabby cat');
   });

@@ -2,6 +2,8 @@
  * Tiny dense classifiers over a 1×2 RGB "image" (6 pixel values), small enough to work out by
  * hand, plus a float64 reference of their input gradient written independently of tfjs.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ImageClassifier } from '../../../../main/engine/adversarial/image-classifier';
 
@@ -91,4 +93,18 @@ export function tinyConvModel(): tf.LayersModel {
       tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.randomNormal({ seed: 6 }) }),
     ],
   });
+}
+
+/** Writes a layers model as tfjs's converters do: model.json plus one weight file. */
+export async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weights = artifacts.weightData as ArrayBuffer;
+      writeFileSync(join(dir, 'weights.bin'), Buffer.from(weights));
+      const json = { format: 'layers-model', modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }] };
+      writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
 }
