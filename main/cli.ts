@@ -15,6 +15,7 @@ import { useBackendFor } from './engine/backend';
 import { parseCsvDataset } from './engine/csv-dataset';
 import { defaultDatasetPath } from './engine/default-data';
 import { RegressionLab } from './engine/labs/regression';
+import { ATTACK_USAGE, attackCommand, UsageError as AttackUsageError } from './cli/attack-command';
 
 class UsageError extends Error {}
 
@@ -163,13 +164,14 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'regression') await regression(rest);
+    else if (command === 'attack') await attackCommand(rest);
     else if (command === undefined || command === '--help' || command === '-h') {
-      console.log(USAGE);
+      console.log(`${USAGE}\n${ATTACK_USAGE}`);
       return command === undefined ? 2 : 0;
-    } else throw new UsageError(`unknown lab "${command}" (available: regression)`);
+    } else throw new UsageError(`unknown lab "${command}" (available: regression, attack)`);
     return 0;
   } catch (e) {
-    const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const usage = e instanceof UsageError || e instanceof AttackUsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     console.error(`descent: ${(e as Error).message}`);
     return usage ? 2 : 1;
   } finally {
