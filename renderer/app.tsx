@@ -4,6 +4,7 @@ import type { ConnectionState, EngineClient } from './engine-client';
 import { ErrorBanner } from './error-banner';
 import { LAB_TABS } from './lab-tabs';
 import { RegressionLab } from './labs/regression/regression-lab';
+import { SpreadLab } from './labs/spread/spread-lab';
 import { StatusBar } from './status-bar';
 
 export interface EngineInfo {
@@ -87,6 +88,9 @@ export function App({ client }: { client: EngineClient }) {
       <main className="app-main">
         <div role="tabpanel" id="panel-regression" aria-labelledby="tab-regression" className="lab-panel" hidden={lab !== 'regression'}>
           <RegressionLab {...labProps('regression')} />
+        </div>
+        <div role="tabpanel" id="panel-spread" aria-labelledby="tab-spread" className="lab-panel" hidden={lab !== 'spread'}>
+          <SpreadLab {...labProps('spread')} />
         </div>
       </main>
       <StatusBar engine={engine} />

@@ -9,4 +9,5 @@ export interface LabTab {
 
 export const LAB_TABS: readonly LabTab[] = [
   { lab: 'regression', title: 'Regression', tagline: 'Watch optimizers walk down the least-squares bowl, side by side.' },
+  { lab: 'spread', title: 'Spread', tagline: 'Push unit vectors as far apart as they go, and watch them settle on the sphere.' },
 ];

@@ -1,8 +1,9 @@
-import type { Dataset, EngineRequest } from '../main/protocol/messages';
+import type { Dataset, EngineMessage, EngineRequest, VectorsReply } from '../main/protocol/messages';
 import type { EngineClient } from './engine-client';
 
-type DatasetRequest = Extract<EngineRequest, { type: 'parseCsv' | 'defaultDataset' }>;
+type Asking = Extract<EngineRequest, { requestId: string }>;
 type WithoutId<T> = T extends unknown ? Omit<T, 'requestId'> : never;
+type Reply = Exclude<Extract<EngineMessage, { requestId: string }>, { type: 'error' }>;
 
 /** Parsing 64 MiB of CSV takes a few seconds; much longer means the engine is gone. */
 const TIMEOUT_MS = 60_000;
@@ -16,25 +17,36 @@ export class EngineError extends Error {
   }
 }
 
-/** One request, one reply: matches the engine's answer by `requestId`. */
-export function requestDataset(client: EngineClient, req: WithoutId<DatasetRequest>): Promise<Dataset> {
+/** One request, one reply: the engine's answer matched by `requestId`. */
+export function requestReply(client: EngineClient, req: WithoutId<Asking>): Promise<Reply> {
   const requestId = `req-${nextRequest++}-${Date.now().toString(36)}`;
-  return new Promise<Dataset>((resolve, reject) => {
+  return new Promise<Reply>((resolve, reject) => {
     const timer = setTimeout(() => {
       off();
       reject(new EngineError('Timeout', 'the engine did not answer within a minute'));
     }, TIMEOUT_MS);
     const off = client.onMessage((m) => {
-      if (m.type === 'reply' && m.requestId === requestId) {
-        clearTimeout(timer);
-        off();
-        resolve(m.dataset);
-      } else if (m.type === 'error' && m.requestId === requestId) {
-        clearTimeout(timer);
-        off();
-        reject(new EngineError(m.error.name, m.error.message));
-      }
+      if (!('requestId' in m) || m.requestId !== requestId) return;
+      clearTimeout(timer);
+      off();
+      if (m.type === 'error') reject(new EngineError(m.error.name, m.error.message));
+      else resolve(m as Reply);
     });
-    client.send({ ...req, requestId } as DatasetRequest);
+    client.send({ ...req, requestId } as Asking);
   });
+}
+
+function expect<T extends Reply['type']>(type: T) {
+  return (m: Reply): Extract<Reply, { type: T }> => {
+    if (m.type !== type) throw new EngineError('ProtocolError', `expected a ${type} reply, got ${m.type}`);
+    return m as Extract<Reply, { type: T }>;
+  };
+}
+
+export function requestDataset(client: EngineClient, req: WithoutId<Extract<Asking, { type: 'parseCsv' | 'defaultDataset' }>>): Promise<Dataset> {
+  return requestReply(client, req).then(expect('reply')).then((m) => m.dataset);
+}
+
+export function requestVectors(client: EngineClient, name: string, text: string): Promise<VectorsReply> {
+  return requestReply(client, { type: 'parseVectors', name, text }).then(expect('vectors'));
 }

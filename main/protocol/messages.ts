@@ -59,6 +59,13 @@ export const requestSchema = z.discriminatedUnion('type', [
     yColumn: z.string().max(200).optional(),
   }),
   z.object({ type: z.literal('defaultDataset'), requestId: id }),
+  /** A file of start vectors for the spread lab: CSV rows or a JSON array of arrays. */
+  z.object({
+    type: z.literal('parseVectors'),
+    requestId: id,
+    name: z.string().max(260),
+    text: z.string().max(LIMITS.maxCsvBytes, `file too large (over ${LIMITS.maxCsvBytes / 1024 / 1024} MiB)`),
+  }),
   z.object({ type: z.literal('start'), runId: id, config: runConfigSchema }),
   z.object({ type: z.literal('control'), runId: id, action: z.enum(CONTROL_ACTIONS) }),
   z.object({ type: z.literal('setSpeed'), runId: id, itersPerSecond: z.number().min(0).max(LIMITS.maxItersPerSecond) }),
@@ -155,6 +162,8 @@ export interface SpreadLaneIntro extends LaneIntro {
 export interface SpreadReference {
   thomsonEnergy: number | null;
   tammesAngleDeg: number | null;
+  /** Where the figures come from (the shipped tables' source notes). */
+  sources: string[];
 }
 
 interface RunStartedBase {
@@ -202,9 +211,20 @@ export interface SpreadFrame extends FrameBase {
 
 export type FrameMessage = RegressionFrame | SpreadFrame;
 
+/** A parsed file of vectors, row-major [n, dim] as written (not yet normalised). */
+export interface VectorsReply {
+  type: 'vectors';
+  requestId: string;
+  name: string;
+  n: number;
+  dim: number;
+  vectors: Float64Array;
+}
+
 export type EngineMessage =
   | { type: 'ready'; backend: BackendName; version: string }
   | { type: 'reply'; requestId: string; dataset: Dataset }
+  | VectorsReply
   | { type: 'error'; requestId?: string; runId?: string; error: ErrorInfo }
   | RunStartedMessage
   | FrameMessage;

@@ -17,7 +17,7 @@ export const test = base.extend<{ lab: Page }>({
       if (m.type() === 'error') problems.push(`console: ${m.text()}`);
     });
     await page.goto('/');
-    await expect(page.getByTestId('dataset-summary')).toContainText('150 rows');
+    await expect(inPanel(page, 'regression').getByTestId('dataset-summary')).toContainText('150 rows');
     await expect(page.getByTestId('backend')).toHaveText(/^(cpu|wasm|tensorflow)$/);
     await use(page);
     expect(problems, 'errors logged by the page').toEqual([]);
@@ -25,6 +25,11 @@ export const test = base.extend<{ lab: Page }>({
 });
 
 export { expect };
+
+/** One lab's tab panel: every lab stays mounted, so test ids repeat across panels. */
+export function inPanel(page: Page, lab: 'regression' | 'spread'): Locator {
+  return page.locator(`#panel-${lab}`);
+}
 
 export async function numberIn(locator: Locator, attribute = 'data-value'): Promise<number> {
   const v = await locator.getAttribute(attribute);

@@ -2,10 +2,11 @@
  * The spread lab's side of a run: lanes on one shared start, five scalar series per lane, and
  * the vectors themselves (plus the pairwise-angle histogram) at a pace their size allows.
  */
-import type { SpreadLaneBatch, SpreadRunConfig } from '../../protocol/messages';
+import type { SpreadLaneBatch, SpreadReference, SpreadRunConfig } from '../../protocol/messages';
 import type { LabDriver, LabFrame, LabStarted } from '../lab-driver';
 import { Series } from '../series';
 import { SpreadLab, type SpreadLane, type SpreadState } from './spread';
+import { publishedOptimum } from './spread-reference';
 
 /**
  * Vectors and histograms are the bulky part of a frame. Sending them at most this often per
@@ -80,12 +81,20 @@ export class SpreadDriver implements LabDriver {
       n,
       dim,
       start: this.lab.start.slice(0, n * dim),
-      reference: null,
+      reference: this.reference(),
       lanes: this.lanes.map((lane, i) => {
         const c = this.config.lanes[i]!;
         return { id: lane.id, label: lane.label, optimizer: c.optimizer, params: lane.params, loss: c.loss, s: c.s, temperatureDeg: c.temperatureDeg };
       }),
     };
+  }
+
+  /** Best published values, on the 3-D sphere only (the tables are for S²). */
+  private reference(): SpreadReference | null {
+    if (this.lab.dim !== 3) return null;
+    const p = publishedOptimum(this.lab.n);
+    if (!p) return null;
+    return { thomsonEnergy: p.thomsonEnergy ?? null, tammesAngleDeg: p.tammesAngleDeg ?? null, sources: p.sources };
   }
 
   frame(from: number, runDone: boolean, final: boolean): LabFrame {

@@ -1,0 +1,78 @@
+/**
+ * The distribution of pairwise angles (0–180°) of each lane's current vectors, as outlines in
+ * the lane colours. In high dimensions random vectors crowd around 90°; spreading them pushes
+ * the left edge (the minimum angle) to the right.
+ */
+import { useRef } from 'react';
+import { fitCanvas } from '../../fit-canvas';
+import { useAnimationFrame } from '../../use-animation-frame';
+import type { SpreadStore } from './spread-store';
+
+const PAD = { left: 44, right: 10, top: 8, bottom: 28 };
+
+export function AngleHistogram({ store }: { store: SpreadStore }) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const drawn = useRef({ version: -1, width: 0, height: 0 });
+
+  useAnimationFrame(() => {
+    const canvas = canvasRef.current;
+    if (!canvas || canvas.offsetParent === null) return;
+    const ctx = canvas.getContext('2d')!;
+    const size = fitCanvas(canvas, ctx);
+    const d = drawn.current;
+    if (!size.resized && d.version === store.vectorsVersion && d.width === size.width && d.height === size.height) return;
+    Object.assign(d, { version: store.vectorsVersion, width: size.width, height: size.height });
+    const { width, height } = size;
+    ctx.clearRect(0, 0, width, height);
+    const lanes = store.lanes.filter((l) => l.histogram);
+    let top = 1;
+    for (const l of lanes) for (const c of l.histogram!) top = Math.max(top, c);
+    const plotW = width - PAD.left - PAD.right;
+    const plotH = height - PAD.top - PAD.bottom;
+    const x = (deg: number) => PAD.left + (deg / 180) * plotW;
+    const y = (count: number) => PAD.top + plotH - (count / top) * plotH;
+    ctx.strokeStyle = '#c3c9d2';
+    ctx.fillStyle = '#5b6470';
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(PAD.left, PAD.top);
+    ctx.lineTo(PAD.left, PAD.top + plotH);
+    ctx.lineTo(PAD.left + plotW, PAD.top + plotH);
+    ctx.stroke();
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    for (const deg of [0, 30, 60, 90, 120, 150, 180]) ctx.fillText(`${deg}°`, x(deg), PAD.top + plotH + 4);
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(String(Math.round(top)), PAD.left - 4, PAD.top + 4);
+    ctx.fillText('0', PAD.left - 4, PAD.top + plotH);
+    ctx.save();
+    ctx.translate(10, PAD.top + plotH / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textAlign = 'center';
+    ctx.fillText('pairs', 0, 0);
+    ctx.restore();
+    if (!lanes.length) {
+      ctx.textAlign = 'center';
+      ctx.fillText('Pairwise angles appear once a run starts', PAD.left + plotW / 2, PAD.top + plotH / 2);
+      return;
+    }
+    for (const l of lanes) {
+      const h = l.histogram!;
+      const bin = 180 / h.length;
+      ctx.strokeStyle = l.colour;
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      ctx.moveTo(x(0), y(0));
+      for (let b = 0; b < h.length; b++) {
+        ctx.lineTo(x(b * bin), y(h[b]!));
+        ctx.lineTo(x((b + 1) * bin), y(h[b]!));
+      }
+      ctx.lineTo(x(180), y(0));
+      ctx.stroke();
+    }
+  });
+
+  return <canvas ref={canvasRef} className="histogram-canvas" data-testid="angle-histogram" />;
+}

@@ -1,0 +1,196 @@
+/**
+ * The Spread lab: N unit vectors in D dimensions pushed apart, one lane per loss and optimizer
+ * from the same start. Settings in the sidebar; the vectors (sphere, circle or projection),
+ * charts of loss, minimum angle and energy, the pairwise-angle histogram and per-lane numbers
+ * in the workspace.
+ */
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { spreadSizeProblem } from '../../../main/protocol/spread';
+import { DropOverlay } from '../../drop-overlay';
+import type { ConnectionState, EngineClient } from '../../engine-client';
+import { requestVectors } from '../../request-dataset';
+import { LaneList } from '../../run/lane-list';
+import { RunControls } from '../../run/run-controls';
+import { SeriesChart } from '../../run/series-chart';
+import { useLabRun } from '../../run/use-lab-run';
+import { saveFile } from '../../save-file';
+import { AngleHistogram } from './angle-histogram';
+import { ProblemPanel } from './problem-panel';
+import { MAX_DECORATED_VECTORS, SphereView, type SphereViewOptions } from './sphere-view';
+import { SpreadLaneFields } from './spread-lane-fields';
+import { SpreadReadouts } from './spread-readouts';
+import { buildSpreadRunConfig, defaultSpreadSettings, nextSpreadLane, sameSpreadRun, spreadLaneLabel, type SpreadSettings } from './spread-settings';
+import { SpreadStore } from './spread-store';
+
+interface SpreadLabProps {
+  client: EngineClient;
+  connection: ConnectionState;
+  reportError: (message: string | null) => void;
+  active: boolean;
+}
+
+const MAX_VECTOR_FILE_BYTES = 64 * 1024 * 1024;
+
+export function SpreadLab({ client, connection, reportError, active }: SpreadLabProps) {
+  const [settings, setSettings] = useState<SpreadSettings>(defaultSpreadSettings);
+  const [runSettings, setRunSettings] = useState<SpreadSettings | null>(null);
+  const [view, setView] = useState<SphereViewOptions>({ edges: false, forces: false });
+  const [logEnergy, setLogEnergy] = useState(false);
+  const [busy, setBusy] = useState<string | null>(null);
+  const store = useMemo(() => new SpreadStore(), []);
+  const exportPng = useRef<(() => Promise<Blob | null>) | null>(null);
+  const latest = useRef(settings);
+  latest.current = settings;
+
+  const { phase, actions, setSpeed } = useLabRun({
+    lab: 'spread',
+    client,
+    connection,
+    store,
+    active,
+    reportError,
+    prepare: (paused) => {
+      const s = latest.current;
+      const problem = spreadSizeProblem(s.n, s.dim);
+      if (problem) {
+        reportError(problem);
+        return null;
+      }
+      setRunSettings(s);
+      return {
+        config: buildSpreadRunConfig(s, paused),
+        lanes: s.lanes.map((l) => ({ id: l.id, label: spreadLaneLabel(l), optimizer: l.optimizer, params: l.params, colour: l.colour })),
+      };
+    },
+  });
+
+  const patch = useCallback(
+    (p: Partial<SpreadSettings>) => {
+      setSettings((s) => ({ ...s, ...p }));
+      if (p.itersPerSecond !== undefined) setSpeed(p.itersPerSecond);
+    },
+    [setSpeed],
+  );
+
+  const openFile = useCallback(
+    (file: File) => {
+      if (file.size > MAX_VECTOR_FILE_BYTES) {
+        reportError(`${file.name} is too large (over ${MAX_VECTOR_FILE_BYTES / 1024 / 1024} MiB)`);
+        return;
+      }
+      setBusy(`Reading ${file.name}…`);
+      file
+        .text()
+        .then((text) => requestVectors(client, file.name, text))
+        .then((r) => {
+          reportError(null);
+          patch({ n: r.n, dim: r.dim, start: { name: r.name, n: r.n, dim: r.dim, vectors: r.vectors } });
+        })
+        .catch((e: Error) => reportError(`Could not use ${file.name}: ${e.message}`))
+        .finally(() => setBusy(null));
+    },
+    [client, patch, reportError],
+  );
+
+  const savePng = useCallback(() => {
+    void exportPng.current?.().then((blob) => {
+      if (blob) saveFile(`spread-${store.n || settings.n}x${store.dim || settings.dim}-it${store.iteration}.png`, blob);
+    });
+  }, [store, settings.n, settings.dim]);
+
+  const dim = store.dim || settings.dim;
+  const decorations = dim === 3 && settings.n <= MAX_DECORATED_VECTORS;
+  const ref = store.reference;
+  const runLanes = runSettings?.lanes ?? settings.lanes;
+  const mixedLosses = new Set(runLanes.map((l) => l.loss)).size > 1;
+  const pending = phase !== 'idle' && runSettings !== null && !sameSpreadRun(runSettings, settings);
+
+  return (
+    <div className="lab">
+      <DropOverlay onFile={openFile} hint="Drop a CSV or JSON of vectors to start from them" enabled={active} />
+      <aside className="sidebar">
+        <ProblemPanel settings={settings} onChange={patch} onOpenFile={openFile} busy={busy} />
+        <LaneList
+          lanes={settings.lanes}
+          onChange={(lanes) => patch({ lanes })}
+          makeLane={nextSpreadLane}
+          extra={(lane, i, change) => <SpreadLaneFields lane={lane} index={i} onChange={change} />}
+        />
+      </aside>
+      <section className="workspace">
+        <RunControls phase={phase} settings={settings} canRun={!busy} actions={actions} onSettings={patch} pendingChanges={pending} resetTitle="Back to the start vectors" />
+        <div className="views spread-views">
+          <figure className="view-card sphere-card">
+            <figcaption>
+              <span title={dim === 2 ? 'Scroll to zoom' : 'Drag to turn (every lane turns together), scroll to zoom'}>
+                {dim === 2 ? 'Unit circle' : dim === 3 ? 'Unit sphere' : `${dim}-D, projected`}
+                {dim > 3 && (
+                  <span className="muted help" title="Each lane's vectors projected onto their three main directions (principal components)">
+                    {' '}
+                    (?)
+                  </span>
+                )}
+              </span>
+              <span className="figure-tools">
+                <label className="check inline" title={decorations ? 'A line from each vector to its nearest neighbour' : `Only on the 3-D sphere with at most ${MAX_DECORATED_VECTORS} vectors`}>
+                  <input type="checkbox" checked={view.edges} disabled={!decorations} data-testid="show-edges" onChange={(e) => setView((v) => ({ ...v, edges: e.target.checked }))} />
+                  neighbours
+                </label>
+                <label className="check inline" title={decorations ? 'The net repulsion along the sphere at each vector' : `Only on the 3-D sphere with at most ${MAX_DECORATED_VECTORS} vectors`}>
+                  <input type="checkbox" checked={view.forces} disabled={!decorations} data-testid="show-forces" onChange={(e) => setView((v) => ({ ...v, forces: e.target.checked }))} />
+                  forces
+                </label>
+                <button type="button" className="small" onClick={savePng} data-testid="export-png" title="Save the view as a PNG">
+                  PNG
+                </button>
+              </span>
+            </figcaption>
+            <SphereView store={store} dim={settings.dim} options={view} exportRef={exportPng} />
+          </figure>
+          <figure className="view-card">
+            <figcaption title={mixedLosses ? 'The lanes minimise different losses, so each is shown divided by the size of its start value' : undefined}>
+              Loss per iteration{mixedLosses && <span className="muted"> · ÷ |start|</span>}
+            </figcaption>
+            <SeriesChart store={store} series="loss" yLabel={mixedLosses ? 'loss ÷ |start|' : 'loss'} scaleToStart={mixedLosses} testId="spread-loss-chart" />
+          </figure>
+          <figure className="view-card">
+            <figcaption>Minimum angle (degrees)</figcaption>
+            <SeriesChart
+              store={store}
+              series="minAngleDeg"
+              yLabel="min angle °"
+              reference={ref?.tammesAngleDeg ? { value: ref.tammesAngleDeg, label: 'best known (Tammes)' } : null}
+              testId="spread-angle-chart"
+            />
+          </figure>
+          <figure className="view-card">
+            <figcaption>
+              Coulomb energy Σ 1/r
+              <label className="check inline">
+                <input type="checkbox" checked={logEnergy} onChange={(e) => setLogEnergy(e.target.checked)} />
+                log scale
+              </label>
+            </figcaption>
+            <SeriesChart
+              store={store}
+              series="energy"
+              yLabel="energy"
+              log={logEnergy}
+              reference={ref?.thomsonEnergy ? { value: ref.thomsonEnergy, label: 'best known (Thomson)' } : null}
+              testId="spread-energy-chart"
+            />
+          </figure>
+          {dim > 2 && (
+            <figure className="view-card">
+              <figcaption>Pairwise angles</figcaption>
+              <AngleHistogram store={store} />
+            </figure>
+          )}
+          <div className="view-card readouts-card spread-readouts-card">
+            <SpreadReadouts store={store} dim={dim} />
+          </div>
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,109 @@
+/**
+ * Everything the user sets for a spread run, as one plain typed object. The defaults race the
+ * article's three losses and the Coulomb energy on 24 points of the 3-D sphere (a size whose
+ * optimum, the snub cube, is easy to recognise), every lane with Adam from the same start.
+ */
+import type { SpreadRunConfig } from '../../../main/protocol/messages';
+import type { OptimizerName } from '../../../main/protocol/optimizers';
+import { DEFAULT_SPREAD_LOSS, SPREAD_LOSS_SPECS, type SpreadLossName } from '../../../main/protocol/spread';
+import { makeOptimizerLane, optimizerLaneLabel, sameOptimizerLanes, type OptimizerLane } from '../../run/optimizer-lane';
+
+export interface SpreadLaneSettings extends OptimizerLane {
+  loss: SpreadLossName;
+  /** Riesz exponent (riesz lanes only). */
+  s: number;
+  /** Start temperature of the softened minimum (min-angle losses), degrees; 0 = hard minimum. */
+  temperatureDeg: number;
+}
+
+/** A start set given by the user, row-major [n, dim]. */
+export interface StartVectors {
+  name: string;
+  n: number;
+  dim: number;
+  vectors: Float64Array;
+}
+
+export interface SpreadSettings {
+  n: number;
+  dim: number;
+  /** A user's start set, or null for a seeded random start. */
+  start: StartVectors | null;
+  maxIterations: number;
+  itersPerSecond: number;
+  seed: number;
+  lanes: SpreadLaneSettings[];
+}
+
+/** A softened minimum that starts this warm moves min-angle lanes off a random start quickly. */
+export const DEFAULT_TEMPERATURE_DEG = 5;
+
+export function makeSpreadLane(
+  loss: SpreadLossName,
+  optimizer: OptimizerName,
+  usedColours: readonly string[],
+  overrides: Record<string, number> = {},
+  extra: Partial<Pick<SpreadLaneSettings, 's' | 'temperatureDeg'>> = {},
+): SpreadLaneSettings {
+  return {
+    ...makeOptimizerLane(optimizer, usedColours, overrides),
+    loss,
+    s: extra.s ?? DEFAULT_SPREAD_LOSS.s,
+    temperatureDeg: extra.temperatureDeg ?? (SPREAD_LOSS_SPECS[loss].smoothable ? DEFAULT_TEMPERATURE_DEG : 0),
+  };
+}
+
+/** A new lane copies the last one (the usual next step is "same loss, other optimizer"). */
+export function nextSpreadLane(last: SpreadLaneSettings | undefined, usedColours: readonly string[]): SpreadLaneSettings {
+  if (!last) return makeSpreadLane('coulomb', 'adam', usedColours, { learningRate: 0.01 });
+  return makeSpreadLane(last.loss, last.optimizer, usedColours, { ...last.params }, { s: last.s, temperatureDeg: last.temperatureDeg });
+}
+
+export function defaultSpreadSettings(): SpreadSettings {
+  const lanes: SpreadLaneSettings[] = [];
+  const add = (loss: SpreadLossName, lr: number) => lanes.push(makeSpreadLane(loss, 'adam', lanes.map((l) => l.colour), { learningRate: lr }));
+  add('min-angle', 0.01);
+  add('min-angle-variance', 0.01);
+  add('force', 0.01);
+  add('coulomb', 0.01);
+  return { n: 24, dim: 3, start: null, maxIterations: 1000, itersPerSecond: 0, seed: 1, lanes };
+}
+
+export function spreadLaneLabel(lane: SpreadLaneSettings): string {
+  const loss = SPREAD_LOSS_SPECS[lane.loss].label + (lane.loss === 'riesz' ? ` s=${lane.s}` : '');
+  return `${loss} · ${optimizerLaneLabel(lane)}`;
+}
+
+export function buildSpreadRunConfig(s: SpreadSettings, paused: boolean): SpreadRunConfig {
+  const start = s.start && s.start.n === s.n && s.start.dim === s.dim ? s.start.vectors : undefined;
+  return {
+    lab: 'spread',
+    problem: { n: s.n, dim: s.dim, ...(start ? { init: start } : {}) },
+    lanes: s.lanes.map((l) => ({
+      id: l.id,
+      optimizer: l.optimizer,
+      params: { ...l.params },
+      label: spreadLaneLabel(l),
+      loss: l.loss,
+      s: l.s,
+      temperatureDeg: SPREAD_LOSS_SPECS[l.loss].smoothable ? l.temperatureDeg : 0,
+    })),
+    maxIterations: s.maxIterations,
+    itersPerSecond: s.itersPerSecond,
+    seed: s.seed,
+    ...(paused ? { paused: true } : {}),
+  };
+}
+
+/** Whether `now` would start the same run as `ran` did (speed aside: it applies live). */
+export function sameSpreadRun(ran: SpreadSettings, now: SpreadSettings): boolean {
+  return (
+    ran.n === now.n &&
+    ran.dim === now.dim &&
+    ran.start === now.start &&
+    ran.maxIterations === now.maxIterations &&
+    ran.seed === now.seed &&
+    sameOptimizerLanes(ran.lanes, now.lanes) &&
+    ran.lanes.every((l, i) => l.loss === now.lanes[i]!.loss && l.s === now.lanes[i]!.s && l.temperatureDeg === now.lanes[i]!.temperatureDeg)
+  );
+}

@@ -1,0 +1,163 @@
+/**
+ * One quantity per iteration for every lane (uPlot), from any lab's store whose lanes keep a
+ * ThinnedHistory. The plot is rebuilt only when the lanes change; otherwise the frame loop
+ * calls setData at most about 30 times a second while a run streams, and only when the store
+ * has moved on. An optional reference value (a known optimum) is drawn dashed.
+ */
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import { formatTicks } from '../nice-ticks';
+import { useAnimationFrame } from '../use-animation-frame';
+import type { ThinnedHistory } from './thinned-history';
+
+interface ChartLane<K extends string> {
+  id: string;
+  label: string;
+  colour: string;
+  history: ThinnedHistory<K>;
+}
+
+interface ChartStore<K extends string> {
+  lanes: ChartLane<K>[];
+  version: number;
+  phase: string;
+}
+
+interface SeriesChartProps<K extends string> {
+  store: ChartStore<K>;
+  series: K;
+  yLabel: string;
+  reference?: { value: number; label: string } | null;
+  log?: boolean;
+  /** Divide each lane's values by |its first value| (lanes on different scales). */
+  scaleToStart?: boolean;
+  testId: string;
+}
+
+/** uPlot draws thousands of points cheaply, but a million-iteration run is sampled to this many. */
+const MAX_POINTS = 2000;
+const RUNNING_REDRAW_MS = 30;
+
+export function SeriesChart<K extends string>({ store, series, yLabel, reference = null, log = false, scaleToStart = false, testId }: SeriesChartProps<K>) {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const plot = useRef<{ key: string; u: uPlot } | null>(null);
+  const drawnVersion = useRef(-1);
+  const lastDraw = useRef(0);
+  const ref = useRef(reference);
+  ref.current = reference;
+
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    const resize = new ResizeObserver(() => plot.current?.u.setSize(sizeOf(host)));
+    resize.observe(host);
+    return () => {
+      resize.disconnect();
+      plot.current?.u.destroy();
+      plot.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    drawnVersion.current = -1;
+  }, [reference?.value]);
+
+  useAnimationFrame(() => {
+    const host = hostRef.current;
+    if (!host || host.offsetParent === null) return;
+    const key = `${log}|${scaleToStart}|${yLabel}|${store.lanes.map((l) => `${l.id}:${l.colour}:${l.label}`).join(',')}`;
+    if (plot.current?.key !== key) {
+      plot.current?.u.destroy();
+      const u = new uPlot(options(store, yLabel, log, sizeOf(host), ref), chartData(store, series, log, scaleToStart, ref.current), host);
+      u.ctx.canvas.dataset['testid'] = testId;
+      plot.current = { key, u };
+      drawnVersion.current = store.version;
+      return;
+    }
+    if (drawnVersion.current === store.version) return;
+    const now = performance.now();
+    if (store.phase === 'running' && now - lastDraw.current < RUNNING_REDRAW_MS) return;
+    lastDraw.current = now;
+    drawnVersion.current = store.version;
+    plot.current.u.setData(chartData(store, series, log, scaleToStart, ref.current));
+  });
+
+  return <div ref={hostRef} className="chart-host" />;
+}
+
+function sizeOf(host: HTMLElement): { width: number; height: number } {
+  return { width: Math.max(100, host.clientWidth), height: Math.max(80, host.clientHeight) };
+}
+
+function chartData<K extends string>(store: ChartStore<K>, series: K, log: boolean, scaleToStart: boolean, reference: { value: number } | null): uPlot.AlignedData {
+  let n = 0;
+  for (const l of store.lanes) n = Math.max(n, l.history.lastIteration + 1);
+  const m = Math.min(n, MAX_POINTS);
+  const xs = new Array<number>(m);
+  for (let k = 0; k < m; k++) xs[k] = m === n ? k : Math.round((k * (n - 1)) / (m - 1));
+  const ok = (v: number) => Number.isFinite(v) && (!log || v > 0);
+  const ys = store.lanes.map((l) => {
+    const first = Math.abs(l.history.first[series]);
+    const scale = scaleToStart && first > 0 ? 1 / first : 1;
+    return xs.map((it) => {
+      if (it > l.history.lastIteration) return null;
+      const v = l.history.at(series, it) * scale;
+      return ok(v) ? v : null;
+    });
+  });
+  // An invisible series holding the reference keeps it inside the y range.
+  const refLine = xs.map(() => (reference && ok(reference.value) ? reference.value : null));
+  return [xs, ...ys, refLine];
+}
+
+function options<K extends string>(
+  store: ChartStore<K>,
+  yLabel: string,
+  log: boolean,
+  size: { width: number; height: number },
+  reference: { current: { value: number; label: string } | null },
+): uPlot.Options {
+  const axis = { stroke: '#5b6470', grid: { stroke: '#e6e9ee', width: 1 }, ticks: { stroke: '#c3c9d2', width: 1 } };
+  return {
+    ...size,
+    legend: { show: false },
+    cursor: { drag: { x: true, y: false } },
+    scales: { x: { time: false, range: (_u, _min, max) => [0, Math.max(1, max ?? 1)] }, y: { distr: log ? 3 : 1, log: 10 } },
+    axes: [
+      { label: 'iteration', ...axis },
+      { label: yLabel, size: 62, ...axis, values: (_u, splits) => formatTicks(splits.map((v) => (v === null || v === undefined ? NaN : v))) },
+    ],
+    series: [
+      { label: 'iteration' },
+      ...store.lanes.map((l) => ({ label: l.label, stroke: l.colour, width: 2, points: { show: false }, spanGaps: false })),
+      { label: 'reference', stroke: 'transparent', width: 0, points: { show: false } },
+    ],
+    hooks: {
+      draw: [
+        (u: uPlot) => {
+          const r = reference.current;
+          if (!r || !Number.isFinite(r.value) || (log && r.value <= 0)) return;
+          const y = u.valToPos(r.value, 'y', true);
+          const { left, width } = u.bbox;
+          const ctx = u.ctx;
+          const px = devicePixelRatio;
+          ctx.save();
+          ctx.strokeStyle = '#1f2329';
+          ctx.lineWidth = 1.5 * px;
+          ctx.setLineDash([6 * px, 4 * px]);
+          ctx.beginPath();
+          ctx.moveTo(left, y);
+          ctx.lineTo(left + width, y);
+          ctx.stroke();
+          ctx.setLineDash([]);
+          ctx.fillStyle = '#1f2329';
+          ctx.font = `${11 * px}px system-ui, sans-serif`;
+          ctx.textAlign = 'right';
+          ctx.textBaseline = 'bottom';
+          ctx.fillText(r.label, left + width - 4 * px, y - 3 * px);
+          ctx.restore();
+        },
+      ],
+    },
+  };
+}
