@@ -89,27 +89,35 @@ interface Options {
   json: boolean;
 }
 
+const OPTIONS = {
+  image: { type: 'string' },
+  model: { type: 'string' },
+  method: { type: 'string' },
+  epsilon: { type: 'string' },
+  step: { type: 'string' },
+  iterations: { type: 'string' },
+  target: { type: 'string', default: 'untargeted' },
+  'stop-at': { type: 'string' },
+  decay: { type: 'string' },
+  out: { type: 'string' },
+  backend: { type: 'string' },
+  seed: { type: 'string', default: '1' },
+  scaling: { type: 'string' },
+  json: { type: 'boolean', default: false },
+} as const;
+
+/** node:util's parseArgs; its messages can run to three lines ("--seed -1"), ours are one. */
+function parse(args: string[]) {
+  try {
+    return parseArgs({ args, allowPositionals: true, options: OPTIONS });
+  } catch (e) {
+    if (!(e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw e;
+    throw new UsageError((e as Error).message.replace(/\s*\n\s*/g, ' '));
+  }
+}
+
 function parseOptions(args: string[]): Options {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      image: { type: 'string' },
-      model: { type: 'string' },
-      method: { type: 'string' },
-      epsilon: { type: 'string' },
-      step: { type: 'string' },
-      iterations: { type: 'string' },
-      target: { type: 'string', default: 'untargeted' },
-      'stop-at': { type: 'string' },
-      decay: { type: 'string' },
-      out: { type: 'string' },
-      backend: { type: 'string' },
-      seed: { type: 'string', default: '1' },
-      scaling: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-  });
+  const { values, positionals } = parse(args);
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (!values.image) throw new UsageError('--image is required (a file or a folder of images)');
   if (!values.model) throw new UsageError('--model is required (a model name from models/manifest.json, or a folder with model.json)');

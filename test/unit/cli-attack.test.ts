@@ -1,0 +1,161 @@
+/**
+ * `descent attack` end to end through main(): argument errors, a real attack on a sample photo
+ * (--json), --out writing the PNG whose classification the report gave, and a folder of images.
+ * Models come from ../shared/models via DESCENT_MODELS_DIR; the download cache is a temporary
+ * folder, so nothing is fetched and ~/.cache is left alone.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../main/cli';
+import { SAMPLE_IMAGES_DIR, SHARED_MODELS_DIR, skipRealModels } from './engine/adversarial/shared-models';
+
+const tmp = mkdtempSync(join(tmpdir(), 'descent-cli-attack-'));
+const CAT = join(SAMPLE_IMAGES_DIR, 'img_1.jpg');
+const saved = { models: process.env.DESCENT_MODELS_DIR, cache: process.env.DESCENT_MODEL_CACHE };
+
+beforeAll(() => {
+  process.env.DESCENT_MODELS_DIR = SHARED_MODELS_DIR;
+  process.env.DESCENT_MODEL_CACHE = join(tmp, 'cache');
+});
+afterAll(() => {
+  for (const [key, value] of [['DESCENT_MODELS_DIR', saved.models], ['DESCENT_MODEL_CACHE', saved.cache]] as const) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
+  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void (out += a.join(' ') + '\n'));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void (err += a.join(' ') + '\n'));
+  try {
+    const code = await main(args);
+    return { code, out, err };
+  } finally {
+    write.mockRestore();
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+const MOBILENET = ['--model', 'mobilenet_v1_0.75_224', '--backend', 'wasm'];
+
+describe('descent attack', () => {
+  it('should fail with a one-line error and exit code 2 on bad arguments', async () => {
+    const cases = [
+      ['attack'],
+      ['attack', '--image', CAT],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'deepfool'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'pgd'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'pgd', '--epsilon', '300'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'bim', '--epsilon', 'four'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'pgd-l2', '--epsilon', '100'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'signed', '--iterations', '0'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'signed', '--iterations', '10001'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'signed', '--stop-at', '1.5'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'signed', '--seed', '-1'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'signed', '--scaling', 'pixel/2'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'signed', '--backend', 'quantum'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'signed', '--bogus'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'signed', 'extra'],
+      ['attack', '--image', '/no/such/image.png', '--model', 'darknet-tiny', '--method', 'signed'],
+      ['attack', '--image', CAT, '--model', 'resnet-9000', '--method', 'signed', '--backend', 'cpu'],
+    ];
+    for (const args of cases) {
+      const { code, err } = await cli(args);
+      expect(code, args.join(' ')).toBe(2);
+      expect(err.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(err, args.join(' ')).toMatch(/^descent: /);
+    }
+  });
+
+  it('should refuse a file that is not an image, and a target the model does not have, with exit code 2', async ({ skip }) => {
+    skip(skipRealModels !== undefined, skipRealModels);
+    const text = join(tmp, 'notes.png');
+    writeFileSync(text, 'not a picture');
+    for (const [args, message] of [
+      [['--image', text, '--method', 'signed'], /notes\.png is not an image this app reads/],
+      [['--image', CAT, '--method', 'signed', '--target', 'unicorn'], /--target "unicorn" is not dog, cat, untargeted/],
+      [['--image', CAT, '--method', 'signed', '--target', '1000'], /the model has classes 0 to 999/],
+    ] as const) {
+      const { code, err } = await cli(['attack', ...args, ...MOBILENET]);
+      expect(code, args.join(' ')).toBe(2);
+      expect(err.trim().split('\n')).toHaveLength(1);
+      expect(err).toMatch(message);
+    }
+  });
+
+  it('should turn a cat photo into "dog" with signed steps and report it as JSON; --out writes the PNG that classifies as reported', async ({ skip }) => {
+    skip(skipRealModels !== undefined, skipRealModels);
+    const out = join(tmp, 'adversarial.png');
+    const { code, out: stdout, err } = await cli(['attack', '--image', CAT, ...MOBILENET, '--method', 'signed', '--iterations', '10', '--target', 'dog', '--stop-at', '0.9', '--out', out, '--json']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const r = JSON.parse(stdout);
+    expect(r).toMatchObject({ backend: 'wasm', method: 'signed', epsilon: null, step: 1, target: 'dog', success: true, out });
+    expect(r.model).toMatchObject({ name: 'mobilenet_v1_0.75_224', inputScaling: 'pixel/127.5-1' });
+    expect(r.before.top5).toHaveLength(5);
+    expect(r.before.top5[0].label).toBe('Persian cat');
+    expect(r.before.cat).toBeGreaterThan(0.5);
+    expect(r.after.dog).toBeGreaterThan(0.9);
+    expect(r.targetConfidence).toBeCloseTo(r.after.dog, 12);
+    expect(r.stepsUsed).toBeGreaterThanOrEqual(1);
+    expect(r.stepsUsed).toBeLessThanOrEqual(10);
+    expect(r.history).toHaveLength(r.stepsUsed + 1);
+    expect(r.distance.linf).toBeLessThanOrEqual(r.stepsUsed);
+    expect(r.distance.l0Pixels).toBeGreaterThan(0);
+    expect(r.distance.psnrDb).toBeGreaterThan(30);
+    expect(r.distance.ssim).toBeGreaterThan(0.8);
+    expect(r.msPerStep).toBeGreaterThan(0);
+    expect(r.image).toMatchObject({ format: 'jpeg', crop: { width: expect.any(Number), height: expect.any(Number) } });
+    expect(readFileSync(out).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a'); // the PNG signature
+
+    // Attacking the saved PNG starts from the classification the first run reported.
+    const again = await cli(['attack', '--image', out, ...MOBILENET, '--method', 'signed', '--iterations', '1', '--target', 'dog', '--json']);
+    expect(again.code).toBe(0);
+    const r2 = JSON.parse(again.out);
+    expect(r2.image.crop).toEqual({ left: 0, top: 0, width: 224, height: 224 });
+    expect(r2.before).toEqual(r.after);
+  });
+
+  it('should attack every image in a folder: one row per file, unreadable files as rows, and the success rate', async ({ skip }) => {
+    skip(skipRealModels !== undefined, skipRealModels);
+    const folder = join(tmp, 'photos');
+    const outDir = join(tmp, 'out');
+    rmSync(folder, { recursive: true, force: true });
+    // Copies in a temporary folder (never in the repository): two photos and a broken file.
+    mkdirSync(folder);
+    for (const name of ['img_0.jpg', 'img_4.jpg']) copyFileSync(join(SAMPLE_IMAGES_DIR, name), join(folder, name));
+    writeFileSync(join(folder, 'broken.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]));
+    writeFileSync(join(folder, 'readme.txt'), 'not listed: not an image extension');
+
+    const args = ['attack', '--image', folder, ...MOBILENET, '--method', 'pgd', '--epsilon', '4', '--step', '1', '--iterations', '10', '--stop-at', '0', '--out', outDir];
+    const { code, out } = await cli([...args, '--json']);
+    expect(code).toBe(0);
+    const r = JSON.parse(out);
+    expect(r.folder).toBe(folder);
+    expect(r.images.map((i: { file: string }) => i.file)).toEqual(['broken.jpg', 'img_0.jpg', 'img_4.jpg'].map((n) => join(folder, n)));
+    expect(r.images[0].error).toMatch(/corrupt/);
+    for (const row of r.images.slice(1)) {
+      expect(row).toMatchObject({ success: true });
+      expect(row.after.top5[0].index).not.toBe(row.originalClass.index);
+      expect(row.distance.linf).toBeLessThanOrEqual(4);
+    }
+    expect(r.attacked).toBe(2);
+    expect(r.successRate).toBe(1);
+    expect(readdirSync(outDir).sort()).toEqual(['img_0.adversarial.png', 'img_4.adversarial.png']);
+
+    // The same as text: a line per file and the rate.
+    const text = await cli(args);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/broken\.jpg: skipped: .*corrupt/);
+    expect(text.out).toMatch(/img_0\.jpg: .* → .*; success after 1 step\(s\)/);
+    expect(text.out).toMatch(/success rate 2\/2\n$/);
+  });
+});
