@@ -7,7 +7,7 @@ import { app, BrowserWindow, session } from 'electron';
 import { setupEngineRelay } from './desktop/engine-relay';
 import { createMainWindow } from './desktop/main-window';
 import { setupMenu } from './desktop/menu';
-import { setupOpenCsv } from './desktop/open-csv';
+import { setupOpenFile } from './desktop/open-file';
 import { RendererPort } from './desktop/renderer-port';
 import { setupSessionSecurity } from './desktop/security';
 
@@ -44,12 +44,12 @@ function openMainWindow(): void {
   const win = createMainWindow();
   const port = new RendererPort(win.webContents);
   const engine = setupEngineRelay(port);
-  const csv = setupOpenCsv(win, port);
-  setupMenu(win, port, csv.openCsv);
+  const files = setupOpenFile(win, port);
+  setupMenu(win, port);
   mainWindow = win;
   closeMainWindowFeatures = () => {
     engine.stop();
-    csv.dispose();
+    files.dispose();
   };
   win.on('closed', () => {
     if (mainWindow !== win) return;

@@ -4,7 +4,7 @@
  * ipcRenderer, and every listener it registers can be removed again.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { CHANNELS, MENU_COMMANDS, type DesktopApi, type MenuCommand, type OpenedFile } from '../main/protocol/desktop-api';
+import { CHANNELS, isFileKind, MENU_COMMANDS, type DesktopApi, type MenuCommand, type OpenedFile } from '../main/protocol/desktop-api';
 
 function subscribe<T>(channel: string, accept: (payload: unknown) => payload is T, listener: (payload: T) => void): () => void {
   if (typeof listener !== 'function') throw new TypeError('listener must be a function');
@@ -19,18 +19,18 @@ function subscribe<T>(channel: string, accept: (payload: unknown) => payload is 
 
 const anything = (_payload: unknown): _payload is unknown => true;
 const isMenuCommand = (payload: unknown): payload is MenuCommand => (MENU_COMMANDS as readonly unknown[]).includes(payload);
-const isOpenedFile = (payload: unknown): payload is OpenedFile =>
-  typeof payload === 'object' &&
-  payload !== null &&
-  typeof (payload as OpenedFile).name === 'string' &&
-  typeof (payload as OpenedFile).text === 'string';
+const isOpenedFile = (payload: unknown): payload is OpenedFile => {
+  if (typeof payload !== 'object' || payload === null) return false;
+  const f = payload as OpenedFile;
+  return isFileKind(f.kind) && typeof f.name === 'string' && (typeof f.text === 'string' || f.bytes instanceof Uint8Array);
+};
 
 const api: DesktopApi = {
   send: (request) => ipcRenderer.send(CHANNELS.engineRequest, request),
   onMessage: (listener) => subscribe(CHANNELS.engineMessage, anything, listener),
   onMenu: (listener) => subscribe(CHANNELS.menu, isMenuCommand, listener),
   onFileOpened: (listener) => subscribe(CHANNELS.fileOpened, isOpenedFile, listener),
-  openCsvDialog: () => ipcRenderer.send(CHANNELS.openCsvDialog),
+  openFileDialog: (kind) => ipcRenderer.send(CHANNELS.openFileDialog, kind),
 };
 
 contextBridge.exposeInMainWorld('descent', api);

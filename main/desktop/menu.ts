@@ -15,14 +15,15 @@ const RUN_ITEMS: { command: MenuCommand; label: string; accelerator: string }[] 
   { command: 'reset', label: 'Reset', accelerator: 'CmdOrCtrl+Shift+F5' },
 ];
 
-export function setupMenu(win: BrowserWindow, port: RendererPort, openCsv: () => Promise<void>): void {
+export function setupMenu(win: BrowserWindow, port: RendererPort): void {
   const isMac = process.platform === 'darwin';
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' } satisfies MenuItemConstructorOptions] : []),
     {
       label: '&File',
       submenu: [
-        { label: 'Open CSV…', accelerator: 'CmdOrCtrl+O', click: () => void openCsv() },
+        // The lab shown decides what to open (a table, vectors, images) and asks for the dialog.
+        { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: () => port.send(CHANNELS.menu, 'open' satisfies MenuCommand) },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
       ],

@@ -1,14 +1,40 @@
+import { LIMITS } from './limits';
+
 /**
  * The one object the preload exposes to the page as `window.descent` (Electron only; in a
  * browser under the headless server it is absent and the renderer uses the WebSocket client).
  */
-export const MENU_COMMANDS = ['run', 'pause', 'step', 'stop', 'reset'] as const;
+export const MENU_COMMANDS = ['open', 'run', 'pause', 'step', 'stop', 'reset'] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
-export interface OpenedFile {
-  name: string;
-  text: string;
+/** What a lab opens: a data table (regression), a vector set (spread), images (adversarial). */
+export const FILE_KINDS = ['table', 'vectors', 'image'] as const;
+export type FileKind = (typeof FILE_KINDS)[number];
+
+export interface FileKindSpec {
+  readonly title: string;
+  readonly filterName: string;
+  readonly extensions: readonly string[];
+  /** Text files arrive decoded as UTF-8; images as bytes, decoded (and checked) by the engine. */
+  readonly binary: boolean;
+  readonly maxBytes: number;
+  readonly multiple: boolean;
 }
+
+const MiB = 1024 * 1024;
+
+export const FILE_KIND_SPECS: Record<FileKind, FileKindSpec> = {
+  table: { title: 'Open data', filterName: 'Delimited text', extensions: ['csv', 'tsv', 'txt'], binary: false, maxBytes: LIMITS.maxCsvBytes, multiple: false },
+  vectors: { title: 'Open vectors', filterName: 'Vectors (CSV or JSON)', extensions: ['csv', 'tsv', 'txt', 'json'], binary: false, maxBytes: LIMITS.maxCsvBytes, multiple: false },
+  image: { title: 'Open images', filterName: 'Images', extensions: ['jpg', 'jpeg', 'png', 'webp', 'gif', 'bmp'], binary: true, maxBytes: 256 * MiB, multiple: true },
+};
+
+export function isFileKind(v: unknown): v is FileKind {
+  return (FILE_KINDS as readonly unknown[]).includes(v);
+}
+
+/** A file main read after the user picked it in a dialog (size and type checked first). */
+export type OpenedFile = { kind: FileKind; name: string } & ({ text: string; bytes?: undefined } | { bytes: Uint8Array; text?: undefined });
 
 export interface DesktopApi {
   /** Sends an engine request (validated again in main). */
@@ -16,10 +42,10 @@ export interface DesktopApi {
   /** Engine messages; returns an unsubscribe function. */
   onMessage(listener: (message: unknown) => void): () => void;
   onMenu(listener: (command: MenuCommand) => void): () => void;
-  /** Files opened with File > Open…, read by main after size checks. */
+  /** Files the user picked in an open dialog, read by main after size checks. */
   onFileOpened(listener: (file: OpenedFile) => void): () => void;
-  /** Shows the open dialog; the file arrives through onFileOpened. */
-  openCsvDialog(): void;
+  /** Shows the open dialog for that kind of file; each file arrives through onFileOpened. */
+  openFileDialog(kind: FileKind): void;
 }
 
 /** IPC channel names, in one place for main and preload. */
@@ -28,5 +54,5 @@ export const CHANNELS = {
   engineMessage: 'engine:message',
   menu: 'app:menu',
   fileOpened: 'app:file-opened',
-  openCsvDialog: 'app:open-csv-dialog',
+  openFileDialog: 'app:open-file-dialog',
 } as const;

@@ -27,15 +27,19 @@ interface LabRunOptions<L extends LabName> {
   reportError: (message: string | null) => void;
   /** The run the current settings describe, or null when there is nothing to run yet. */
   prepare: (paused: boolean) => PreparedRun | null;
+  /** File > Open while this lab is shown. */
+  onOpen?: () => void;
 }
 
 let runCounter = 0;
 
-export function useLabRun<L extends LabName>({ lab, client, connection, store, active, reportError, prepare }: LabRunOptions<L>) {
+export function useLabRun<L extends LabName>({ lab, client, connection, store, active, reportError, prepare, onOpen }: LabRunOptions<L>) {
   const [phase, setPhase] = useState<RunPhase>(store.phase);
   useEffect(() => store.onPhase(setPhase), [store]);
   const prepareRef = useRef(prepare);
   prepareRef.current = prepare;
+  const onOpenRef = useRef(onOpen);
+  onOpenRef.current = onOpen;
 
   // Engine messages for this lab's runs; requests and replies are matched where they are made.
   useEffect(
@@ -119,12 +123,13 @@ export function useLabRun<L extends LabName>({ lab, client, connection, store, a
 
   useKeyboardShortcuts(actions, () => store.phase === 'running' || store.phase === 'paused' || store.phase === 'starting', active);
 
-  // Electron's Run menu acts on the lab shown.
+  // Electron's File > Open and Run menu act on the lab shown.
   useEffect(() => {
     const api = getDesktopApi();
     if (!api || !active) return;
     return api.onMenu((command) => {
-      if (command === 'run') actions.run();
+      if (command === 'open') onOpenRef.current?.();
+      else if (command === 'run') actions.run();
       else if (command === 'pause') actions.pauseOrResume();
       else if (command === 'step') actions.step();
       else if (command === 'stop') actions.stop();

@@ -56,13 +56,15 @@ test.skip(
 test('should open the window and run the default lanes to the cap', async ({ window }) => {
   // The status bar shows '…' until the engine's 'ready' names its backend.
   await expect(window.getByTestId('backend')).toHaveText(/^(cpu|wasm|tensorflow)$/, { timeout: 30_000 });
-  await expect(window.getByTestId('dataset-summary')).toContainText('150 rows');
+  // Every lab stays mounted; the regression lab is shown first.
+  const lab = window.locator('#panel-regression');
+  await expect(lab.getByTestId('dataset-summary')).toContainText('150 rows');
 
-  await window.getByTestId('run').click();
-  await expect(window.getByTestId('lane-status-0')).toHaveText('done', { timeout: 30_000 });
-  await expect(window.getByTestId('iteration')).toHaveText(String(DEFAULT_MAX_ITERATIONS));
+  await lab.getByTestId('run').click();
+  await expect(lab.getByTestId('lane-status-0')).toHaveText('done', { timeout: 30_000 });
+  await expect(lab.getByTestId('iteration')).toHaveText(String(DEFAULT_MAX_ITERATIONS));
 
-  const loss = Number(await window.getByTestId('lane-loss-0').getAttribute('data-value'));
+  const loss = Number(await lab.getByTestId('lane-loss-0').getAttribute('data-value'));
   expect(Number.isFinite(loss)).toBe(true);
 
   await window.screenshot({ path: path.join(ROOT, 'test-results/screenshots/desktop.png') });

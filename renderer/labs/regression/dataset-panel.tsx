@@ -14,7 +14,7 @@ export function DatasetPanel({ data }: { data: DatasetState }) {
     const api = getDesktopApi();
     // In Electron main reads the file (after its size and type checks) and sends it back
     // through onFileOpened; in a browser the page reads it itself.
-    if (api) api.openCsvDialog();
+    if (api) api.openFileDialog('table');
     else fileInput.current?.click();
   };
 

@@ -49,6 +49,7 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
     store,
     active,
     reportError,
+    onOpen: () => getDesktopApi()?.openFileDialog('table'),
     prepare: (paused) => {
       const { settings: s, dataset: d } = latest.current;
       if (!d) return null;
@@ -75,7 +76,9 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
   useEffect(() => {
     const api = getDesktopApi();
     if (!api || !active) return;
-    return api.onFileOpened((f) => data.loadText(f.name, f.text));
+    return api.onFileOpened((f) => {
+      if (f.kind === 'table' && f.text !== undefined) data.loadText(f.name, f.text);
+    });
   }, [active, data.loadText]);
 
   const patch = useCallback(

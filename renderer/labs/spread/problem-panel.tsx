@@ -3,7 +3,6 @@
  * seed is in the run controls) or a file of vectors the user opens or drops (CSV rows or a JSON
  * array of arrays, parsed and checked by the engine).
  */
-import { useRef } from 'react';
 import { SPREAD_LIMITS, spreadSizeProblem } from '../../../main/protocol/spread';
 import { NumberField } from '../../number-field';
 import type { SpreadSettings } from './spread-settings';
@@ -11,12 +10,12 @@ import type { SpreadSettings } from './spread-settings';
 interface ProblemPanelProps {
   settings: SpreadSettings;
   onChange: (patch: Partial<SpreadSettings>) => void;
-  onOpenFile: (file: File) => void;
+  /** Opens a file of start vectors (a dialog). */
+  onChoose: () => void;
   busy: string | null;
 }
 
-export function ProblemPanel({ settings, onChange, onOpenFile, busy }: ProblemPanelProps) {
-  const fileInput = useRef<HTMLInputElement>(null);
+export function ProblemPanel({ settings, onChange, onChoose, busy }: ProblemPanelProps) {
   const size = spreadSizeProblem(settings.n, settings.dim);
   const start = settings.start;
   const startFits = start && start.n === settings.n && start.dim === settings.dim;
@@ -24,21 +23,9 @@ export function ProblemPanel({ settings, onChange, onOpenFile, busy }: ProblemPa
     <section className="panel">
       <div className="panel-title-row">
         <h2>Vectors</h2>
-        <button type="button" onClick={() => fileInput.current?.click()} data-testid="open-vectors" title="A CSV (one vector a row) or JSON array of vectors; or drop one on the window">
+        <button type="button" onClick={onChoose} data-testid="open-vectors" title="A CSV (one vector a row) or JSON array of vectors; or drop one on the window">
           Open vectors…
         </button>
-        <input
-          ref={fileInput}
-          type="file"
-          accept=".csv,.tsv,.txt,.json,text/csv,application/json,text/plain"
-          hidden
-          data-testid="vectors-input"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            if (file) onOpenFile(file);
-            e.target.value = '';
-          }}
-        />
       </div>
       <div className="field-row">
         <NumberField

@@ -4,8 +4,10 @@
  * charts of loss, minimum angle and energy, the pairwise-angle histogram and per-lane numbers
  * in the workspace.
  */
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { FILE_KIND_SPECS } from '../../../main/protocol/desktop-api';
 import { spreadSizeProblem } from '../../../main/protocol/spread';
+import { getDesktopApi } from '../../desktop-bridge';
 import { DropOverlay } from '../../drop-overlay';
 import type { ConnectionState, EngineClient } from '../../engine-client';
 import { requestVectors } from '../../request-dataset';
@@ -29,7 +31,7 @@ interface SpreadLabProps {
   active: boolean;
 }
 
-const MAX_VECTOR_FILE_BYTES = 64 * 1024 * 1024;
+const MAX_VECTOR_FILE_BYTES = FILE_KIND_SPECS.vectors.maxBytes;
 
 export function SpreadLab({ client, connection, reportError, active }: SpreadLabProps) {
   const [settings, setSettings] = useState<SpreadSettings>(defaultSpreadSettings);
@@ -42,6 +44,14 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
   const latest = useRef(settings);
   latest.current = settings;
 
+  const fileInput = useRef<HTMLInputElement>(null);
+  /** Electron: main's dialog reads the file (onFileOpened below); a browser: the page's file input. */
+  const chooseFile = useCallback(() => {
+    const api = getDesktopApi();
+    if (api) api.openFileDialog('vectors');
+    else fileInput.current?.click();
+  }, []);
+
   const { phase, actions, setSpeed } = useLabRun({
     lab: 'spread',
     client,
@@ -49,6 +59,7 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
     store,
     active,
     reportError,
+    onOpen: chooseFile,
     prepare: (paused) => {
       const s = latest.current;
       const problem = spreadSizeProblem(s.n, s.dim);
@@ -72,25 +83,36 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
     [setSpeed],
   );
 
-  const openFile = useCallback(
-    (file: File) => {
-      if (file.size > MAX_VECTOR_FILE_BYTES) {
-        reportError(`${file.name} is too large (over ${MAX_VECTOR_FILE_BYTES / 1024 / 1024} MiB)`);
-        return;
-      }
-      setBusy(`Reading ${file.name}…`);
-      file
-        .text()
-        .then((text) => requestVectors(client, file.name, text))
+  const useVectorsText = useCallback(
+    (name: string, text: Promise<string>) => {
+      setBusy(`Reading ${name}…`);
+      text
+        .then((t) => requestVectors(client, name, t))
         .then((r) => {
           reportError(null);
           patch({ n: r.n, dim: r.dim, start: { name: r.name, n: r.n, dim: r.dim, vectors: r.vectors } });
         })
-        .catch((e: Error) => reportError(`Could not use ${file.name}: ${e.message}`))
+        .catch((e: Error) => reportError(`Could not use ${name}: ${e.message}`))
         .finally(() => setBusy(null));
     },
     [client, patch, reportError],
   );
+
+  const openFile = useCallback(
+    (file: File) => {
+      if (file.size > MAX_VECTOR_FILE_BYTES) reportError(`${file.name} is too large (over ${MAX_VECTOR_FILE_BYTES / 1024 / 1024} MiB)`);
+      else useVectorsText(file.name, file.text());
+    },
+    [reportError, useVectorsText],
+  );
+
+  useEffect(() => {
+    const api = getDesktopApi();
+    if (!api || !active) return;
+    return api.onFileOpened((f) => {
+      if (f.kind === 'vectors' && f.text !== undefined) useVectorsText(f.name, Promise.resolve(f.text));
+    });
+  }, [active, useVectorsText]);
 
   const savePng = useCallback(() => {
     void exportPng.current?.().then((blob) => {
@@ -109,7 +131,19 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
     <div className="lab">
       <DropOverlay onFile={openFile} hint="Drop a CSV or JSON of vectors to start from them" enabled={active} />
       <aside className="sidebar">
-        <ProblemPanel settings={settings} onChange={patch} onOpenFile={openFile} busy={busy} />
+        <ProblemPanel settings={settings} onChange={patch} onChoose={chooseFile} busy={busy} />
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".csv,.tsv,.txt,.json,text/csv,application/json,text/plain"
+          hidden
+          data-testid="vectors-input"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            if (file) openFile(file);
+            e.target.value = ''; // let the same file be chosen again
+          }}
+        />
         <LaneList
           lanes={settings.lanes}
           onChange={(lanes) => patch({ lanes })}
