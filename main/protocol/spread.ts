@@ -1,0 +1,87 @@
+/**
+ * Spread lab: names, labels and defaults of its losses, shared by the engine, the CLI and the
+ * renderer's controls. Plain data, no dependencies.
+ */
+export const SPREAD_LOSS_NAMES = ['min-angle', 'min-angle-variance', 'force', 'coulomb', 'riesz'] as const;
+export type SpreadLossName = (typeof SPREAD_LOSS_NAMES)[number];
+
+export interface SpreadLossSpec {
+  readonly label: string;
+  readonly description: string;
+  /** The loss is a minimum over pairs, so a softened minimum (temperature) helps it move. */
+  readonly smoothable: boolean;
+}
+
+export const SPREAD_LOSS_SPECS: Record<SpreadLossName, SpreadLossSpec> = {
+  'min-angle': {
+    label: 'Max min angle',
+    description: 'The article\u2019s first loss: minus the smallest angle between any two vectors (radians)',
+    smoothable: true,
+  },
+  'min-angle-variance': {
+    label: 'Min angle \u2212 0.4\u00b7variance',
+    description: 'The article\u2019s second: minus (smallest angle \u2212 0.4 \u00d7 variance of each vector\u2019s nearest-neighbour angle)',
+    smoothable: true,
+  },
+  force: {
+    label: 'Tangential force',
+    description: 'The article\u2019s third: sum of the net 1/r\u00b2 repulsion each vector feels along the sphere',
+    smoothable: false,
+  },
+  coulomb: {
+    label: 'Coulomb energy',
+    description: 'The Thomson problem: \u03a3 1/|x\u1d62 \u2212 x\u2c7c| over pairs',
+    smoothable: false,
+  },
+  riesz: {
+    label: 'Riesz s-energy',
+    // The s-th root keeps the value in float32's range for any s and has the energy's minimisers.
+    description: '(\u03a3 1/|x\u1d62 \u2212 x\u2c7c|\u02e2 over pairs)^(1/s); s = 1 is Coulomb, large s tends to 1/(smallest distance)',
+    smoothable: false,
+  },
+};
+
+export function isSpreadLossName(name: string): name is SpreadLossName {
+  return (SPREAD_LOSS_NAMES as readonly string[]).includes(name);
+}
+
+/** Problem and lane limits; N² pair matrices per restart are what cost memory. */
+export const SPREAD_LIMITS = {
+  minVectors: 2,
+  maxVectors: 4096,
+  minDim: 2,
+  maxDim: 1024,
+  /** restarts × N² float32 pair entries: 16.8 M ≈ 64 MiB per matrix, about a dozen live in a step. */
+  maxPairEntries: 4096 * 4096,
+  /** N × D entries of a vector set (and of a file of vectors). */
+  maxEntries: 1 << 20,
+  maxRestarts: 256,
+  minRieszS: 0.1,
+  maxRieszS: 512,
+  /** Softened-minimum start temperature, in degrees; 0 = the hard minimum (the article's). */
+  maxTemperatureDeg: 90,
+  histogramBins: 90,
+} as const;
+
+/** Per-lane loss settings beyond the optimizer. */
+export interface SpreadLossSettings {
+  loss: SpreadLossName;
+  /** Riesz exponent (riesz only). */
+  s: number;
+  /** Start temperature of the softened minimum, degrees; it falls over the run. */
+  temperatureDeg: number;
+}
+
+export const DEFAULT_SPREAD_LOSS: SpreadLossSettings = { loss: 'coulomb', s: 1, temperatureDeg: 0 };
+
+/** Checks N, D and restarts against the memory limits; returns a message or undefined. */
+export function spreadSizeProblem(n: number, dim: number, restarts = 1): string | undefined {
+  const L = SPREAD_LIMITS;
+  if (!Number.isInteger(n) || n < L.minVectors || n > L.maxVectors) return `N must be an integer from ${L.minVectors} to ${L.maxVectors}, got ${n}`;
+  if (!Number.isInteger(dim) || dim < L.minDim || dim > L.maxDim) return `D must be an integer from ${L.minDim} to ${L.maxDim}, got ${dim}`;
+  if (n * dim > L.maxEntries) return `N × D = ${n * dim} is over the limit of ${L.maxEntries} numbers`;
+  if (restarts * n * n > L.maxPairEntries) {
+    return `restarts × N² = ${restarts * n * n} pair entries would exhaust memory (limit ${L.maxPairEntries}); use fewer restarts or vectors`;
+  }
+  return undefined;
+}
