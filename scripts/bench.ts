@@ -60,7 +60,7 @@ async function frameRate(backend: string, seconds: number): Promise<{ fps: numbe
   let lastIteration = 0;
   ws.on('message', (data: Buffer) => {
     const m = decodeMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) as EngineMessage;
-    if (m.type !== 'frame') return;
+    if (m.type !== 'frame' || m.lab !== 'regression') return;
     if (!frames) firstMs = performance.now();
     lastMs = performance.now();
     frames++;

@@ -58,6 +58,8 @@ export async function selectBackend(name: string): Promise<BackendName> {
 export const LAB_BACKEND_PREFERENCE: Record<LabName, readonly BackendName[]> = {
   regression: ['tensorflow', 'cpu', 'wasm'],
   spread: ['tensorflow', 'wasm', 'cpu'],
+  // An input gradient of MobileNet: ≈ 0.6 s on wasm against ≈ 2.3 s on cpu (shared/models/README).
+  adversarial: ['tensorflow', 'wasm', 'cpu'],
 };
 
 /**

@@ -8,7 +8,9 @@ import { parseRequest, requestIds, type BackendName, type EngineMessage, type En
 import { useBackendFor } from './backend';
 import { parseCsvDataset } from './csv-dataset';
 import { defaultDatasetPath } from './default-data';
+import { AdversarialModels } from './labs/adversarial-models';
 import { createDriver } from './labs/drivers';
+import { parseVectorsFile } from './labs/spread-vectors-file';
 import { Run } from './run';
 
 export const ENGINE_VERSION = '0.1.0';
@@ -24,6 +26,8 @@ export class Engine {
   private readonly ready: Promise<void>;
   /** Requests are handled one at a time, in order, even when one awaits (a backend switch). */
   private queue: Promise<void> = Promise.resolve();
+  /** Made on first use: the adversarial lab's models (its manifest read, its cache). */
+  private adversarial: AdversarialModels | undefined;
 
   constructor(
     private readonly emit: (message: EngineMessage) => void,
@@ -41,16 +45,25 @@ export class Engine {
   }
 
   handle(raw: unknown): Promise<void> {
-    this.queue = this.queue.then(() => this.handleNow(raw));
-    return this.queue;
-  }
-
-  private async handleNow(raw: unknown): Promise<void> {
     const parsed = parseRequest(raw);
     if (!parsed.ok) {
       this.emit({ type: 'error', ...requestIds(raw), error: parsed.error });
-      return;
+      return this.queue;
     }
+    const req = parsed.value;
+    // A model download can take minutes: it runs beside the queue, so runs and their controls
+    // (and the cancel that stops it) are not held up behind it.
+    if (req.type === 'loadModel' || req.type === 'cancel') return this.handleNow(req);
+    this.queue = this.queue.then(() => this.handleNow(req));
+    return this.queue;
+  }
+
+  private models(): AdversarialModels {
+    this.adversarial ??= new AdversarialModels();
+    return this.adversarial;
+  }
+
+  private async handleNow(req: EngineRequest): Promise<void> {
     try {
       await this.ready;
     } catch (e) {
@@ -58,9 +71,9 @@ export class Engine {
       return;
     }
     try {
-      await this.dispatch(parsed.value);
+      await this.dispatch(req);
     } catch (e) {
-      this.emit({ type: 'error', ...requestIds(parsed.value), error: errorInfo(e) });
+      this.emit({ type: 'error', ...requestIds(req), error: errorInfo(e) });
     }
   }
 
@@ -89,7 +102,7 @@ export class Engine {
         // here and the current run carries on.
         if (this.run && this.run.config.lab !== req.config.lab) this.stopRun();
         const backend = await useBackendFor(req.config.lab, this.forcedBackend);
-        const run = new Run(req.runId, req.config, await createDriver(req.config), backend, this.emit);
+        const run = new Run(req.runId, req.config, await createDriver(req.config, { models: () => this.models() }), backend, this.emit);
         this.stopRun();
         this.run = run;
         run.start();
@@ -100,6 +113,36 @@ export class Engine {
         return;
       case 'setSpeed':
         this.currentRun(req.runId).setSpeed(req.itersPerSecond);
+        return;
+      case 'parseVectors': {
+        const v = parseVectorsFile(req.text, req.name);
+        this.emit({ type: 'vectors', requestId: req.requestId, name: req.name, n: v.n, dim: v.dim, vectors: v.vectors });
+        return;
+      }
+      case 'listModels':
+        this.emit({ type: 'models', requestId: req.requestId, models: await this.models().list() });
+        return;
+      case 'loadModel': {
+        const { requestId } = req;
+        const model = await this.models().load(requestId, req.model, (progress) => this.emit({ type: 'modelProgress', requestId, progress }));
+        this.emit({ type: 'modelReady', requestId, model });
+        return;
+      }
+      case 'cancel':
+        this.adversarial?.cancel(req.requestId);
+        return;
+      case 'addModelFolder': {
+        const model = await this.models().addFolder(req.name, req.files, req.inputScaling);
+        this.emit({ type: 'models', requestId: req.requestId, models: [model] });
+        return;
+      }
+      case 'decodeImage': {
+        const image = await this.models().decode(req.name, req.bytes, req.width, req.height);
+        this.emit({ type: 'image', requestId: req.requestId, image });
+        return;
+      }
+      case 'encodePng':
+        this.emit({ type: 'png', requestId: req.requestId, bytes: await this.models().png(req.rgb, req.width, req.height) });
         return;
     }
   }
@@ -118,5 +161,7 @@ export class Engine {
   dispose(): void {
     this.run?.dispose();
     this.run = undefined;
+    void this.adversarial?.dispose();
+    this.adversarial = undefined;
   }
 }

@@ -10,6 +10,8 @@ import type { BackendName } from './limits';
 import type { SpreadLossName } from './spread';
 import { bounded, checkHyperParams, float64Array, id, inRange, lanesOf, optimizerLaneFields, runFields } from './schema-parts';
 import { spreadRunSchema } from './spread-schema';
+import { adversarialRequestSchemas, adversarialRunSchema } from './adversarial-schema';
+import type { AttackMethod, AttackTarget, Classification, CropRect, ModelDownloadProgress, StepReport } from './adversarial';
 
 export { BACKEND_NAMES, LAB_NAMES, LIMITS, type BackendName, type LabName } from './limits';
 
@@ -39,11 +41,13 @@ export const regressionRunSchema = z.object({
 });
 
 /** A run of any lab, told apart by `lab`. */
-export const runConfigSchema = z.discriminatedUnion('lab', [regressionRunSchema, spreadRunSchema]);
+export const runConfigSchema = z.discriminatedUnion('lab', [regressionRunSchema, spreadRunSchema, adversarialRunSchema]);
 export type RegressionRunConfig = z.infer<typeof regressionRunSchema>;
 export type SpreadRunConfig = z.infer<typeof spreadRunSchema>;
 export type SpreadLaneConfig = SpreadRunConfig['lanes'][number];
-export type RunConfig = RegressionRunConfig | SpreadRunConfig;
+export type AdversarialRunConfig = z.infer<typeof adversarialRunSchema>;
+export type AttackLaneConfig = AdversarialRunConfig['lanes'][number];
+export type RunConfig = RegressionRunConfig | SpreadRunConfig | AdversarialRunConfig;
 
 export const CONTROL_ACTIONS = ['pause', 'resume', 'step', 'stop', 'reset'] as const;
 export type ControlAction = (typeof CONTROL_ACTIONS)[number];
@@ -69,6 +73,7 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start'), runId: id, config: runConfigSchema }),
   z.object({ type: z.literal('control'), runId: id, action: z.enum(CONTROL_ACTIONS) }),
   z.object({ type: z.literal('setSpeed'), runId: id, itersPerSecond: z.number().min(0).max(LIMITS.maxItersPerSecond) }),
+  ...adversarialRequestSchemas,
 ]);
 export type EngineRequest = z.infer<typeof requestSchema>;
 
@@ -117,6 +122,10 @@ export type RunStatus = 'running' | 'paused' | 'done' | 'stopped';
 export interface LaneIntro {
   id: string;
   label: string;
+}
+
+/** A lane that descends with an optimizer (regression, spread). */
+export interface OptimizerLaneIntro extends LaneIntro {
   optimizer: OptimizerName;
   /** Hyper-parameters with defaults filled in, as the lane actually runs. */
   params: Record<string, number>;
@@ -152,7 +161,7 @@ export interface SpreadLaneBatch extends LaneBatchBase {
   histogram?: Float64Array;
 }
 
-export interface SpreadLaneIntro extends LaneIntro {
+export interface SpreadLaneIntro extends OptimizerLaneIntro {
   loss: SpreadLossName;
   s: number;
   temperatureDeg: number;
@@ -176,7 +185,7 @@ export interface RegressionRunStarted extends RunStartedBase {
   lab: 'regression';
   exact: LeastSquares;
   stats: RegressionStats;
-  lanes: LaneIntro[];
+  lanes: OptimizerLaneIntro[];
 }
 
 export interface SpreadRunStarted extends RunStartedBase {
@@ -189,7 +198,30 @@ export interface SpreadRunStarted extends RunStartedBase {
   lanes: SpreadLaneIntro[];
 }
 
-export type RunStartedMessage = RegressionRunStarted | SpreadRunStarted;
+export interface AttackLaneIntro extends LaneIntro {
+  method: AttackMethod;
+  epsilon: number;
+  step: number;
+  iterations: number;
+  target: AttackTarget;
+  stopAtConfidence: number | null;
+  /** Steps the attack takes at most (FGSM: 1). */
+  maxSteps: number;
+}
+
+export interface AdversarialRunStarted extends RunStartedBase {
+  lab: 'adversarial';
+  model: { id: string; displayName: string };
+  width: number;
+  height: number;
+  /** The image every lane starts from, 8-bit RGB rows. */
+  original: Uint8Array;
+  /** The original's classification (step 0 of every lane). */
+  before: Classification;
+  lanes: AttackLaneIntro[];
+}
+
+export type RunStartedMessage = RegressionRunStarted | SpreadRunStarted | AdversarialRunStarted;
 
 interface FrameBase {
   type: 'frame';
@@ -209,7 +241,19 @@ export interface SpreadFrame extends FrameBase {
   lanes: SpreadLaneBatch[];
 }
 
-export type FrameMessage = RegressionFrame | SpreadFrame;
+export interface AdversarialLaneBatch extends LaneBatchBase {
+  /** One report per iteration from `from` (a finished lane repeats its last). */
+  reports: StepReport[];
+  /** The latest adversarial image (rounded to 8 bits: what is classified and saved), when it changed. */
+  image?: Uint8Array;
+}
+
+export interface AdversarialFrame extends FrameBase {
+  lab: 'adversarial';
+  lanes: AdversarialLaneBatch[];
+}
+
+export type FrameMessage = RegressionFrame | SpreadFrame | AdversarialFrame;
 
 /** A parsed file of vectors, row-major [n, dim] as written (not yet normalised). */
 export interface VectorsReply {
@@ -221,10 +265,46 @@ export interface VectorsReply {
   vectors: Float64Array;
 }
 
+/** A classifier the lab can use: a manifest model or a folder the user opened. */
+export interface ModelEntry {
+  id: string;
+  displayName: string;
+  origin: 'manifest' | 'folder';
+  inputWidth: number;
+  inputHeight: number;
+  /** On disk already (DESCENT_MODELS_DIR, the cache, or an opened folder); otherwise it must be downloaded. */
+  available: boolean;
+  licence?: string;
+}
+
+export interface ModelInfo extends ModelEntry {
+  /** Class names in output order ("class N" where the model has none). */
+  labels: string[];
+  /** The labels include ImageNet's cat and dog classes, so the cat/dog bars mean something. */
+  hasCatDog: boolean;
+}
+
+/** An image file decoded for a model: its centred crop scaled to the input size. */
+export interface DecodedImage {
+  name: string;
+  width: number;
+  height: number;
+  rgb: Uint8Array;
+  format: string;
+  sourceWidth: number;
+  sourceHeight: number;
+  crop: CropRect;
+}
+
 export type EngineMessage =
   | { type: 'ready'; backend: BackendName; version: string }
   | { type: 'reply'; requestId: string; dataset: Dataset }
   | VectorsReply
+  | { type: 'models'; requestId: string; models: ModelEntry[] }
+  | { type: 'modelProgress'; requestId: string; progress: ModelDownloadProgress }
+  | { type: 'modelReady'; requestId: string; model: ModelInfo }
+  | { type: 'image'; requestId: string; image: DecodedImage }
+  | { type: 'png'; requestId: string; bytes: Uint8Array }
   | { type: 'error'; requestId?: string; runId?: string; error: ErrorInfo }
   | RunStartedMessage
   | FrameMessage;

@@ -8,9 +8,11 @@ import type { LaneIntro, LaneStatus, RunStatus } from '../../main/protocol/messa
 
 export type RunPhase = 'idle' | 'starting' | RunStatus;
 
-/** What the page knows of a lane before the engine's runStarted: its settings and colour. */
+/** What the page knows of a lane before the engine's runStarted: its label and colour (and the lab's settings). */
 export interface LaneDraft extends LaneIntro {
   colour: string;
+  /** An optimizer lane's hyper-parameters, copied so later edits of the settings leave it alone. */
+  params?: Record<string, number>;
 }
 
 export interface LaneTrackBase extends LaneDraft {
@@ -53,7 +55,7 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
   /** Called as the start request is sent, so frames for any older run are ignored. */
   begin(runId: string, lanes: LaneDraft[]): void {
     this.runId = runId;
-    this.lanes = lanes.map((l) => this.track({ ...l, params: { ...l.params } }));
+    this.lanes = lanes.map((l) => this.track(l.params ? { ...l, params: { ...l.params } } : { ...l }));
     this.reset();
     this.iteration = 0;
     this.itersPerSecond = 0;
@@ -64,11 +66,12 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
   runStarted(msg: Started): void {
     if (msg.runId !== this.runId) return;
     this.started(msg);
-    // The engine's word on each lane (its label, optimizer and resolved hyper-parameters) is
-    // what the views and the legend show. A fresh array, so React readers of `lanes` notice.
+    // The engine's word on each lane (its label and, for optimizer lanes, the resolved
+    // hyper-parameters) is what the views and the legend show. A fresh array, so React
+    // readers of `lanes` notice.
     this.lanes = this.lanes.map((lane) => {
       const intro = msg.lanes.find((l) => l.id === lane.id);
-      return intro ? { ...lane, ...intro, label: intro.label || lane.label, params: { ...intro.params }, colour: lane.colour } : lane;
+      return intro ? { ...lane, ...intro, label: intro.label || lane.label, colour: lane.colour } : lane;
     });
     this.lanesChanged();
     if (this.phase === 'starting') this.setPhase('running');

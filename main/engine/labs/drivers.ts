@@ -4,16 +4,24 @@
  */
 import type { LabName, RunConfig } from '../../protocol/messages';
 import type { LabDriver } from '../lab-driver';
+import { AdversarialDriver } from './adversarial-driver';
+import type { AdversarialModels } from './adversarial-models';
 import { RegressionDriver } from './regression-driver';
 import { SpreadDriver } from './spread-driver';
 
-type DriverFactories = { [L in LabName]: (config: Extract<RunConfig, { lab: L }>) => Promise<LabDriver> };
+/** What the engine keeps across runs that a lab's driver may need. */
+export interface DriverContext {
+  models: () => AdversarialModels;
+}
+
+type DriverFactories = { [L in LabName]: (config: Extract<RunConfig, { lab: L }>, context: DriverContext) => Promise<LabDriver> };
 
 const FACTORIES: DriverFactories = {
   regression: async (config) => new RegressionDriver(config),
   spread: async (config) => new SpreadDriver(config),
+  adversarial: (config, context) => AdversarialDriver.create(config, context.models()),
 };
 
-export function createDriver(config: RunConfig): Promise<LabDriver> {
-  return (FACTORIES[config.lab] as (c: RunConfig) => Promise<LabDriver>)(config);
+export function createDriver(config: RunConfig, context: DriverContext): Promise<LabDriver> {
+  return (FACTORIES[config.lab] as (c: RunConfig, x: DriverContext) => Promise<LabDriver>)(config, context);
 }

@@ -1,0 +1,111 @@
+/**
+ * The Adversarial lab through the engine, as the window uses it: list and load a real model,
+ * decode a real photo, run two attacks side by side on it, and save the result as PNG — with
+ * every tensor freed at the end. Needs ../shared/models and its photos (skipped with the reason
+ * otherwise); runs on wasm, where a MobileNet input gradient takes about 0.6 s.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../../../main/engine/engine';
+import type { AdversarialFrame, AdversarialRunStarted, DecodedImage, EngineMessage, ModelInfo } from '../../../main/protocol/messages';
+import { SAMPLE_PHOTOS, SHARED_MODELS_DIR, skipRealModels } from './adversarial/shared-models';
+
+const MODEL = 'mobilenet_v1_0.75_224';
+let cache: string;
+const saved: Record<string, string | undefined> = {};
+
+beforeAll(() => {
+  cache = mkdtempSync(join(tmpdir(), 'descent-cache-'));
+  for (const k of ['DESCENT_MODELS_DIR', 'DESCENT_MODEL_CACHE']) saved[k] = process.env[k];
+  process.env.DESCENT_MODELS_DIR = SHARED_MODELS_DIR;
+  process.env.DESCENT_MODEL_CACHE = cache;
+});
+afterAll(() => {
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  rmSync(cache, { recursive: true, force: true });
+});
+
+function harness() {
+  const messages: EngineMessage[] = [];
+  const engine = new Engine((m) => messages.push(m), 'wasm');
+  const waitFor = async (pred: (m: EngineMessage) => boolean, timeoutMs = 60_000): Promise<EngineMessage> => {
+    const t0 = Date.now();
+    for (;;) {
+      const m = messages.find(pred);
+      if (m) return m;
+      if (Date.now() - t0 > timeoutMs) throw new Error('timed out waiting for a message');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  return { engine, messages, waitFor };
+}
+
+describe('adversarial lab through the engine', () => {
+  it('should list, load, decode, attack side by side, save a PNG and free every tensor', async ({ skip }) => {
+    skip(skipRealModels !== undefined, skipRealModels);
+    const { engine, messages, waitFor } = harness();
+    await engine.whenReady();
+    const before = tf.memory().numTensors;
+
+    await engine.handle({ type: 'listModels', requestId: 'l' });
+    const list = await waitFor((m) => m.type === 'models');
+    expect(list.type === 'models' && list.models.find((m) => m.id === MODEL)).toMatchObject({ available: true, inputWidth: 224, inputHeight: 224 });
+
+    await engine.handle({ type: 'loadModel', requestId: 'm', model: MODEL });
+    const ready = (await waitFor((m) => m.type === 'modelReady')) as { model: ModelInfo };
+    expect(ready.model.labels).toHaveLength(1000);
+    expect(ready.model.hasCatDog).toBe(true);
+
+    const cat = SAMPLE_PHOTOS.find((p) => p.file.endsWith('img_1.jpg'))!;
+    await engine.handle({ type: 'decodeImage', requestId: 'i', name: 'img_1.jpg', bytes: new Uint8Array(readFileSync(cat.file)), width: 224, height: 224 });
+    const { image } = (await waitFor((m) => m.type === 'image')) as { image: DecodedImage };
+    expect(image.rgb).toHaveLength(224 * 224 * 3);
+
+    const lanes = [
+      { id: 'signed', method: 'signed', epsilon: 0, step: 1, iterations: 4, target: { kind: 'group', group: 'dog' }, stopAtConfidence: null },
+      { id: 'fgsm', method: 'fgsm', epsilon: 4, step: 4, iterations: 1, target: { kind: 'untargeted' }, stopAtConfidence: null },
+    ];
+    const config = { lab: 'adversarial', problem: { model: MODEL, image: { name: image.name, width: 224, height: 224, rgb: image.rgb } }, lanes, maxIterations: 4, itersPerSecond: 0, seed: 1 };
+    await engine.handle({ type: 'start', runId: 'a', config });
+    const started = (await waitFor((m) => m.type === 'runStarted')) as AdversarialRunStarted;
+    expect(started.lanes.map((l) => l.maxSteps)).toEqual([4, 1]);
+    expect(started.before.cat!).toBeGreaterThan(0.5);
+    await waitFor((m) => m.type === 'frame' && m.status === 'done', 120_000);
+    const frames = messages.filter((m): m is AdversarialFrame => m.type === 'frame' && m.lab === 'adversarial');
+    // Every iteration's report arrives once, in order; the fgsm lane repeats its one step.
+    const reports = (id: string) => frames.flatMap((f) => f.lanes.find((l) => l.id === id)!.reports);
+    expect(reports('signed').map((r) => r.step)).toEqual([0, 1, 2, 3, 4]);
+    expect(reports('fgsm').map((r) => r.step)).toEqual([0, 1, 1, 1, 1]);
+    const signedLast = reports('signed').at(-1)!;
+    // Four signed steps of one level: no value moves by more than 4.
+    expect(signedLast.distance.linf).toBeLessThanOrEqual(4);
+    expect(signedLast.classification.dog!).toBeGreaterThan(started.before.dog!);
+    // The last image sent is the one the last report measured: save it and it reads back the same.
+    const lastImage = frames.flatMap((f) => f.lanes.filter((l) => l.id === 'signed' && l.image)).at(-1)!.image!;
+    await engine.handle({ type: 'encodePng', requestId: 'p', width: 224, height: 224, rgb: lastImage });
+    const png = (await waitFor((m) => m.type === 'png')) as { bytes: Uint8Array };
+    await engine.handle({ type: 'decodeImage', requestId: 'back', name: 'a.png', bytes: png.bytes, width: 224, height: 224 });
+    const back = (await waitFor((m) => m.type === 'image' && m.requestId === 'back')) as { image: DecodedImage };
+    expect(Buffer.compare(Buffer.from(back.image.rgb), Buffer.from(lastImage))).toBe(0);
+
+    engine.dispose();
+    await new Promise((r) => setTimeout(r, 50)); // the model store frees its weights asynchronously
+    expect(tf.memory().numTensors).toBe(before);
+  }, 180_000);
+
+  it('should refuse a path for a model and an unknown model by name', async () => {
+    const { engine, messages, waitFor } = harness();
+    await engine.handle({ type: 'loadModel', requestId: 'x', model: '../../etc' });
+    expect(await waitFor((m) => m.type === 'error')).toMatchObject({ requestId: 'x', error: { name: 'InvalidRequest' } });
+    messages.length = 0;
+    await engine.handle({ type: 'loadModel', requestId: 'y', model: 'no-such-model' });
+    expect(await waitFor((m) => m.type === 'error')).toMatchObject({ requestId: 'y', error: { message: expect.stringMatching(/unknown model/) } });
+    engine.dispose();
+  });
+});
