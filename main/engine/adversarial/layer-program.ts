@@ -10,7 +10,7 @@
  * it and returns logits, so losses work on log-probabilities without log(softmax) underflow.
  */
 import * as tf from '@tensorflow/tfjs';
-import { depthwiseConv2dWithInputGrad } from './input-gradient-ops';
+import { depthwiseConv2dWithInputGrad, maxPoolWithInputGrad } from './input-gradient-ops';
 
 type Pad = 'same' | 'valid';
 type Op = (inputs: tf.Tensor[]) => tf.Tensor;
@@ -179,7 +179,7 @@ export class LayerProgram {
         const strides = pair(config.strides ?? config.poolSize, 2);
         const pad = padding(config.padding ?? 'valid');
         return cls === 'MaxPooling2D'
-          ? ([x]) => tf.maxPool(x as tf.Tensor4D, size, strides, pad)
+          ? ([x]) => maxPoolWithInputGrad(x as tf.Tensor4D, size, strides, pad)
           : ([x]) => tf.avgPool(x as tf.Tensor4D, size, strides, pad);
       }
       case 'GlobalAveragePooling2D':

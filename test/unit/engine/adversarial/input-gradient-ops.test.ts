@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../../main/engine/backend';
-import { depthwiseInputGrad } from '../../../../main/engine/adversarial/input-gradient-ops';
+import { depthwiseInputGrad, maxPoolWithInputGrad, tiledMaxPoolInputGrad } from '../../../../main/engine/adversarial/input-gradient-ops';
 import { exactSign, SignedAttack } from '../../../../main/engine/adversarial/attacks';
 import { ImageClassifier } from '../../../../main/engine/adversarial/image-classifier';
 import { LINEAR_W0 } from './tiny-models';
@@ -28,15 +28,17 @@ function gradientModel(): tf.LayersModel {
   const seeded = (seed: number) => tf.initializers.randomNormal({ seed, stddev: 0.5 });
   return tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [13, 12, 3], filters: 4, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: seeded(1) }),
+      tf.layers.conv2d({ inputShape: [26, 24, 3], filters: 4, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: seeded(1) }),
       tf.layers.batchNormalization({ movingMeanInitializer: seeded(2), movingVarianceInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 2, seed: 3 }) }),
       tf.layers.reLU({ maxValue: 6 }),
       tf.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, padding: 'same', depthMultiplier: 2, depthwiseInitializer: seeded(4) }),
       tf.layers.zeroPadding2d({ padding: [[1, 0], [0, 1]] }),
       tf.layers.depthwiseConv2d({ kernelSize: 2, padding: 'valid', depthwiseInitializer: seeded(5) }),
       // LeakyReLU before max pooling makes pooling windows that hold only negative values,
-      // where wasm's own MaxPoolGrad is wrong.
+      // where wasm's own MaxPoolGrad is wrong. 7×6 here: tiled 'same' pooling pads a row.
       tf.layers.leakyReLU({ alpha: 0.1 }),
+      tf.layers.maxPooling2d({ poolSize: 2, strides: 2, padding: 'same' }),
+      // Overlapping windows: the cpu-delegated MaxPoolGrad.
       tf.layers.maxPooling2d({ poolSize: 2, strides: 1 }),
       tf.layers.globalAveragePooling2d({}),
       tf.layers.dense({ units: 5, activation: 'softmax', kernelInitializer: seeded(6) }),
@@ -69,10 +71,53 @@ describe('depthwiseInputGrad (the custom gradient wasm needs)', () => {
   });
 });
 
+describe('tiledMaxPoolInputGrad (max pooling without wasm\'s MaxPoolGrad)', () => {
+  // Values from {−2, −1, 0, 1}: ties in most windows (the first in row-major order takes dy, as
+  // on cpu) and windows of negatives only (where wasm's own kernel goes wrong).
+  const cases: [number, number, [number, number], 'same' | 'valid'][] = [
+    [8, 8, [2, 2], 'same'],
+    [7, 9, [2, 2], 'same'],
+    [7, 9, [2, 2], 'valid'],
+    [10, 11, [3, 3], 'same'],
+    [10, 11, [3, 3], 'valid'],
+    [9, 8, [2, 3], 'same'],
+  ];
+  // + 0 turns −0 (0 · a negative dy) into 0, which toEqual tells apart.
+  const values = (t: tf.Tensor) => Array.from(t.dataSync(), (v) => v + 0);
+  const input = (h: number, w: number, seed: number) => tf.sub(tf.round(tf.randomUniform([1, h, w, 2], 0, 3, 'float32', seed)), 2) as tf.Tensor4D;
+
+  it("equals the cpu backend's MaxPoolGrad exactly, ties and negative windows included", async () => {
+    await selectBackend('cpu');
+    for (const [h, w, size, pad] of cases) {
+      tf.tidy(() => {
+        const x = input(h, w, h * w);
+        const y = tf.maxPool(x, size, size, pad);
+        const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 3) as tf.Tensor4D;
+        const expected = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(v as tf.Tensor4D, size, size, pad), dy)))(x);
+        expect(values(tiledMaxPoolInputGrad(dy, x, y, size, pad)), `${h}×${w} ${size} ${pad}`).toEqual(values(expected));
+      });
+    }
+  });
+
+  it('is what maxPoolWithInputGrad differentiates on wasm: the same numbers as cpu', async () => {
+    for (const [h, w, size, pad] of cases) {
+      const grad = () =>
+        tf.tidy(() => {
+          const x = input(h, w, h + w);
+          const dy = tf.randomNormal(tf.maxPool(x, size, size, pad).shape, 0, 1, 'float32', 4);
+          return values(tf.grad((v: tf.Tensor) => tf.sum(tf.mul(maxPoolWithInputGrad(v as tf.Tensor4D, size, size, pad), dy)))(x));
+        });
+      const cpu = await on('cpu', grad);
+      expect(await on('wasm', grad), `${h}×${w} ${size} ${pad}`).toEqual(cpu);
+    }
+    await selectBackend('cpu');
+  });
+});
+
 describe('input gradient on wasm', () => {
   it("matches cpu's through strided depthwise convolutions and max pooling over negative windows", async () => {
     const classifier = ImageClassifier.fromModel(gradientModel(), { name: 'g', displayName: 'g', inputScaling: 'pixel/127.5-1' });
-    const pixels = tf.tidy(() => tf.round(tf.randomUniform([1, 13, 12, 3], 0, 255, 'float32', 21)) as tf.Tensor4D);
+    const pixels = tf.tidy(() => tf.round(tf.randomUniform([1, 26, 24, 3], 0, 255, 'float32', 21)) as tf.Tensor4D);
     const objective = { classes: [1, 3], direction: 1 } as const;
     const grad = () => tf.tidy(() => Array.from(classifier.objectiveGradient(pixels, objective).dataSync()));
     const cpu = await on('cpu', grad);
