@@ -306,6 +306,11 @@ export type EngineMessage =
   | { type: 'image'; requestId: string; image: DecodedImage }
   | { type: 'png'; requestId: string; bytes: Uint8Array }
   | { type: 'error'; requestId?: string; runId?: string; error: ErrorInfo }
+  /**
+   * Sent by the transport (Electron main, the headless server), never the engine: the engine
+   * process died and a fresh one has taken its place. Its runs are gone; `reason` says why.
+   */
+  | { type: 'engineRestarted'; reason: string }
   | RunStartedMessage
   | FrameMessage;
 
