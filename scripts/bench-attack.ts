@@ -1,0 +1,99 @@
+/**
+ * `npm run bench`, Adversarial lab section: milliseconds per attack step on each shipped model
+ * and each backend that loads here. A step is what a lane does per frame: the input gradient,
+ * the update, rounding to 8 bits, re-classifying and measuring the distances. Its parts are
+ * timed too. Medians of a few calls after a warm-up (the first call compiles kernels). Models
+ * come from DESCENT_MODELS_DIR or the download cache; nothing is downloaded. Prints figures;
+ * asserts nothing.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { BACKEND_NAMES } from '../main/protocol/limits';
+import { selectBackend } from '../main/engine/backend';
+import { AttackRun } from '../main/engine/adversarial/attack-run';
+import { ImageClassifier } from '../main/engine/adversarial/image-classifier';
+import { imageDistance } from '../main/engine/adversarial/image-distance';
+import { defaultModelCacheDir, locateModel } from '../main/engine/adversarial/model-fetch';
+import { loadManifest, type ModelSource } from '../main/engine/adversarial/model-registry';
+import { mulberry32 } from '../main/engine/random';
+
+const WARM_UP = 1;
+const MEASURED = 3;
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Median milliseconds of `f` over MEASURED calls after WARM_UP. */
+function time(f: () => void): number {
+  for (let i = 0; i < WARM_UP; i++) f();
+  const ms: number[] = [];
+  for (let i = 0; i < MEASURED; i++) {
+    const t0 = performance.now();
+    f();
+    ms.push(performance.now() - t0);
+  }
+  return median(ms);
+}
+
+/** A deterministic photo-sized image: gradient cost does not depend on what it shows. */
+function noiseImage(width: number, height: number): Uint8Array {
+  const random = mulberry32(7);
+  return Uint8Array.from({ length: width * height * 3 }, () => Math.floor(random() * 256));
+}
+
+function benchModel(classifier: ImageClassifier): { stepMs: number; gradientMs: number; forwardMs: number; distanceMs: number } {
+  const { inputWidth: w, inputHeight: h } = classifier;
+  const rgb = noiseImage(w, h);
+  const before = tf.memory().numTensors;
+  const pixels = tf.tensor4d(Float32Array.from(rgb), [1, h, w, 3]);
+  const objective = { classes: classifier.groups.dog.length ? classifier.groups.dog : [0], direction: 1 as const };
+  const gradientMs = time(() => tf.tidy(() => void classifier.objectiveGradient(pixels, objective).dataSync()));
+  const forwardMs = time(() => void classifier.probabilities(pixels));
+  const distanceMs = time(() => void imageDistance(rgb, rgb.map((v) => v ^ 1), w, h));
+  const run = new AttackRun(classifier, rgb, {
+    method: 'pgd',
+    epsilon: 8,
+    step: 1,
+    iterations: WARM_UP + MEASURED,
+    target: classifier.groups.dog.length ? { kind: 'group', group: 'dog' } : { kind: 'class', index: 0 },
+    stopAtConfidence: null,
+  });
+  const steps: number[] = [];
+  while (!run.done) steps.push(run.step().stepMs);
+  run.dispose();
+  pixels.dispose();
+  if (tf.memory().numTensors !== before) throw new Error('tensor count grew during the attack benchmark');
+  return { stepMs: median(steps.slice(WARM_UP)), gradientMs, forwardMs, distanceMs };
+}
+
+export async function benchAttack(): Promise<void> {
+  const manifest = loadManifest();
+  console.log(`adversarial attack step (input gradient + update + re-classify + distances), ms, median of ${MEASURED} after ${WARM_UP} warm-up (lower is better)`);
+  const sources: ModelSource[] = [];
+  for (const name of Object.keys(manifest.models)) {
+    try {
+      sources.push(await locateModel(name, { manifest, cacheDir: defaultModelCacheDir(), download: false }));
+    } catch (e) {
+      console.log(`  ${name}: ${(e as Error).message}`);
+    }
+  }
+  for (const backend of BACKEND_NAMES) {
+    try {
+      await selectBackend(backend);
+    } catch {
+      console.log(`  ${backend.padEnd(10)} not available here`);
+      continue;
+    }
+    for (const source of sources) {
+      const classifier = await ImageClassifier.load(source);
+      const r = benchModel(classifier);
+      classifier.dispose();
+      const f = (ms: number) => ms.toFixed(0).padStart(5);
+      console.log(
+        `  ${backend.padEnd(10)} ${source.name.padEnd(22)} step ${f(r.stepMs)} ms | gradient ${f(r.gradientMs)} | forward ${f(r.forwardMs)} | distances ${f(r.distanceMs)}`,
+      );
+    }
+  }
+}
