@@ -3,6 +3,11 @@
  * rounded to 8 bits per channel and *that* image is classified and measured, so what is shown
  * is what a saved PNG gives. The attack itself continues from the unrounded iterate (rounding
  * every step would erase PGD-L2's sub-level moves).
+ *
+ * A lane: `new AttackRun(classifier, rgb, spec)` (reports step 0 as `before`), then `step()`
+ * until `done`, reading `adversarialRgb` for the picture, and `dispose()` at the end. Each step
+ * is synchronous (≈ 0.5–1 s on wasm for the shipped models, see `npm run bench`), so a run
+ * loop yields between steps.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { AttackSpec, Classification, StepReport } from '../../protocol/adversarial';
@@ -43,9 +48,14 @@ export class AttackRun {
   private last: StepReport;
   private stepsTaken = 0;
 
+  /**
+   * `classifier` is shared by every lane on the image and outlives the run (ClassifierStore
+   * owns it); `originalRgb` is the decoded image at the classifier's input size
+   * (decodeForModel), height × width × 3 bytes, and is not copied or modified.
+   */
   constructor(
-    private readonly classifier: ImageClassifier,
-    private readonly originalRgb: Uint8Array,
+    readonly classifier: ImageClassifier,
+    readonly originalRgb: Uint8Array,
     readonly spec: AttackSpec,
   ) {
     const { inputHeight: h, inputWidth: w } = classifier;
