@@ -1,7 +1,8 @@
 /**
  * Headless server: the built renderer over HTTP and the engine over a WebSocket at /ws, for
  * any browser, for the end-to-end tests, and for running the engine on another machine.
- * Each connection gets its own engine process (a Node child), so tabs never share a run.
+ * Each connection gets its own engine process (a Node child), so tabs never share a run; one
+ * that dies is replaced on the same socket (within a RestartBudget) and the page is told.
  * Bound to 127.0.0.1 unless told otherwise; main/server.ts is the command-line entry.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -12,7 +13,8 @@ import sirv from 'sirv';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { decodeMessage, encodeMessage } from './protocol/codec';
 import { CONTENT_SECURITY_POLICY } from './protocol/content-security-policy';
-import { LIMITS, parseRequest, requestIds } from './protocol/messages';
+import { LIMITS, parseRequest, requestIds, type EngineMessage } from './protocol/messages';
+import { DEFAULT_RESTART_BUDGET, RestartBudget, type RestartBudgetOptions } from './restart-budget';
 
 
 export interface ServerOptions {
@@ -23,6 +25,8 @@ export interface ServerOptions {
   maxConnections?: number;
   /** The build to serve (renderer/ and main/engine/host.js); defaults to this bundle's dist/. */
   distDir?: string;
+  /** How often a connection's dead engine is replaced before the connection is closed. */
+  restartBudget?: RestartBudgetOptions;
 }
 
 /**
@@ -57,35 +61,64 @@ export function startServer(options: ServerOptions): Promise<{ url: string; clos
     });
   });
   const children = new Set<ChildProcess>();
+  /** Open connections, each with its engine (or a replacement on the way): the engine limit counts these. */
+  let connections = 0;
+  let shuttingDown = false;
   const maxConnections = options.maxConnections ?? 8;
+  const restartBudget = options.restartBudget ?? DEFAULT_RESTART_BUDGET;
   const wss = new WebSocketServer({
     server: http,
     path: '/ws',
     maxPayload: LIMITS.maxCsvBytes * 2,
     verifyClient: ({ origin, req }, done) => {
       if (!sameOrigin(origin || undefined, req.headers.host)) return done(false, 403, 'cross-origin connections are refused');
-      if (children.size >= maxConnections) return done(false, 503, `at most ${maxConnections} engines at once`);
+      if (connections >= maxConnections) return done(false, 503, `at most ${maxConnections} engines at once`);
       done(true);
     },
   });
 
   wss.on('connection', (ws: WebSocket) => {
+    connections++;
     const env = { ...process.env, ...(options.backend ? { DESCENT_BACKEND: options.backend } : {}) };
-    const child = fork(hostScript, [], { serialization: 'advanced', env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    children.add(child);
     const reply = (message: unknown): void => {
       if (ws.readyState === ws.OPEN) ws.send(encodeMessage(message));
     };
-    child.on('message', reply);
-    // A send racing the child's death raises 'error' on the child: the exit handler reports it.
-    child.on('error', () => {});
-    child.on('exit', (code, signal) => {
-      children.delete(child);
-      if (ws.readyState === ws.OPEN) {
-        reply({ type: 'error', error: { name: 'EngineCrashed', message: `the engine stopped (${signal ?? code})` } });
-        ws.close(1011, 'engine stopped');
-      }
-    });
+    const budget = new RestartBudget(restartBudget);
+    let closed = false;
+    let restartTimer: NodeJS.Timeout | undefined;
+
+    // A dead engine is replaced on the same socket, so the page keeps its settings and the runs
+    // it has drawn: it hears 'engineRestarted' and says hello to the fresh engine.
+    const startEngine = (): ChildProcess => {
+      const proc = fork(hostScript, [], { serialization: 'advanced', env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      children.add(proc);
+      proc.on('message', reply);
+      // A send racing the child's death raises 'error' on the child: the exit handler reports it.
+      proc.on('error', () => {});
+      proc.on('exit', (code, signal) => {
+        children.delete(proc);
+        if (closed || shuttingDown || ws.readyState !== ws.OPEN) return;
+        const reason = signal ? `killed by ${signal}` : `exit code ${code}`;
+        const next = budget.recordDeath(Date.now());
+        if (!next) {
+          reply({
+            type: 'error',
+            error: { name: 'EngineCrashed', message: `the engine stopped (${reason}), ${budget.recentDeaths} times in a short while; not restarting it` },
+          } satisfies EngineMessage);
+          ws.close(1011, 'engine stopped');
+          return;
+        }
+        restartTimer = setTimeout(() => {
+          restartTimer = undefined;
+          if (closed) return;
+          child = startEngine();
+          reply({ type: 'engineRestarted', reason } satisfies EngineMessage);
+        }, next.delayMs);
+      });
+      return proc;
+    };
+    let child = startEngine();
+
     ws.on('message', (data, isBinary) => {
       let raw: unknown;
       try {
@@ -104,10 +137,20 @@ export function startServer(options: ServerOptions): Promise<{ url: string; clos
         return;
       }
       if (child.connected) child.send(parsed.value);
+      else {
+        // Between a death and its replacement (a few seconds at most) there is no one to ask.
+        const error = { name: 'EngineRestarting', message: 'the engine stopped and is being restarted; try again' };
+        reply({ type: 'error', ...requestIds(raw), error } satisfies EngineMessage);
+      }
     });
     // A malformed frame (say, unmasked) is this connection's problem, never the server's.
     ws.on('error', () => ws.terminate());
-    ws.on('close', () => child.kill());
+    ws.on('close', () => {
+      closed = true;
+      connections--;
+      clearTimeout(restartTimer);
+      child.kill();
+    });
   });
 
   return new Promise((resolve, reject) => {
@@ -119,6 +162,7 @@ export function startServer(options: ServerOptions): Promise<{ url: string; clos
         url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
         close: () =>
           new Promise<void>((done) => {
+            shuttingDown = true;
             for (const c of children) c.kill();
             for (const client of wss.clients) client.terminate();
             wss.close();

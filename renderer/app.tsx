@@ -11,6 +11,13 @@ export interface EngineInfo {
   backend: BackendName | null;
   version: string | null;
   connection: ConnectionState;
+  /** Engine processes that died and were replaced since the page loaded. */
+  restarts: number;
+}
+
+/** What the window says when the engine process died and a fresh one took over. */
+export function engineRestartedNotice(reason: string): string {
+  return `The engine stopped unexpectedly (${reason}) and was restarted; your settings and the runs shown are kept — press Run to continue.`;
 }
 
 /**
@@ -19,8 +26,9 @@ export interface EngineInfo {
  * one takes keys, drops and menu commands.
  */
 export function App({ client }: { client: EngineClient }) {
-  const [engine, setEngine] = useState<EngineInfo>({ backend: null, version: null, connection: 'connecting' });
+  const [engine, setEngine] = useState<EngineInfo>({ backend: null, version: null, connection: 'connecting', restarts: 0 });
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const [lab, setLab] = useState<LabName>('regression');
 
   // Ctrl+1, Ctrl+2, … switch labs, as tabs do in most desktop apps.
@@ -39,7 +47,16 @@ export function App({ client }: { client: EngineClient }) {
   useEffect(() => {
     const offMessage = client.onMessage((m) => {
       if (m.type === 'ready') setEngine((e) => ({ ...e, backend: m.backend, version: m.version }));
-      else if (m.type === 'runStarted') setEngine((e) => (e.backend === m.backend ? e : { ...e, backend: m.backend }));
+      else if (m.type === 'runStarted') {
+        setEngine((e) => (e.backend === m.backend ? e : { ...e, backend: m.backend }));
+        setNotice(null);
+      } else if (m.type === 'engineRestarted') {
+        // The labs end their runs as stopped (use-lab-run.ts) and keep what they drew; the
+        // fresh engine knows nothing yet, so greet it as a newly loaded page would.
+        setEngine((e) => ({ ...e, backend: null, restarts: e.restarts + 1 }));
+        setNotice(engineRestartedNotice(m.reason));
+        client.send({ type: 'hello' });
+      }
     });
     // Say hello on every (re)connect: a restarted server has a fresh engine to ask. The engine
     // drops its run on a hello, so transports call this before sending anything they queued.
@@ -84,6 +101,7 @@ export function App({ client }: { client: EngineClient }) {
         </nav>
         <p className="tagline">{shown.tagline}</p>
       </header>
+      {notice && <ErrorBanner message={notice} tone="notice" testId="engine-notice" onDismiss={() => setNotice(null)} />}
       {error && <ErrorBanner message={error} onDismiss={() => setError(null)} />}
       <main className="app-main">
         <div role="tabpanel" id="panel-regression" aria-labelledby="tab-regression" className="lab-panel" hidden={lab !== 'regression'}>

@@ -12,6 +12,12 @@ export function StatusBar({ engine }: { engine: EngineInfo }) {
       <span>
         engine: <b data-testid="backend">{engine.backend ?? '…'}</b>
         {engine.version && <span className="muted"> v{engine.version}</span>}
+        {engine.restarts > 0 && (
+          <span className="muted" data-testid="engine-restarts" title="The engine process stopped and was replaced">
+            {' '}
+            · restarted {engine.restarts}×
+          </span>
+        )}
       </span>
       <span className={`connection connection-${engine.connection}`} data-testid="connection">
         {CONNECTION_TEXT[engine.connection]}

@@ -40,6 +40,9 @@ export function useLabRun<L extends LabName>({ lab, client, connection, store, a
   prepareRef.current = prepare;
   const onOpenRef = useRef(onOpen);
   onOpenRef.current = onOpen;
+  // The run a restarted engine (or a dropped socket) took with it: it stays drawn, but controls
+  // for it would only get "no run" back, so they act on the page alone.
+  const lostRunRef = useRef<string | null>(null);
 
   // Engine messages for this lab's runs; requests and replies are matched where they are made.
   useEffect(
@@ -49,6 +52,9 @@ export function useLabRun<L extends LabName>({ lab, client, connection, store, a
           if (m.lab === lab) store.runStarted(m as Extract<RunStartedMessage, { lab: L }>);
         } else if (m.type === 'frame') {
           if (m.lab === lab) store.frame(m as Extract<FrameMessage, { lab: L }>);
+        } else if (m.type === 'engineRestarted') {
+          lostRunRef.current = store.runId;
+          store.fail(undefined);
         } else if (m.type === 'error' && m.requestId === undefined) {
           if (m.runId === undefined || m.runId === store.runId) {
             store.fail(m.runId);
@@ -61,7 +67,9 @@ export function useLabRun<L extends LabName>({ lab, client, connection, store, a
 
   // A dropped socket ends the run as far as we can tell; the server starts a fresh engine.
   useEffect(() => {
-    if (connection === 'closed') store.fail(undefined);
+    if (connection !== 'closed') return;
+    lostRunRef.current = store.runId;
+    store.fail(undefined);
   }, [connection, store]);
 
   const startRun = useCallback(
@@ -83,7 +91,12 @@ export function useLabRun<L extends LabName>({ lab, client, connection, store, a
 
   const control = useCallback(
     (action: ControlAction) => {
-      if (store.runId) client.send({ type: 'control', runId: store.runId, action });
+      if (!store.runId) return;
+      if (store.runId === lostRunRef.current) {
+        if (action === 'reset') store.clear();
+        return;
+      }
+      client.send({ type: 'control', runId: store.runId, action });
     },
     [client, store],
   );

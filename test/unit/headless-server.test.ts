@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { startServer } from '../../main/headless-server';
 import { decodeMessage, encodeMessage } from '../../main/protocol/codec';
 import { CONTENT_SECURITY_POLICY } from '../../main/protocol/content-security-policy';
-import type { EngineMessage } from '../../main/protocol/messages';
+import type { EngineMessage, RegressionRunConfig } from '../../main/protocol/messages';
 
 // The server serves dist/ (renderer and engine host), so it needs `npm run build` first;
 // `npm test` builds before it runs the unit tests.
@@ -25,8 +25,12 @@ afterAll(async () => {
 });
 
 function open(headers: Record<string, string> = {}): Promise<{ ws: WebSocket; messages: EngineMessage[] }> {
+  return openAt(wsUrl, headers);
+}
+
+function openAt(url: string, headers: Record<string, string> = {}): Promise<{ ws: WebSocket; messages: EngineMessage[] }> {
   return new Promise((ok, fail) => {
-    const ws = new WebSocket(wsUrl, { headers });
+    const ws = new WebSocket(url, { headers });
     const messages: EngineMessage[] = [];
     ws.on('message', (d: Buffer) => messages.push(decodeMessage(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)) as EngineMessage));
     ws.once('open', () => ok({ ws, messages }));
@@ -44,6 +48,17 @@ async function until<T>(get: () => T | undefined, timeoutMs = 15_000): Promise<T
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** A regression run on four points; `itersPerSecond` 0 runs flat out. */
+const runConfig = (maxIterations: number, itersPerSecond: number): RegressionRunConfig => ({
+  lab: 'regression',
+  problem: { x: new Float64Array([60, 65, 70, 75]), y: new Float64Array([150, 170, 180, 205]), normalize: true, initSlope: 0, initIntercept: 0 },
+  lanes: [{ id: 'gd', optimizer: 'gd', params: { learningRate: 0.1 } }],
+  maxIterations,
+  itersPerSecond,
+  seed: 1,
+  paused: false,
+});
 
 /** This process's children running host.js (ps itself is a child too, so match the command). */
 const enginePids = (): number[] =>
@@ -114,19 +129,69 @@ describe('headless server', () => {
     ws.close();
   });
 
-  it('should tell the client when its engine dies, and survive messages racing the death', async () => {
+  it('should replace a killed engine on the same socket mid-run, say so, and run again', async () => {
     const { ws, messages } = await open();
     ws.send(encodeMessage({ type: 'hello' }));
     await until(() => messages.find((m) => m.type === 'ready'));
+    // A run that cannot finish on its own: paced at 50 it/s towards a million iterations.
+    ws.send(encodeMessage({ type: 'start', runId: 'doomed', config: runConfig(1_000_000, 50) }));
+    await until(() => messages.find((m) => m.type === 'frame' && m.runId === 'doomed' && m.iteration > 0));
     const [pid] = enginePids();
-    const spam = setInterval(() => ws.readyState === ws.OPEN && ws.send(encodeMessage({ type: 'hello' })), 1);
+    // Requests keep coming while the engine dies: none may take the server (or the socket) down.
+    const spam = setInterval(() => ws.readyState === ws.OPEN && ws.send(encodeMessage({ type: 'setSpeed', runId: 'doomed', itersPerSecond: 50 })), 1);
     process.kill(pid!, 'SIGKILL');
-    const crash = await until(() => messages.find((m) => m.type === 'error' && m.error.name === 'EngineCrashed'));
+    const restarted = await until(() => messages.find((m) => m.type === 'engineRestarted'));
     clearInterval(spam);
-    expect(crash).toBeDefined();
-    const again = await open();
-    again.ws.send(encodeMessage({ type: 'hello' }));
-    await until(() => again.messages.find((m) => m.type === 'ready'));
-    again.ws.close();
+    expect(restarted).toEqual({ type: 'engineRestarted', reason: 'killed by SIGKILL' });
+    expect(ws.readyState).toBe(ws.OPEN);
+    const fresh = await until(() => {
+      const pids = enginePids();
+      return pids.length === 1 && pids[0] !== pid ? pids[0] : undefined;
+    });
+    expect(fresh).not.toBe(pid);
+
+    // The fresh engine answers on the same socket, knows nothing of the old run, and runs a new one.
+    const after = messages.length;
+    ws.send(encodeMessage({ type: 'hello' }));
+    expect(await until(() => messages.slice(after).find((m) => m.type === 'ready'))).toMatchObject({ backend: 'cpu' });
+    ws.send(encodeMessage({ type: 'control', runId: 'doomed', action: 'stop' }));
+    expect(await until(() => messages.slice(after).find((m) => m.type === 'error' && m.runId === 'doomed'))).toMatchObject({
+      error: { message: expect.stringMatching(/no run "doomed"/) },
+    });
+    ws.send(encodeMessage({ type: 'start', runId: 'again', config: runConfig(200, 0) }));
+    const done = await until(() => messages.find((m) => m.type === 'frame' && m.runId === 'again' && m.status === 'done'));
+    expect(done).toMatchObject({ iteration: 200 });
+    expect(messages.filter((m) => m.type === 'engineRestarted')).toHaveLength(1);
+    ws.close();
+  });
+
+  it('should stop replacing engines that keep dying, and then close the socket', async () => {
+    // Its own server, with a budget of one restart (and no back-off, so the test does not wait).
+    const strict = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      backend: 'cpu',
+      distDir: DIST,
+      restartBudget: { maxRestarts: 1, windowMs: 60_000, firstDelayMs: 0 },
+    });
+    try {
+      const { ws, messages } = await openAt(strict.url.replace('http', 'ws') + '/ws');
+      const closed = new Promise<number>((done) => ws.once('close', (code) => done(code)));
+      const [first] = await until(() => (enginePids().length === 1 ? enginePids() : undefined));
+      process.kill(first!, 'SIGKILL');
+      await until(() => messages.find((m) => m.type === 'engineRestarted'));
+      const [second] = await until(() => {
+        const pids = enginePids();
+        return pids.length === 1 && pids[0] !== first ? pids : undefined;
+      });
+      process.kill(second!, 'SIGKILL');
+      const crash = await until(() => messages.find((m) => m.type === 'error' && m.error.name === 'EngineCrashed'));
+      expect(crash).toMatchObject({ error: { message: expect.stringMatching(/killed by SIGKILL.*not restarting/) } });
+      expect(await closed).toBe(1011);
+      expect(messages.filter((m) => m.type === 'engineRestarted')).toHaveLength(1);
+      await until(() => (enginePids().length === 0 ? true : undefined));
+    } finally {
+      await strict.close();
+    }
   });
 });
