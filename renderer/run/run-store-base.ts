@@ -40,6 +40,11 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
   itersPerSecond = 0;
   /** Bumped on every change; views redraw when it differs from what they last drew. */
   version = 0;
+  /**
+   * The iteration the views show when the user scrubs the timeline of a paused or finished run;
+   * null follows the run (its latest iteration).
+   */
+  cursor: number | null = null;
   private readonly phaseListeners = new Set<(phase: RunPhase) => void>();
   private readonly laneListeners = new Set<() => void>();
 
@@ -57,6 +62,7 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
     this.runId = runId;
     this.lanes = lanes.map((l) => this.track(l.params ? { ...l, params: { ...l.params } } : { ...l }));
     this.reset();
+    this.cursor = null;
     this.iteration = 0;
     this.itersPerSecond = 0;
     this.lanesChanged();
@@ -65,6 +71,7 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
 
   runStarted(msg: Started): void {
     if (msg.runId !== this.runId) return;
+    this.cursor = null;
     this.started(msg);
     // The engine's word on each lane (its label and, for optimizer lanes, the resolved
     // hyper-parameters) is what the views and the legend show. A fresh array, so React
@@ -88,7 +95,21 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
     }
     this.iteration = msg.iteration;
     this.itersPerSecond = msg.itersPerSecond;
+    if (msg.status === 'running') this.cursor = null; // a resumed run is followed live again
     this.setPhase(msg.status);
+    this.version++;
+  }
+
+  /** The iteration the views show: the timeline's, or the latest. */
+  get shownIteration(): number {
+    return this.cursor ?? this.iteration;
+  }
+
+  /** Scrubs to an iteration of the recorded run (null: back to the latest). */
+  setCursor(iteration: number | null): void {
+    const next = iteration === null ? null : Math.max(0, Math.min(this.iteration, Math.round(iteration)));
+    if (next === this.cursor) return;
+    this.cursor = next === this.iteration ? null : next;
     this.version++;
   }
 
@@ -111,6 +132,7 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
       this.lanesChanged();
     }
     this.reset();
+    this.cursor = null;
     this.iteration = 0;
     this.itersPerSecond = 0;
     this.setPhase('idle');

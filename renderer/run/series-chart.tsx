@@ -8,6 +8,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import { formatTicks } from '../nice-ticks';
 import { useAnimationFrame } from '../use-animation-frame';
+import { drawCursor } from './chart-cursor';
 import type { ThinnedHistory } from './thinned-history';
 
 interface ChartLane<K extends string> {
@@ -21,6 +22,7 @@ interface ChartStore<K extends string> {
   lanes: ChartLane<K>[];
   version: number;
   phase: string;
+  cursor: number | null;
 }
 
 interface SeriesChartProps<K extends string> {
@@ -134,6 +136,7 @@ function options<K extends string>(
     ],
     hooks: {
       draw: [
+        (u: uPlot) => drawCursor(u, store.cursor),
         (u: uPlot) => {
           const r = reference.current;
           if (!r || !Number.isFinite(r.value) || (log && r.value <= 0)) return;

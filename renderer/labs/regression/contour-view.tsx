@@ -89,18 +89,21 @@ export function ContourView({ store, previewStats, previewExact, start }: Contou
     ctx.save();
     clipToFrame(ctx, f);
     if (store.lanes.length === 0) drawStart(ctx, f, start.slope, start.intercept);
+    // Scrubbing the timeline draws each path up to the iteration shown.
+    const shown = store.shownIteration;
     for (const lane of store.lanes) {
       const h = lane.history;
       if (h.length === 0) continue;
       drawStart(ctx, f, h.firstSlope, h.firstIntercept);
       ctx.beginPath();
-      const step = Math.max(1, Math.ceil(h.length / MAX_PATH_POINTS));
+      const upTo = shown >= h.lastIteration ? h.length : Math.min(h.length, Math.floor(shown / h.stride) + 1);
+      const step = Math.max(1, Math.ceil(upTo / MAX_PATH_POINTS));
       // Points closer than a pixel to the last one drawn add nothing visible, but a converged
       // lane piles thousands of them on one spot, and stroking those (round joins and all) in
       // software rendering was most of a frame with eight lanes on a long run.
       let px = NaN;
       let py = NaN;
-      for (let k = 0; k < h.length; k += step) {
+      for (let k = 0; k < upTo; k += step) {
         const x = toPxX(f, h.slope[k]!);
         const y = toPxY(f, h.intercept[k]!);
         if (!Number.isFinite(x) || !Number.isFinite(y)) break;
@@ -110,8 +113,8 @@ export function ContourView({ store, previewStats, previewExact, start }: Contou
         px = x;
         py = y;
       }
-      const lx = toPxX(f, h.lastSlope);
-      const ly = toPxY(f, h.lastIntercept);
+      const lx = toPxX(f, h.at('slope', shown));
+      const ly = toPxY(f, h.at('intercept', shown));
       if (Number.isFinite(lx) && Number.isFinite(ly)) ctx.lineTo(lx, ly);
       ctx.strokeStyle = lane.colour;
       ctx.lineWidth = 2;

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import { useAnimationFrame } from '../../use-animation-frame';
 import { formatTicks } from '../../nice-ticks';
+import { drawCursor } from '../../run/chart-cursor';
 import type { RunStore } from './run-store';
 
 interface LossChartProps {
@@ -146,6 +147,7 @@ function options(store: RunStore, log: boolean, size: { width: number; height: n
     ],
     hooks: {
       draw: [
+        (u: uPlot) => drawCursor(u, store.cursor),
         (u: uPlot) => {
           const e = refs.exact;
           if (e === null || !Number.isFinite(e) || (log && e <= 0)) return;

@@ -34,21 +34,23 @@ function laneNumber(v: number): string {
 const REFRESH_MS = 100;
 
 function snapshot(store: RunStore): Snapshot {
+  // The timeline's iteration while scrubbing, else the latest.
+  const shown = store.shownIteration;
   return {
     version: store.version,
     phase: store.phase,
-    iteration: store.iteration,
-    itersPerSecond: store.itersPerSecond,
+    iteration: shown,
+    itersPerSecond: store.cursor === null ? store.itersPerSecond : 0,
     exact: store.exact,
     lanes: store.lanes.map((l) => ({
       id: l.id,
       label: l.label,
       colour: l.colour,
-      iteration: l.history.lastIteration,
-      loss: l.history.lastLoss,
+      iteration: Math.min(shown, l.history.lastIteration),
+      loss: l.history.at('loss', shown),
       startLoss: l.history.firstLoss,
-      slope: l.history.lastSlope,
-      intercept: l.history.lastIntercept,
+      slope: l.history.at('slope', shown),
+      intercept: l.history.at('intercept', shown),
       status: l.status,
     })),
   };

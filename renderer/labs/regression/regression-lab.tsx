@@ -4,6 +4,7 @@ import { getDesktopApi } from '../../desktop-bridge';
 import { DropOverlay } from '../../drop-overlay';
 import { LaneList } from '../../run/lane-list';
 import { RunControls } from '../../run/run-controls';
+import { RunTimeline } from '../../run/timeline';
 import { useLabRun } from '../../run/use-lab-run';
 import { ContourView } from './contour-view';
 import { DatasetPanel } from './dataset-panel';
@@ -27,6 +28,8 @@ interface RegressionLabProps {
   active: boolean;
 }
 
+const REGRESSION_SERIES = ['loss', 'slope', 'intercept'] as const;
+
 export function RegressionLab({ client, connection, reportError, active }: RegressionLabProps) {
   const [settings, setSettings] = useState<RegressionSettings>(defaultSettings);
   /** The settings the current run was started with, to tell the user when the sidebar differs. */
@@ -39,6 +42,7 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
   const dataStats = useMemo(() => (dataset ? regressionStats(dataset.x, dataset.y) : null), [dataset]);
   const dataExact = useMemo(() => (dataStats ? leastSquares(dataStats) : null), [dataStats]);
 
+  const viewsRef = useRef<HTMLDivElement>(null);
   const latest = useRef({ settings, dataset });
   latest.current = { settings, dataset };
 
@@ -117,7 +121,7 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
           </label>
         </RunControls>
         <Legend store={store} settingsLanes={settings.lanes} />
-        <div className="views">
+        <div className="views" ref={viewsRef}>
           <figure className="view-card">
             <figcaption>
               Data and lines{' '}
@@ -158,6 +162,14 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
             {dataStats && dataset && <ValleyNote stats={dataStats} xName={dataset.xColumn} normalized={settings.normalize} />}
           </div>
         </div>
+        <RunTimeline
+          store={store}
+          series={REGRESSION_SERIES}
+          viewRef={viewsRef}
+          fileBase="regression"
+          about={() => ({ lab: 'regression', data: dataset?.name, x: dataset?.xColumn, y: dataset?.yColumn, exact: store.exact, settings: runSettings })}
+          onError={reportError}
+        />
       </section>
     </div>
   );

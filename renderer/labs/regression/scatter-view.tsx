@@ -69,10 +69,12 @@ export function ScatterView({ dataset, dataStats, dataExact, store, start, onSta
     clipToFrame(ctx, f);
     if (dataExact) drawLine(ctx, f, dataExact, '#1f2329', 1.5, [6, 4]);
     drawLine(ctx, f, start, 'rgba(90, 98, 110, 0.55)', 3, []);
+    const shown = store.shownIteration;
     for (const lane of store.lanes) {
       const h = lane.history;
-      if (h.lastIteration < 0 || !Number.isFinite(h.lastSlope) || !Number.isFinite(h.lastIntercept)) continue;
-      drawLine(ctx, f, { slope: h.lastSlope, intercept: h.lastIntercept }, lane.colour, 2, []);
+      const line = { slope: h.at('slope', shown), intercept: h.at('intercept', shown) };
+      if (h.lastIteration < 0 || !Number.isFinite(line.slope) || !Number.isFinite(line.intercept)) continue;
+      drawLine(ctx, f, line, lane.colour, 2, []);
     }
     drawHandles(ctx, f, start);
     ctx.restore();

@@ -5,14 +5,16 @@
  */
 import { useRef } from 'react';
 import { fitCanvas } from '../../fit-canvas';
+import { SPREAD_LIMITS } from '../../../main/protocol/spread';
 import { useAnimationFrame } from '../../use-animation-frame';
+import { angleHistogram } from './neighbours';
 import type { SpreadStore } from './spread-store';
 
 const PAD = { left: 44, right: 10, top: 8, bottom: 28 };
 
 export function AngleHistogram({ store }: { store: SpreadStore }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const drawn = useRef({ version: -1, width: 0, height: 0 });
+  const drawn = useRef({ version: '', width: 0, height: 0 });
 
   useAnimationFrame(() => {
     const canvas = canvasRef.current;
@@ -20,13 +22,20 @@ export function AngleHistogram({ store }: { store: SpreadStore }) {
     const ctx = canvas.getContext('2d')!;
     const size = fitCanvas(canvas, ctx);
     const d = drawn.current;
-    if (!size.resized && d.version === store.vectorsVersion && d.width === size.width && d.height === size.height) return;
-    Object.assign(d, { version: store.vectorsVersion, width: size.width, height: size.height });
+    const version = `${store.vectorsVersion}|${store.cursor}`;
+    if (!size.resized && d.version === version && d.width === size.width && d.height === size.height) return;
+    Object.assign(d, { version, width: size.width, height: size.height });
     const { width, height } = size;
     ctx.clearRect(0, 0, width, height);
-    const lanes = store.lanes.filter((l) => l.histogram);
+    const lanes = store.lanes.flatMap((l) => {
+      const sample = store.shownSample(l);
+      if (!sample) return [];
+      // The start comes without one (the engine sends histograms with later frames): count it here.
+      const histogram = sample.histogram ?? angleHistogram(sample.vectors, store.n, store.dim, SPREAD_LIMITS.histogramBins);
+      return [{ colour: l.colour, histogram }];
+    });
     let top = 1;
-    for (const l of lanes) for (const c of l.histogram!) top = Math.max(top, c);
+    for (const l of lanes) for (const c of l.histogram) top = Math.max(top, c);
     const plotW = width - PAD.left - PAD.right;
     const plotH = height - PAD.top - PAD.bottom;
     const x = (deg: number) => PAD.left + (deg / 180) * plotW;
@@ -55,11 +64,11 @@ export function AngleHistogram({ store }: { store: SpreadStore }) {
     ctx.restore();
     if (!lanes.length) {
       ctx.textAlign = 'center';
-      ctx.fillText('Pairwise angles appear once a run starts', PAD.left + plotW / 2, PAD.top + plotH / 2);
+      ctx.fillText('No run yet', PAD.left + plotW / 2, PAD.top + plotH / 2);
       return;
     }
     for (const l of lanes) {
-      const h = l.histogram!;
+      const h = l.histogram;
       const bin = 180 / h.length;
       ctx.strokeStyle = l.colour;
       ctx.lineWidth = 1.5;

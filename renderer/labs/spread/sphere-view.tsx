@@ -109,7 +109,7 @@ export function SphereView({ store, dim: settingsDim, options, exportRef }: Sphe
     scenes: Map<string, LaneScene>;
     dirty: boolean;
   } | null>(null);
-  const drawn = useRef({ version: -1, dim: -1, options: '', width: 0, height: 0, cells: '', at: 0 });
+  const drawn = useRef({ version: '', dim: -1, options: '', width: 0, height: 0, cells: '', at: 0 });
 
   const subscribe = (cb: () => void) => store.onLanes(cb);
   const lanes = useSyncExternalStore(subscribe, () => store.lanes);
@@ -117,7 +117,8 @@ export function SphereView({ store, dim: settingsDim, options, exportRef }: Sphe
 
   useEffect(() => {
     const canvas = canvasRef.current!;
-    const renderer = new THREE.WebGLRenderer({ canvas, antialias: true, alpha: true });
+    // The drawing buffer is kept so exports (capture-view.ts) can copy the canvas between frames.
+    const renderer = new THREE.WebGLRenderer({ canvas, antialias: true, alpha: true, preserveDrawingBuffer: true });
     renderer.setPixelRatio(window.devicePixelRatio || 1);
     renderer.setScissorTest(true);
     const perspective = new THREE.PerspectiveCamera(35, 1, 0.1, 100);
@@ -162,12 +163,13 @@ export function SphereView({ store, dim: settingsDim, options, exportRef }: Sphe
     const optionsKey = `${options.edges}|${options.forces}`;
     const cellsKey = lanes.map((l) => `${l.id}:${l.colour}`).join(',');
     const d = drawn.current;
+    const version = `${store.vectorsVersion}|${store.cursor}`;
     const changed =
-      force || g.dirty || d.version !== store.vectorsVersion || d.dim !== dim || d.options !== optionsKey || d.width !== width || d.height !== height || d.cells !== cellsKey;
+      force || g.dirty || d.version !== version || d.dim !== dim || d.options !== optionsKey || d.width !== width || d.height !== height || d.cells !== cellsKey;
     if (!changed) return;
     const now = performance.now();
     if (!force && !g.dirty && store.phase === 'running' && now - d.at < RUNNING_REDRAW_MS) return;
-    Object.assign(d, { version: store.vectorsVersion, dim, options: optionsKey, width, height, cells: cellsKey, at: now });
+    Object.assign(d, { version, dim, options: optionsKey, width, height, cells: cellsKey, at: now });
     g.dirty = false;
     g.renderer.setSize(width, height, false);
     g.controls.enableRotate = dim !== 2;
@@ -194,7 +196,7 @@ export function SphereView({ store, dim: settingsDim, options, exportRef }: Sphe
         s = buildScene(lane, dim, g.texture, g.sphere);
         g.scenes.set(lane.id, s);
       }
-      updateScene(s, lane, store.n, dim, options);
+      updateScene(s, store.shownSample(lane)?.vectors ?? null, store.n, dim, options);
       const r = cell.getBoundingClientRect();
       const x = r.left - hostRect.left;
       const y = hostRect.bottom - r.bottom;
@@ -215,7 +217,7 @@ export function SphereView({ store, dim: settingsDim, options, exportRef }: Sphe
       }
       g.renderer.render(s.scene, camera);
       const label = labelRefs.current.get(lane.id);
-      if (label) label.textContent = cellCaption(lane);
+      if (label) label.textContent = cellCaption(lane, store.shownIteration);
     }
   }
 
@@ -263,11 +265,11 @@ export function SphereView({ store, dim: settingsDim, options, exportRef }: Sphe
   );
 }
 
-function cellCaption(lane: SpreadLaneTrack): string {
+function cellCaption(lane: SpreadLaneTrack, shown: number): string {
   const h = lane.history;
   if (h.lastIteration < 0) return '';
-  const angle = h.last.minAngleDeg;
-  return `iteration ${h.lastIteration} · min angle ${Number.isFinite(angle) ? angle.toFixed(2) : '–'}°${lane.status === 'diverged' ? ' · diverged' : ''}`;
+  const angle = h.at('minAngleDeg', shown);
+  return `iteration ${Math.min(shown, h.lastIteration)} · min angle ${Number.isFinite(angle) ? angle.toFixed(2) : '–'}°${lane.status === 'diverged' ? ' · diverged' : ''}`;
 }
 
 function buildScene(lane: SpreadLaneTrack, dim: number, texture: THREE.Texture, sphere: THREE.SphereGeometry): LaneScene {
@@ -308,9 +310,7 @@ function ensureCapacity(geometry: THREE.BufferGeometry, floats: number): THREE.B
   return attr;
 }
 
-function updateScene(s: LaneScene, lane: SpreadLaneTrack, storeN: number, dim: number, options: SphereViewOptions): void {
-  const v = lane.vectors;
-  const n = storeN;
+function updateScene(s: LaneScene, v: Float32Array | null, n: number, dim: number, options: SphereViewOptions): void {
   const optionsKey = `${options.edges}|${options.forces}`;
   if (v === s.drawnVectors && optionsKey === s.drawnOptions) return;
   s.drawnVectors = v;
@@ -344,11 +344,10 @@ function updateScene(s: LaneScene, lane: SpreadLaneTrack, storeN: number, dim: n
 
   if (decorate && options.forces) {
     const f = new Float32Array(n * 3);
-    tangentialForces(v, n, 3, f);
-    let longest = 0;
-    for (let i = 0; i < n; i++) longest = Math.max(longest, Math.hypot(f[i * 3]!, f[i * 3 + 1]!, f[i * 3 + 2]!));
-    // The longest arrow is a quarter of the radius; at equilibrium they all shrink together.
-    const scale = longest > 0 ? 0.25 / longest : 0;
+    const meanForce = tangentialForces(v, n, 3, f);
+    // An arrow as long as the radius would be a push as strong as the whole mean force; at
+    // equilibrium the tangential pushes cancel and the arrows shrink to nothing.
+    const scale = meanForce > 0 ? 1 / meanForce : 0;
     const e = ensureCapacity(s.forces.geometry, n * 6);
     const a = e.array as Float32Array;
     for (let i = 0; i < n; i++) {

@@ -13,6 +13,7 @@ import type { ConnectionState, EngineClient } from '../../engine-client';
 import { requestVectors } from '../../request-dataset';
 import { LaneList } from '../../run/lane-list';
 import { RunControls } from '../../run/run-controls';
+import { RunTimeline } from '../../run/timeline';
 import { SeriesChart } from '../../run/series-chart';
 import { useLabRun } from '../../run/use-lab-run';
 import { saveFile } from '../../save-file';
@@ -22,7 +23,7 @@ import { MAX_DECORATED_VECTORS, SphereView, type SphereViewOptions } from './sph
 import { SpreadLaneFields } from './spread-lane-fields';
 import { SpreadReadouts } from './spread-readouts';
 import { buildSpreadRunConfig, defaultSpreadSettings, nextSpreadLane, sameSpreadRun, spreadLaneLabel, type SpreadSettings } from './spread-settings';
-import { SpreadStore } from './spread-store';
+import { SPREAD_SERIES, SpreadStore } from './spread-store';
 
 interface SpreadLabProps {
   client: EngineClient;
@@ -41,6 +42,7 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
   const [busy, setBusy] = useState<string | null>(null);
   const store = useMemo(() => new SpreadStore(), []);
   const exportPng = useRef<(() => Promise<Blob | null>) | null>(null);
+  const viewsRef = useRef<HTMLDivElement>(null);
   const latest = useRef(settings);
   latest.current = settings;
 
@@ -151,9 +153,9 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
           extra={(lane, i, change) => <SpreadLaneFields lane={lane} index={i} onChange={change} />}
         />
       </aside>
-      <section className="workspace">
+      <section className="workspace spread-workspace">
         <RunControls phase={phase} settings={settings} canRun={!busy} actions={actions} onSettings={patch} pendingChanges={pending} resetTitle="Back to the start vectors" />
-        <div className="views spread-views">
+        <div className="views spread-views" ref={viewsRef}>
           <figure className="view-card sphere-card">
             <figcaption>
               <span title={dim === 2 ? 'Scroll to zoom' : 'Drag to turn (every lane turns together), scroll to zoom'}>
@@ -224,6 +226,14 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
             <SpreadReadouts store={store} dim={dim} />
           </div>
         </div>
+        <RunTimeline
+          store={store}
+          series={SPREAD_SERIES}
+          viewRef={viewsRef}
+          fileBase={`spread-${store.n || settings.n}x${dim}`}
+          about={() => ({ lab: 'spread', n: store.n, dim: store.dim, reference: store.reference, settings: runSettings && { ...runSettings, start: runSettings.start?.name ?? null } })}
+          onError={reportError}
+        />
       </section>
     </div>
   );

@@ -26,17 +26,18 @@ interface Row {
 const REFRESH_MS = 100;
 
 function rows(store: SpreadStore): Row[] {
+  const shown = store.shownIteration;
   return store.lanes.map((l) => ({
     id: l.id,
     label: l.label,
     colour: l.colour,
     status: l.status,
-    iteration: l.history.lastIteration,
-    minAngleDeg: l.history.last.minAngleDeg,
-    nnMeanDeg: l.history.last.nnMeanDeg,
-    nnStdDeg: l.history.last.nnStdDeg,
-    energy: l.history.last.energy,
-    hasVectors: !!l.vectors,
+    iteration: Math.min(shown, l.history.lastIteration),
+    minAngleDeg: l.history.at('minAngleDeg', shown),
+    nnMeanDeg: l.history.at('nnMeanDeg', shown),
+    nnStdDeg: l.history.at('nnStdDeg', shown),
+    energy: l.history.at('energy', shown),
+    hasVectors: !!store.shownSample(l),
   }));
 }
 
@@ -53,20 +54,24 @@ export function SpreadReadouts({ store, dim }: { store: SpreadStore; dim: number
   const [snapshot, setSnapshot] = useState(() => ({ version: -1, rows: rows(store), reference: store.reference, iteration: 0, rate: 0 }));
   useEffect(() => {
     const timer = setInterval(() => {
-      setSnapshot((s) => (s.version === store.version ? s : { version: store.version, rows: rows(store), reference: store.reference, iteration: store.iteration, rate: store.itersPerSecond }));
+      setSnapshot((s) =>
+        s.version === store.version ? s : { version: store.version, rows: rows(store), reference: store.reference, iteration: store.shownIteration, rate: store.cursor === null ? store.itersPerSecond : 0 },
+      );
     }, REFRESH_MS);
     return () => clearInterval(timer);
   }, [store]);
 
   const exportLane = (id: string, format: 'csv' | 'json') => {
     const lane = store.lanes.find((l) => l.id === id);
-    if (!lane?.vectors) return;
+    const sample = lane && store.shownSample(lane);
+    if (!lane || !sample) return;
     const { n, dim: d } = store;
-    const base = `spread-${n}x${d}-${lane.label.replace(/[^\w.-]+/g, '_')}-it${lane.vectorsIteration}`;
-    if (format === 'csv') saveFile(`${base}.csv`, new Blob([vectorsCsv(lane.vectors, n, d)], { type: 'text/csv' }));
+    const base = `spread-${n}x${d}-${lane.label.replace(/[^\w.-]+/g, '_')}-it${sample.iteration}`;
+    if (format === 'csv') saveFile(`${base}.csv`, new Blob([vectorsCsv(sample.vectors, n, d)], { type: 'text/csv' }));
     else {
-      const about = { lane: lane.label, iteration: lane.vectorsIteration, minAngleDeg: lane.history.last.minAngleDeg, energy: lane.history.last.energy };
-      saveFile(`${base}.json`, new Blob([vectorsJson(lane.vectors, n, d, about)], { type: 'application/json' }));
+      const h = lane.history;
+      const about = { lane: lane.label, iteration: sample.iteration, minAngleDeg: h.at('minAngleDeg', sample.iteration), energy: h.at('energy', sample.iteration) };
+      saveFile(`${base}.json`, new Blob([vectorsJson(sample.vectors, n, d, about)], { type: 'application/json' }));
     }
   };
 
@@ -75,7 +80,7 @@ export function SpreadReadouts({ store, dim }: { store: SpreadStore; dim: number
   return (
     <div className="spread-readouts">
       <p className="readout-head" data-testid="spread-iteration">
-        {snapshot.rows.length ? `iteration ${snapshot.iteration} · ${formatNumber(Math.round(snapshot.rate))} it/s` : 'No run yet'}
+        {snapshot.rows.length ? `iteration ${snapshot.iteration}${snapshot.rate > 0 ? ` · ${formatNumber(Math.round(snapshot.rate))} it/s` : ''}` : 'No run yet'}
         {ref && (
           <span className="muted" data-testid="spread-reference">
             {' '}

@@ -10,6 +10,13 @@ import { ThinnedHistory } from '../../run/thinned-history';
 export type SpreadSeries = 'loss' | 'minAngleDeg' | 'energy' | 'nnMeanDeg' | 'nnStdDeg';
 export const SPREAD_SERIES: readonly SpreadSeries[] = ['loss', 'minAngleDeg', 'energy', 'nnMeanDeg', 'nnStdDeg'];
 
+/** The vectors (and angle histogram) at one iteration, as a frame brought them. */
+export interface VectorSample {
+  iteration: number;
+  vectors: Float32Array;
+  histogram: Float64Array | null;
+}
+
 export interface SpreadLaneTrack extends LaneTrackBase {
   loss?: SpreadLossName;
   history: ThinnedHistory<SpreadSeries>;
@@ -18,6 +25,29 @@ export interface SpreadLaneTrack extends LaneTrackBase {
   /** Iteration the vectors are from. */
   vectorsIteration: number;
   histogram: Float64Array | null;
+  /** Every sample kept for the timeline, oldest first (thinned to SAMPLE_BYTES_PER_LANE). */
+  samples: VectorSample[];
+  sampleBytes: number;
+}
+
+/**
+ * Recorded vectors per lane for replay: 2,000 × 3 floats at 30 samples a second fill this in
+ * about two minutes, after which every second sample goes (the newest always stays).
+ */
+const SAMPLE_BYTES_PER_LANE = 32 * 1024 * 1024;
+
+/** The last sample at or before `iteration` (the start when there is none). */
+export function sampleAt(lane: SpreadLaneTrack, iteration: number): VectorSample | null {
+  const s = lane.samples;
+  let lo = 0;
+  let hi = s.length - 1;
+  if (hi < 0 || s[0]!.iteration > iteration) return s[0] ?? null;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (s[mid]!.iteration <= iteration) lo = mid;
+    else hi = mid - 1;
+  }
+  return s[lo]!;
 }
 
 export class SpreadStore extends RunStoreBase<SpreadLaneTrack, SpreadRunStarted, SpreadFrame> {
@@ -29,7 +59,7 @@ export class SpreadStore extends RunStoreBase<SpreadLaneTrack, SpreadRunStarted,
   vectorsVersion = 0;
 
   protected track(draft: LaneDraft): SpreadLaneTrack {
-    return { ...draft, status: 'running', history: new ThinnedHistory(SPREAD_SERIES), vectors: null, vectorsIteration: -1, histogram: null };
+    return { ...draft, status: 'running', history: new ThinnedHistory(SPREAD_SERIES), vectors: null, vectorsIteration: -1, histogram: null, samples: [], sampleBytes: 0 };
   }
 
   protected started(msg: SpreadRunStarted): void {
@@ -42,18 +72,42 @@ export class SpreadStore extends RunStoreBase<SpreadLaneTrack, SpreadRunStarted,
       lane.vectors = msg.start;
       lane.vectorsIteration = 0;
       lane.histogram = null;
+      lane.samples = [{ iteration: 0, vectors: msg.start, histogram: null }];
+      lane.sampleBytes = msg.start.byteLength;
     }
     this.vectorsVersion++;
   }
 
   protected append(lane: SpreadLaneTrack, batch: SpreadFrame['lanes'][number]): void {
     lane.history.append(batch.from, batch);
+    if (batch.histogram) lane.histogram = batch.histogram;
     if (batch.vectors) {
       lane.vectors = batch.vectors;
       lane.vectorsIteration = batch.from + batch.loss.length - 1;
+      this.record(lane, { iteration: lane.vectorsIteration, vectors: batch.vectors, histogram: batch.histogram ?? null });
       this.vectorsVersion++;
     }
-    if (batch.histogram) lane.histogram = batch.histogram;
+  }
+
+  private record(lane: SpreadLaneTrack, sample: VectorSample): void {
+    // A reset rewinds: samples past the new iteration belong to the old run.
+    while (lane.samples.length && lane.samples.at(-1)!.iteration >= sample.iteration) {
+      lane.sampleBytes -= lane.samples.pop()!.vectors.byteLength;
+    }
+    lane.samples.push(sample);
+    lane.sampleBytes += sample.vectors.byteLength;
+    if (lane.sampleBytes > SAMPLE_BYTES_PER_LANE && lane.samples.length > 2) {
+      const newest = lane.samples.at(-1)!;
+      lane.samples = lane.samples.filter((_, i) => i % 2 === 0);
+      if (lane.samples.at(-1) !== newest) lane.samples.push(newest);
+      lane.sampleBytes = lane.samples.reduce((n, x) => n + x.vectors.byteLength, 0);
+    }
+  }
+
+  /** What a lane shows at the iteration on screen: its latest vectors, or the timeline's sample. */
+  shownSample(lane: SpreadLaneTrack): VectorSample | null {
+    if (this.cursor === null) return lane.vectors ? { iteration: lane.vectorsIteration, vectors: lane.vectors, histogram: lane.histogram } : null;
+    return sampleAt(lane, this.cursor);
   }
 
   protected reset(): void {
