@@ -11,7 +11,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { ModelJson } from './disk-io-handler';
@@ -175,18 +175,31 @@ async function fetchFrom(modelJsonUrl: URL, name: string, entry: ManifestModel, 
   }
 }
 
+/** Cache folders whose files last matched the manifest, with the size and mtime each file had then. */
+const verified = new Map<string, string>();
+
 /** The cache entry for `name`, if it holds exactly the manifest's files. */
 export async function cachedModelDir(name: string, entry: ManifestModel, cacheDir: string): Promise<string | undefined> {
   const dir = join(cacheDir, name);
-  if (!existsSync(join(dir, 'model.json'))) return undefined;
+  const files = ['model.json', ...Object.keys(entry.weightsSha256)];
+  let signature: string;
+  try {
+    signature = (await Promise.all(files.map((f) => stat(join(dir, f))))).map((s) => `${s.size}:${s.mtimeMs}`).join(',');
+  } catch {
+    return undefined; // a missing file: fetch again
+  }
+  // Hashing MobileNet's 10 MB takes ~30 ms; files untouched since they last matched are not hashed again.
+  const key = `${dir}|${entry.modelJsonSha256}`;
+  if (verified.get(key) === signature) return dir;
   try {
     if (sha256(await readFile(join(dir, 'model.json'))) !== entry.modelJsonSha256) return undefined;
     for (const [rel, expected] of Object.entries(entry.weightsSha256)) {
       if (sha256(await readFile(join(dir, rel))) !== expected) return undefined;
     }
   } catch {
-    return undefined; // a missing or unreadable file: fetch again
+    return undefined; // unreadable: fetch again
   }
+  verified.set(key, signature);
   return dir;
 }
 

@@ -4,7 +4,7 @@
  * an unreachable server, and the order folder → cache → download.
  */
 import { createServer, type Server } from 'node:http';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -188,6 +188,14 @@ describe('locateModel', () => {
     skip(skipRealModels !== undefined, skipRealModels);
     const cache = freshCache();
     const local = { ...manifest, models: { ...manifest.models, [NAME]: entry('good') } };
+    await locateModel(NAME, { modelsDir: undefined, cacheDir: cache, manifest: local });
+    await locateModel(NAME, { modelsDir: undefined, cacheDir: cache, manifest: local, download: false }); // verified once
+    // The same size, one byte changed: found out although the entry was verified before.
+    const shard = join(cache, NAME, 'group8-shard1of1');
+    const bytes = readFileSync(shard);
+    bytes[0] = bytes[0]! ^ 1;
+    writeFileSync(shard, bytes);
+    await expect(locateModel(NAME, { modelsDir: undefined, cacheDir: cache, manifest: local, download: false })).rejects.toThrow(ModelNotAvailableError);
     await locateModel(NAME, { modelsDir: undefined, cacheDir: cache, manifest: local });
     rmSync(join(cache, NAME, 'group7-shard1of1'));
     await expect(locateModel(NAME, { modelsDir: undefined, cacheDir: cache, manifest: local, download: false })).rejects.toThrow(ModelNotAvailableError);
