@@ -33,9 +33,29 @@ import { meanAndVariance } from './spread-exact';
 
 export { exactSpreadMetrics, meanAndVariance, polishEnergy, type ExactSpreadMetrics } from './spread-exact';
 
-/** Keeps acos's gradient finite: |cos| ≤ 1 − 1e-6 caps it at about 707. */
+/**
+ * acos never sees |x| ≥ 1: cosines are clamped to [COS_FLOOR, COS_LIMIT]. At the top (pairs
+ * closer than 0.081°) the slope is held at its value there (≈ −707) rather than cut to zero, so
+ * a near-coincident pair is still pushed apart; at the bottom the slope is zero, which is what
+ * keeps the diagonal (placed at −1) out of the gradient. The bottom clamp caps an antipodal pair
+ * at 180° − 0.028°, the closest float32 allows; only N = 2 ever has one as its minimum.
+ */
 const COS_LIMIT = 1 - 1e-6;
 const COS_FLOOR = -1 + 2 ** -23;
+
+const clampedAcos = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+  const c = tf.clipByValue(x, COS_FLOOR, COS_LIMIT);
+  save([x, c]);
+  return {
+    value: tf.acos(c),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [input, clamped] = saved as [tf.Tensor, tf.Tensor];
+      const slope = tf.neg(tf.rsqrt(tf.sub(1, tf.square(clamped))));
+      return tf.mul(dy, tf.mul(slope, tf.cast(tf.greaterEqual(input, COS_FLOOR), 'float32')));
+    },
+  };
+});
 /**
  * Squared chords are floored here. Float32 2 − 2·cos loses everything below ~2.4e-7 to
  * cancellation, and coincident vectors would give d = 0; at the floor a pair's weight d⁻³ is
@@ -120,8 +140,26 @@ function tangent(g: tf.Tensor3D, u: tf.Tensor3D): tf.Tensor3D {
 
 /** Pairwise angles with the diagonal at π, so row and global minima see only real pairs. */
 function angles(g: tf.Tensor3D, twoEye: tf.Tensor2D): tf.Tensor3D {
-  return tf.acos(tf.clipByValue(tf.sub(g, twoEye), COS_FLOOR, COS_LIMIT)) as tf.Tensor3D;
+  return clampedAcos(tf.sub(g, twoEye)) as tf.Tensor3D;
 }
+
+/**
+ * The smallest entry of each symmetric [N, N] matrix, [R]. tf.min's gradient goes to every entry
+ * equal to the minimum, and in a symmetric matrix θ_ij and θ_ji always tie, which would double
+ * the gradient of the pair's angle: this one halves it back.
+ */
+const symmetricMin = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [theta, save] = args as [tf.Tensor3D, tf.GradSaveFunc];
+  const m = tf.min(theta, [1, 2], true);
+  save([theta, m]);
+  return {
+    value: tf.reshape(m, [-1]),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [x, min] = saved as [tf.Tensor, tf.Tensor];
+      return tf.mul(tf.reshape(dy, [-1, 1, 1]), tf.mul(tf.cast(tf.equal(x, min), 'float32'), 0.5));
+    },
+  };
+});
 
 /** min over `axis` (hard when t = 0, else −t·logΣexp(−θ/t)). */
 function softMin(theta: tf.Tensor, axis: number[], t: number): tf.Tensor {
@@ -129,9 +167,12 @@ function softMin(theta: tf.Tensor, axis: number[], t: number): tf.Tensor {
   return tf.mul(tf.logSumExp(tf.mul(theta, -1 / t), axis), -t);
 }
 
-/** Per restart: −(min angle) or −(min angle − 0.4·var(nearest-neighbour angle)), summed. */
+/**
+ * Per restart: −(min angle) or −(min angle − 0.4·var(nearest-neighbour angle)), summed. The
+ * softened minimum over the whole matrix counts each pair twice, which only shifts it by t·log 2.
+ */
 function angleLoss(theta: tf.Tensor3D, t: number, variance: boolean): tf.Scalar {
-  const minAngle = softMin(theta, [1, 2], t);
+  const minAngle = t > 0 ? softMin(theta, [1, 2], t) : (symmetricMin(theta) as tf.Tensor1D);
   if (!variance) return tf.neg(tf.sum(minAngle)) as tf.Scalar;
   const nn = softMin(theta, [2], t); // [R, N]
   const { variance: v } = tf.moments(nn, [1]);
@@ -161,8 +202,8 @@ interface PairConstants {
   bias: tf.Tensor1D;
   /** [N, N]: floor off the diagonal, floor + DIAGONAL_CHORD_SQ on it. */
   floorAndDiagonal: tf.Tensor2D;
-  /** [N, N]: 2 on the diagonal, for angles. */
-  twoEye: tf.Tensor2D;
+  /** [N, N]: 2 on the diagonal, for angles; made with the first angle lane (64 MiB at N = 4096). */
+  twoEye?: tf.Tensor2D;
 }
 
 export class SpreadLab {
@@ -192,17 +233,21 @@ export class SpreadLab {
       return {
         bias: tf.fill([n], 2 - MIN_CHORD_SQ) as tf.Tensor1D,
         floorAndDiagonal: tf.add(tf.mul(eye, DIAGONAL_CHORD_SQ), MIN_CHORD_SQ) as tf.Tensor2D,
-        twoEye: tf.mul(eye, 2) as tf.Tensor2D,
       };
     });
   }
 
   createLane(spec: SpreadLaneSpec, seed: number): SpreadLane {
+    if ((spec.loss === 'min-angle' || spec.loss === 'min-angle-variance') && !this.consts.twoEye) {
+      this.consts.twoEye = tf.tidy(() => tf.mul(tf.eye(this.n), 2) as tf.Tensor2D);
+    }
     return new SpreadLane(this, spec, seed, this.consts);
   }
 
   dispose(): void {
-    tf.dispose([this.consts.bias, this.consts.floorAndDiagonal, this.consts.twoEye]);
+    tf.dispose([this.consts.bias, this.consts.floorAndDiagonal]);
+    this.consts.twoEye?.dispose();
+    this.consts.twoEye = undefined;
   }
 }
 
@@ -332,9 +377,9 @@ export class SpreadLane {
     const u = unitRows(x);
     switch (this.settings.loss) {
       case 'min-angle':
-        return angleLoss(angles(gram(u), this.consts.twoEye), t, false);
+        return angleLoss(angles(gram(u), this.consts.twoEye!), t, false);
       case 'min-angle-variance':
-        return angleLoss(angles(gram(u), this.consts.twoEye), t, true);
+        return angleLoss(angles(gram(u), this.consts.twoEye!), t, true);
       case 'force':
         return tf.sum(forcePerRestart(u, chordsSq(u, this.consts)));
       case 'coulomb':
@@ -352,6 +397,21 @@ export class SpreadLane {
     const t = this.temperature();
     const { grads } = tf.variableGrads(() => this.lossOf(this.x, t), [this.x]);
     return grads[this.x.name] as tf.Tensor3D;
+  }
+
+  /**
+   * The training loss at the current vectors, summed over restarts (softened at the current
+   * temperature; for energies their own loss), and the gradient a step would follow, [R·N·D]
+   * row-major. For tests and diagnostics: it reads back the whole gradient.
+   */
+  lossAndGradient(): { loss: number; gradient: Float32Array } {
+    const loss = isEnergy(this.settings.loss)
+      ? this.losses.reduce((a, b) => a + b, 0)
+      : tf.tidy(() => this.lossOf(this.x, this.temperature()).dataSync()[0]!);
+    const g = tf.tidy(() => this.gradient());
+    const gradient = g.dataSync() as Float32Array;
+    g.dispose();
+    return { loss, gradient };
   }
 
   /** One optimizer step, renormalisation, and the new state's metrics. */
@@ -467,6 +527,18 @@ export class SpreadLane {
       energy: this.energies[r]!,
       nnMeanDeg: mean * deg,
       nnStdDeg: Math.sqrt(variance) * deg,
+    };
+  }
+
+  /**
+   * Per restart, live views (overwritten by the next step): own loss, Coulomb energy and minimum
+   * angle (degrees) of the current vectors. For recording every restart's history cheaply.
+   */
+  restartSeries(): { losses: Readonly<Float64Array>; energies: Readonly<Float64Array>; minAngleDeg: (r: number) => number } {
+    return {
+      losses: this.losses,
+      energies: this.energies,
+      minAngleDeg: (r) => (chordSqToAngleRad(this.minChordSq[r]!) * 180) / Math.PI,
     };
   }
 
