@@ -16,6 +16,7 @@ import { parseCsvDataset } from './engine/csv-dataset';
 import { defaultDatasetPath } from './engine/default-data';
 import { RegressionLab } from './engine/labs/regression';
 import { ATTACK_USAGE, attackCommand, UsageError as AttackUsageError } from './cli/attack-command';
+import { SPREAD_USAGE, spreadCommand, UsageError as SpreadUsageError } from './cli/spread-command';
 
 class UsageError extends Error {}
 
@@ -165,13 +166,14 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'regression') await regression(rest);
     else if (command === 'attack') await attackCommand(rest);
+    else if (command === 'spread') await spreadCommand(rest);
     else if (command === undefined || command === '--help' || command === '-h') {
-      console.log(`${USAGE}\n${ATTACK_USAGE}`);
+      console.log(`${USAGE}\n${ATTACK_USAGE}\n${SPREAD_USAGE}`);
       return command === undefined ? 2 : 0;
-    } else throw new UsageError(`unknown lab "${command}" (available: regression, attack)`);
+    } else throw new UsageError(`unknown lab "${command}" (available: regression, attack, spread)`);
     return 0;
   } catch (e) {
-    const usage = e instanceof UsageError || e instanceof AttackUsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const usage = e instanceof UsageError || e instanceof AttackUsageError || e instanceof SpreadUsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     console.error(`descent: ${(e as Error).message}`);
     return usage ? 2 : 1;
   } finally {
