@@ -4,7 +4,16 @@
  * ipcRenderer, and every listener it registers can be removed again.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { CHANNELS, isFileKind, MENU_COMMANDS, type DesktopApi, type MenuCommand, type OpenedFile } from '../main/protocol/desktop-api';
+import {
+  CHANNELS,
+  isFileKind,
+  MENU_COMMANDS,
+  type DesktopApi,
+  type MenuCommand,
+  type OpenedFile,
+  type OpenedSession,
+  type SaveSessionResult,
+} from '../main/protocol/desktop-api';
 
 function subscribe<T>(channel: string, accept: (payload: unknown) => payload is T, listener: (payload: T) => void): () => void {
   if (typeof listener !== 'function') throw new TypeError('listener must be a function');
@@ -25,12 +34,18 @@ const isOpenedFile = (payload: unknown): payload is OpenedFile => {
   return isFileKind(f.kind) && typeof f.name === 'string' && (typeof f.text === 'string' || f.bytes instanceof Uint8Array);
 };
 
+const isOpenedSession = (payload: unknown): payload is OpenedSession =>
+  typeof payload === 'object' && payload !== null && typeof (payload as OpenedSession).name === 'string' && (payload as OpenedSession).bytes instanceof Uint8Array;
+
 const api: DesktopApi = {
   send: (request) => ipcRenderer.send(CHANNELS.engineRequest, request),
   onMessage: (listener) => subscribe(CHANNELS.engineMessage, anything, listener),
   onMenu: (listener) => subscribe(CHANNELS.menu, isMenuCommand, listener),
   onFileOpened: (listener) => subscribe(CHANNELS.fileOpened, isOpenedFile, listener),
   openFileDialog: (kind) => ipcRenderer.send(CHANNELS.openFileDialog, kind),
+  saveSession: (bytes, suggestedName, saveAs) => ipcRenderer.invoke(CHANNELS.saveSession, bytes, suggestedName, saveAs) as Promise<SaveSessionResult>,
+  openSessionDialog: () => ipcRenderer.send(CHANNELS.openSessionDialog),
+  onSessionOpened: (listener) => subscribe(CHANNELS.sessionOpened, isOpenedSession, listener),
 };
 
 contextBridge.exposeInMainWorld('descent', api);

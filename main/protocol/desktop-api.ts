@@ -4,7 +4,7 @@ import { LIMITS } from './limits';
  * The one object the preload exposes to the page as `window.descent` (Electron only; in a
  * browser under the headless server it is absent and the renderer uses the WebSocket client).
  */
-export const MENU_COMMANDS = ['open', 'run', 'pause', 'step', 'stop', 'reset'] as const;
+export const MENU_COMMANDS = ['open', 'saveSession', 'saveSessionAs', 'run', 'pause', 'step', 'stop', 'reset'] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 /** What a lab opens: a data table (regression), a vector set (spread), images (adversarial). */
@@ -36,6 +36,14 @@ export function isFileKind(v: unknown): v is FileKind {
 /** A file main read after the user picked it in a dialog (size and type checked first). */
 export type OpenedFile = { kind: FileKind; name: string } & ({ text: string; bytes?: undefined } | { bytes: Uint8Array; text?: undefined });
 
+/** A session file main read after the user picked it (a dialog, Open Recent, or the file opened with the app). */
+export interface OpenedSession {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export type SaveSessionResult = { saved: true; name: string } | { saved: false; error?: string };
+
 export interface DesktopApi {
   /** Sends an engine request (validated again in main). */
   send(request: unknown): void;
@@ -46,6 +54,13 @@ export interface DesktopApi {
   onFileOpened(listener: (file: OpenedFile) => void): () => void;
   /** Shows the open dialog for that kind of file; each file arrives through onFileOpened. */
   openFileDialog(kind: FileKind): void;
+  /**
+   * Writes a session (encodeSession's bytes) atomically: to the file it came from or was last
+   * saved to, or where the user picks (always with `saveAs`, and the first time).
+   */
+  saveSession(bytes: Uint8Array, suggestedName: string, saveAs: boolean): Promise<SaveSessionResult>;
+  openSessionDialog(): void;
+  onSessionOpened(listener: (session: OpenedSession) => void): () => void;
 }
 
 /** IPC channel names, in one place for main and preload. */
@@ -55,4 +70,7 @@ export const CHANNELS = {
   menu: 'app:menu',
   fileOpened: 'app:file-opened',
   openFileDialog: 'app:open-file-dialog',
+  saveSession: 'app:save-session',
+  openSessionDialog: 'app:open-session-dialog',
+  sessionOpened: 'app:session-opened',
 } as const;

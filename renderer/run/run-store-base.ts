@@ -32,6 +32,15 @@ interface FrameLike {
   lanes: { id: string; status: LaneStatus }[];
 }
 
+/** A recorded run as a session keeps it: no engine run behind it any more, only what was drawn. */
+export interface SavedRun {
+  phase: RunPhase;
+  iteration: number;
+  lanes: Record<string, unknown>[];
+  /** What the lab's store adds (its exact answer, its vectors' start, …). */
+  extra: Record<string, unknown>;
+}
+
 export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends StartedLike, Frame extends FrameLike> {
   runId: string | null = null;
   phase: RunPhase = 'idle';
@@ -56,6 +65,31 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
   protected abstract append(lane: Track, batch: Frame['lanes'][number], msg: Frame): void;
   /** Forgets what the lab kept of the last run. */
   protected abstract reset(): void;
+  /** A lane's track for a session file, and back. */
+  protected abstract saveTrack(track: Track): Record<string, unknown>;
+  protected abstract loadTrack(saved: Record<string, unknown>): Track;
+  protected abstract saveExtra(): Record<string, unknown>;
+  protected abstract loadExtra(saved: Record<string, unknown>): void;
+
+  /** The shown run for a session file; null when there is none. */
+  saveRun(): SavedRun | null {
+    if (this.phase === 'idle' || this.phase === 'starting') return null;
+    // A run that was going is, once reopened, a run that stopped there.
+    const phase = this.phase === 'running' || this.phase === 'paused' ? 'stopped' : this.phase;
+    return { phase, iteration: this.iteration, lanes: this.lanes.map((l) => this.saveTrack(l)), extra: this.saveExtra() };
+  }
+
+  /** Shows a run from a session: its lanes and history, to scrub and export; Run starts afresh. */
+  restoreRun(saved: SavedRun | null): void {
+    this.clear();
+    if (!saved || !Array.isArray(saved.lanes) || saved.lanes.length === 0) return;
+    this.loadExtra(saved.extra ?? {});
+    this.lanes = saved.lanes.map((l) => this.loadTrack(l));
+    this.iteration = saved.iteration;
+    this.lanesChanged();
+    this.setPhase(saved.phase === 'done' ? 'done' : 'stopped');
+    this.version++;
+  }
 
   /** Called as the start request is sent, so frames for any older run are ignored. */
   begin(runId: string, lanes: LaneDraft[]): void {

@@ -8,6 +8,16 @@
 const INITIAL_CAPACITY = 1024;
 const MAX_ENTRIES = 1 << 18;
 
+/** A history as a session file keeps it (typed arrays travel raw: see protocol/session.ts). */
+export interface SavedHistory {
+  keys: string[];
+  stride: number;
+  lastIteration: number;
+  values: Record<string, Float64Array>;
+  last: Record<string, number>;
+  first: Record<string, number>;
+}
+
 export class ThinnedHistory<K extends string> {
   /** Entry k of each series is iteration k * stride. */
   values: Record<K, Float64Array>;
@@ -47,6 +57,34 @@ export class ThinnedHistory<K extends string> {
       this.last[key] = batch[key][n - 1]!;
     }
     this.lastIteration = from + n - 1;
+  }
+
+  save(): SavedHistory {
+    return {
+      keys: [...this.keys],
+      stride: this.stride,
+      lastIteration: this.lastIteration,
+      values: Object.fromEntries(this.keys.map((k) => [k, this.values[k].slice(0, this.length)])),
+      last: { ...this.last },
+      first: { ...this.first },
+    };
+  }
+
+  /** A history read back from a session; keys it does not know are ignored, missing ones are NaN. */
+  static load<K extends string>(keys: readonly K[], saved: SavedHistory): ThinnedHistory<K> {
+    const h = new ThinnedHistory(keys);
+    const length = Math.min(MAX_ENTRIES, ...keys.map((k) => saved.values[k]?.length ?? 0));
+    h.values = h.empty(Math.max(INITIAL_CAPACITY, length));
+    for (const k of keys) {
+      const v = saved.values[k];
+      if (v) h.values[k].set(v.subarray(0, length));
+      h.last[k] = saved.last[k] ?? NaN;
+      h.first[k] = saved.first[k] ?? NaN;
+    }
+    h.length = length;
+    h.stride = Math.max(1, Math.round(saved.stride));
+    h.lastIteration = Math.round(saved.lastIteration);
+    return h;
   }
 
   /** A value at an iteration (the nearest stored entry at or before it). */

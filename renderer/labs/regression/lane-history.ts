@@ -1,5 +1,5 @@
 /** One regression lane's loss and (slope, intercept) path, thinned past 262,144 entries. */
-import { ThinnedHistory } from '../../run/thinned-history';
+import { ThinnedHistory, type SavedHistory } from '../../run/thinned-history';
 
 type Key = 'loss' | 'slope' | 'intercept';
 const KEYS: readonly Key[] = ['loss', 'slope', 'intercept'];
@@ -7,6 +7,10 @@ const KEYS: readonly Key[] = ['loss', 'slope', 'intercept'];
 export class LaneHistory extends ThinnedHistory<Key> {
   constructor() {
     super(KEYS);
+  }
+
+  static from(saved: SavedHistory): LaneHistory {
+    return Object.assign(new LaneHistory(), ThinnedHistory.load(KEYS, saved));
   }
 
   get loss(): Float64Array {

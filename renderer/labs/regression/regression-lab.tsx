@@ -13,11 +13,13 @@ import { leastSquares, regressionStats } from './least-squares';
 import { Legend } from './legend';
 import { LossChart } from './loss-chart';
 import { Readouts } from './readouts';
-import { buildRunConfig, defaultSettings, laneLabel, nextLane, sameRunSettings, type RegressionSettings } from './regression-settings';
+import { buildRunConfig, checkRegressionSettings, defaultSettings, laneLabel, nextLane, sameRunSettings, type RegressionSettings } from './regression-settings';
 import { RunStore } from './run-store';
 import { SCATTER_HELP, ScatterView } from './scatter-view';
 import { StartLinePanel } from './start-line-panel';
-import { useDataset } from './use-dataset';
+import { useDataset, type SavedDataset } from './use-dataset';
+import { asRecord, useSessionPart } from '../../session/session-parts';
+import type { SavedRun } from '../../run/run-store-base';
 import { ValleyNote } from './valley-note';
 
 interface RegressionLabProps {
@@ -65,8 +67,31 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
     },
   });
 
+  /** A session's run, shown once its data is in (the data change below would clear it). */
+  const pendingRun = useRef<SavedRun | null>(null);
+  useSessionPart(
+    'regression',
+    () => ({ settings, runSettings, data: data.save(), run: store.saveRun() }),
+    (raw) => {
+      const part = asRecord(raw, 'the regression part');
+      const next = checkRegressionSettings(part.settings);
+      const saved = asRecord(part.data, 'the regression data') as unknown as SavedDataset;
+      if (saved.dataset !== null && !(saved.dataset?.x instanceof Float64Array && saved.dataset.y instanceof Float64Array)) throw new Error('its data is damaged');
+      stopRun();
+      setSettings(next);
+      setRunSettings(part.runSettings ? checkRegressionSettings(part.runSettings) : null);
+      pendingRun.current = (part.run as SavedRun | null) ?? null;
+      data.restore(saved);
+    },
+  );
+
   // New data makes the old run's lines meaningless: end it and show the new data's start.
   useEffect(() => {
+    if (pendingRun.current) {
+      store.restoreRun(pendingRun.current);
+      pendingRun.current = null;
+      return;
+    }
     stopRun();
     store.clear();
     if (!dataset) return;

@@ -5,7 +5,10 @@
  */
 import type { Dataset, RegressionRunConfig } from '../../../main/protocol/messages';
 import type { OptimizerName } from '../../../main/protocol/optimizers';
-import { makeOptimizerLane, optimizerLaneLabel, sameOptimizerLanes, type OptimizerLane } from '../../run/optimizer-lane';
+import { LIMITS } from '../../../main/protocol/limits';
+import { checkOptimizerLane, makeOptimizerLane, optimizerLaneLabel, sameOptimizerLanes, type OptimizerLane } from '../../run/optimizer-lane';
+import { asRecord } from '../../session/session-parts';
+import { finiteNumber, lanesArray, wholeNumber } from '../../session/check-fields';
 
 export type LaneSettings = OptimizerLane;
 
@@ -61,4 +64,18 @@ export function sameRunSettings(ran: RegressionSettings, now: RegressionSettings
     ran.seed === now.seed &&
     sameOptimizerLanes(ran.lanes, now.lanes)
   );
+}
+
+/** Regression settings read from a session file, checked field by field. */
+export function checkRegressionSettings(v: unknown): RegressionSettings {
+  const s = asRecord(v, 'the regression settings');
+  return {
+    initSlope: finiteNumber(s.initSlope, 'the starting slope', -LIMITS.maxAbsValue, LIMITS.maxAbsValue),
+    initIntercept: finiteNumber(s.initIntercept, 'the starting intercept', -LIMITS.maxAbsValue, LIMITS.maxAbsValue),
+    normalize: s.normalize === true,
+    maxIterations: wholeNumber(s.maxIterations, 'iterations', 1, LIMITS.maxIterations),
+    itersPerSecond: finiteNumber(s.itersPerSecond, 'speed', 0, LIMITS.maxItersPerSecond),
+    seed: wholeNumber(s.seed, 'the seed', 0, 2 ** 31 - 1),
+    lanes: lanesArray(s.lanes, 'lanes', LIMITS.maxLanes).map((l, i) => checkOptimizerLane(l, `lane ${i + 1}`)),
+  };
 }

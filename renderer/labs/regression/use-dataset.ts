@@ -15,6 +15,14 @@ export interface DatasetState {
   loadFile: (file: File, notice?: string | null) => void;
   loadText: (name: string, text: string) => void;
   chooseColumns: (xColumn: string, yColumn: string) => void;
+  /** For a session file: the data and, when a file was parsed, its text (so columns can change later). */
+  save: () => SavedDataset;
+  restore: (saved: SavedDataset) => void;
+}
+
+export interface SavedDataset {
+  dataset: Dataset | null;
+  source: { name: string; text: string } | null;
 }
 
 const MiB = 1024 * 1024;
@@ -106,5 +114,13 @@ export function useDataset(
     [dataset, parse],
   );
 
-  return { dataset, busy, notice, canPickAnyColumns: lastText.current !== null, loadFile, loadText, chooseColumns };
+  const save = useCallback((): SavedDataset => ({ dataset, source: lastText.current }), [dataset]);
+  const restore = useCallback((saved: SavedDataset) => {
+    lastText.current = saved.source;
+    defaultRequested.current = true; // a session's data replaces the sample: do not fetch it over it
+    setNotice(null);
+    setDataset(saved.dataset);
+  }, []);
+
+  return { dataset, busy, notice, canPickAnyColumns: lastText.current !== null, loadFile, loadText, chooseColumns, save, restore };
 }

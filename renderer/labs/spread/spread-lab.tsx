@@ -22,7 +22,9 @@ import { ProblemPanel } from './problem-panel';
 import { MAX_DECORATED_VECTORS, SphereView, type SphereViewOptions } from './sphere-view';
 import { SpreadLaneFields } from './spread-lane-fields';
 import { SpreadReadouts } from './spread-readouts';
-import { buildSpreadRunConfig, defaultSpreadSettings, nextSpreadLane, sameSpreadRun, spreadLaneLabel, type SpreadSettings } from './spread-settings';
+import { asRecord, useSessionPart } from '../../session/session-parts';
+import type { SavedRun } from '../../run/run-store-base';
+import { buildSpreadRunConfig, checkSpreadSettings, defaultSpreadSettings, nextSpreadLane, sameSpreadRun, spreadLaneLabel, type SpreadSettings } from './spread-settings';
 import { SPREAD_SERIES, SpreadStore } from './spread-store';
 
 interface SpreadLabProps {
@@ -54,7 +56,7 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
     else fileInput.current?.click();
   }, []);
 
-  const { phase, actions, setSpeed } = useLabRun({
+  const { phase, actions, setSpeed, stopRun } = useLabRun({
     lab: 'spread',
     client,
     connection,
@@ -76,6 +78,19 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
       };
     },
   });
+
+  useSessionPart(
+    'spread',
+    () => ({ settings, runSettings, run: store.saveRun() }),
+    (raw) => {
+      const part = asRecord(raw, 'the spread part');
+      const next = checkSpreadSettings(part.settings);
+      stopRun();
+      setSettings(next);
+      setRunSettings(part.runSettings ? checkSpreadSettings(part.runSettings) : null);
+      store.restoreRun((part.run as SavedRun | null) ?? null);
+    },
+  );
 
   const patch = useCallback(
     (p: Partial<SpreadSettings>) => {

@@ -5,8 +5,11 @@
  */
 import type { SpreadRunConfig } from '../../../main/protocol/messages';
 import type { OptimizerName } from '../../../main/protocol/optimizers';
-import { DEFAULT_SPREAD_LOSS, SPREAD_LOSS_SPECS, type SpreadLossName } from '../../../main/protocol/spread';
-import { makeOptimizerLane, optimizerLaneLabel, sameOptimizerLanes, type OptimizerLane } from '../../run/optimizer-lane';
+import { LIMITS } from '../../../main/protocol/limits';
+import { DEFAULT_SPREAD_LOSS, isSpreadLossName, SPREAD_LIMITS, SPREAD_LOSS_SPECS, type SpreadLossName } from '../../../main/protocol/spread';
+import { checkOptimizerLane, makeOptimizerLane, optimizerLaneLabel, sameOptimizerLanes, type OptimizerLane } from '../../run/optimizer-lane';
+import { finiteNumber, lanesArray, wholeNumber } from '../../session/check-fields';
+import { asRecord } from '../../session/session-parts';
 
 export interface SpreadLaneSettings extends OptimizerLane {
   loss: SpreadLossName;
@@ -106,4 +109,37 @@ export function sameSpreadRun(ran: SpreadSettings, now: SpreadSettings): boolean
     sameOptimizerLanes(ran.lanes, now.lanes) &&
     ran.lanes.every((l, i) => l.loss === now.lanes[i]!.loss && l.s === now.lanes[i]!.s && l.temperatureDeg === now.lanes[i]!.temperatureDeg)
   );
+}
+
+/** Spread settings read from a session file, checked field by field. */
+export function checkSpreadSettings(v: unknown): SpreadSettings {
+  const s = asRecord(v, 'the spread settings');
+  const L = SPREAD_LIMITS;
+  let start: StartVectors | null = null;
+  if (s.start !== null && s.start !== undefined) {
+    const st = asRecord(s.start, 'the start vectors');
+    const n = wholeNumber(st.n, 'the start set’s N', L.minVectors, L.maxVectors);
+    const dim = wholeNumber(st.dim, 'the start set’s D', L.minDim, L.maxDim);
+    if (!(st.vectors instanceof Float64Array) || st.vectors.length !== n * dim) throw new Error('the start vectors are damaged');
+    start = { name: String(st.name ?? 'vectors'), n, dim, vectors: st.vectors };
+  }
+  return {
+    n: wholeNumber(s.n, 'N', L.minVectors, L.maxVectors),
+    dim: wholeNumber(s.dim, 'D', L.minDim, L.maxDim),
+    start,
+    maxIterations: wholeNumber(s.maxIterations, 'iterations', 1, LIMITS.maxIterations),
+    itersPerSecond: finiteNumber(s.itersPerSecond, 'speed', 0, LIMITS.maxItersPerSecond),
+    seed: wholeNumber(s.seed, 'the seed', 0, 2 ** 31 - 1),
+    lanes: lanesArray(s.lanes, 'lanes', LIMITS.maxLanes).map((raw, i) => {
+      const where = `lane ${i + 1}`;
+      const l = asRecord(raw, where);
+      if (typeof l.loss !== 'string' || !isSpreadLossName(l.loss)) throw new Error(`${where}: unknown loss ${String(l.loss)}`);
+      return {
+        ...checkOptimizerLane(l, where),
+        loss: l.loss,
+        s: finiteNumber(l.s, `${where}'s s`, L.minRieszS, L.maxRieszS),
+        temperatureDeg: finiteNumber(l.temperatureDeg, `${where}'s softness`, 0, L.maxTemperatureDeg),
+      };
+    }),
+  };
 }

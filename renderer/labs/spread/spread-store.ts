@@ -5,7 +5,7 @@
 import type { SpreadFrame, SpreadReference, SpreadRunStarted } from '../../../main/protocol/messages';
 import type { SpreadLossName } from '../../../main/protocol/spread';
 import { RunStoreBase, type LaneDraft, type LaneTrackBase } from '../../run/run-store-base';
-import { ThinnedHistory } from '../../run/thinned-history';
+import { ThinnedHistory, type SavedHistory } from '../../run/thinned-history';
 
 export type SpreadSeries = 'loss' | 'minAngleDeg' | 'energy' | 'nnMeanDeg' | 'nnStdDeg';
 export const SPREAD_SERIES: readonly SpreadSeries[] = ['loss', 'minAngleDeg', 'energy', 'nnMeanDeg', 'nnStdDeg'];
@@ -102,6 +102,37 @@ export class SpreadStore extends RunStoreBase<SpreadLaneTrack, SpreadRunStarted,
       if (lane.samples.at(-1) !== newest) lane.samples.push(newest);
       lane.sampleBytes = lane.samples.reduce((n, x) => n + x.vectors.byteLength, 0);
     }
+  }
+
+  protected saveTrack({ history, samples, sampleBytes: _bytes, vectors: _v, histogram: _h, ...rest }: SpreadLaneTrack): Record<string, unknown> {
+    // The latest vectors are the last sample: only the samples are kept.
+    return { ...rest, history: history.save(), samples };
+  }
+
+  protected loadTrack({ history, samples, ...rest }: Record<string, unknown>): SpreadLaneTrack {
+    const kept = (Array.isArray(samples) ? samples : []) as VectorSample[];
+    const latest = kept.at(-1);
+    return {
+      ...(rest as unknown as LaneTrackBase),
+      history: ThinnedHistory.load(SPREAD_SERIES, history as SavedHistory),
+      samples: kept,
+      sampleBytes: kept.reduce((n, x) => n + x.vectors.byteLength, 0),
+      vectors: latest?.vectors ?? null,
+      vectorsIteration: latest?.iteration ?? -1,
+      histogram: latest?.histogram ?? null,
+    };
+  }
+
+  protected saveExtra(): Record<string, unknown> {
+    return { n: this.n, dim: this.dim, start: this.start, reference: this.reference };
+  }
+
+  protected loadExtra(saved: Record<string, unknown>): void {
+    this.n = Number(saved.n) || 0;
+    this.dim = Number(saved.dim) || 0;
+    this.start = saved.start instanceof Float32Array ? saved.start : null;
+    this.reference = (saved.reference as SpreadReference | null) ?? null;
+    this.vectorsVersion++;
   }
 
   /** What a lane shows at the iteration on screen: its latest vectors, or the timeline's sample. */

@@ -1,0 +1,97 @@
+/**
+ * Session files: the format's checks (not a session, damaged, from a newer app) and the atomic
+ * write — a process killed while it saves leaves the last good copy whole.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readSessionFile, writeSessionFile } from '../../../main/desktop/session-file';
+import { APP_VERSION } from '../../../main/protocol/app-info';
+import { decodeSession, encodeSession, SESSION_FORMAT_VERSION, type Session } from '../../../main/protocol/session';
+
+const ROOT = resolve(__dirname, '../../..');
+const dirs: string[] = [];
+const scratch = () => {
+  const d = mkdtempSync(join(tmpdir(), 'descent-session-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const session = (labs: Session['labs'] = {}): Session => ({
+  format: 'descent-session',
+  version: SESSION_FORMAT_VERSION,
+  savedWith: APP_VERSION,
+  savedAt: '2026-12-01T10:00:00.000Z',
+  activeLab: 'spread',
+  labs,
+});
+
+describe('session format', () => {
+  it('should round-trip settings and typed-array histories exactly', () => {
+    const loss = Float64Array.from({ length: 1000 }, (_, i) => Math.exp(-i / 100) + 1e-17 * i);
+    const vectors = Float32Array.from({ length: 36 }, (_, i) => Math.sin(i));
+    const back = decodeSession(encodeSession(session({ regression: { settings: { seed: 3 }, run: { loss } }, spread: { samples: [{ iteration: 5, vectors }] } })));
+    expect(back.activeLab).toBe('spread');
+    const r = back.labs.regression as { settings: { seed: number }; run: { loss: Float64Array } };
+    expect(r.settings.seed).toBe(3);
+    expect(r.run.loss).toBeInstanceOf(Float64Array);
+    expect(Array.from(r.run.loss)).toEqual(Array.from(loss));
+    const s = back.labs.spread as { samples: { vectors: Float32Array }[] };
+    expect(Array.from(s.samples[0]!.vectors)).toEqual(Array.from(vectors));
+  });
+
+  it('should say plainly what is wrong with a file that is not a session, damaged, or newer', () => {
+    expect(() => decodeSession(new TextEncoder().encode('weight,height\n1,2\n'), 'data.csv')).toThrow(/data\.csv is not a Descent Lab session file/);
+    const good = encodeSession(session());
+    expect(() => decodeSession(good.subarray(0, 20), 'cut.descent')).toThrow(/cut\.descent is damaged/);
+    const newer = encodeSession({ ...session(), version: SESSION_FORMAT_VERSION + 1, savedWith: '9.0.0' });
+    expect(() => decodeSession(newer, 'new.descent', 'Descent Lab 0.1.0')).toThrow(
+      /new\.descent was saved by a newer Descent Lab \(9\.0\.0, session format 2\); Descent Lab 0\.1\.0 reads format 1 and older\. Update Descent Lab to open it\./,
+    );
+  });
+
+  it('should keep APP_VERSION equal to package.json', () => {
+    expect(APP_VERSION).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+  });
+});
+
+describe('session files on disk', () => {
+  it('should write and read back a session', async () => {
+    const file = join(scratch(), 'a.descent');
+    const bytes = encodeSession(session());
+    await writeSessionFile(file, bytes);
+    const r = await readSessionFile(file);
+    if ('error' in r) throw new Error(r.error);
+    expect(Buffer.compare(Buffer.from(r.bytes), Buffer.from(bytes))).toBe(0);
+    expect(await readSessionFile(join(scratch(), 'missing.descent'))).toMatchObject({ error: expect.stringMatching(/missing\.descent cannot be read \(ENOENT\)/) });
+  });
+
+  it('should leave the last good copy whole when the saving process is killed mid-write', async () => {
+    const dir = scratch();
+    const file = join(dir, 'kept.descent');
+    const good = encodeSession(session({ regression: { note: 'the good copy' } }));
+    writeFileSync(file, good);
+    // A child saves 300 MB over it through the same function; it is killed once its temporary
+    // file appears, that is, in the middle of the write.
+    const script = `require('${join(ROOT, 'main/desktop/session-file.ts').replace(/\\/g, '/')}').writeSessionFile(${JSON.stringify(file)}, new Uint8Array(300 * 1024 * 1024).fill(7)).then(() => console.log('finished'))`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let finished = false;
+    child.stdout.on('data', (d: Buffer) => (finished ||= d.toString().includes('finished')));
+    const t0 = Date.now();
+    const tempFile = () => readdirSync(dir).some((f) => f !== 'kept.descent');
+    while (!tempFile() && !finished && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 2));
+    const sawTemp = tempFile();
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(finished, 'the write finished before it could be interrupted').toBe(false);
+    expect(sawTemp, 'the save had begun (its temporary file existed) when it was killed').toBe(true);
+    expect(Buffer.compare(readFileSync(file), Buffer.from(good))).toBe(0);
+    expect(decodeSession(readFileSync(file)).labs.regression).toEqual({ note: 'the good copy' });
+    expect(existsSync(file)).toBe(true);
+  }, 60_000);
+});
