@@ -17,3 +17,21 @@ export class Series {
     return this.data.slice(from, this.length);
   }
 }
+
+/** A lane's named series, one entry per iteration each, recorded from the lane's state object. */
+export class SeriesRecord<K extends string> {
+  private readonly series: Record<K, Series>;
+
+  constructor(private readonly keys: readonly K[]) {
+    this.series = Object.fromEntries(keys.map((k) => [k, new Series()])) as Record<K, Series>;
+  }
+
+  record(state: Readonly<Record<K, number>>): void {
+    for (const k of this.keys) this.series[k].push(state[k]);
+  }
+
+  /** Copies of every series from iteration `from` on. */
+  slice(from: number): Record<K, Float64Array> {
+    return Object.fromEntries(this.keys.map((k) => [k, this.series[k].slice(from)])) as Record<K, Float64Array>;
+  }
+}

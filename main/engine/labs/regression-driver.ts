@@ -1,19 +1,11 @@
 /** The regression lab's side of a run: its lanes, their (loss, slope, intercept) histories. */
 import type { RegressionRunConfig } from '../../protocol/messages';
 import type { LabDriver, LabFrame, LabStarted } from '../lab-driver';
-import { Series } from '../series';
-import { RegressionLab, type RegressionLane, type RegressionState } from './regression';
+import { SeriesRecord } from '../series';
+import { RegressionLab, type RegressionLane } from './regression';
 
-class LaneHistory {
-  readonly loss = new Series();
-  readonly slope = new Series();
-  readonly intercept = new Series();
-  record(s: Readonly<RegressionState>): void {
-    this.loss.push(s.loss);
-    this.slope.push(s.slope);
-    this.intercept.push(s.intercept);
-  }
-}
+const SERIES = ['loss', 'slope', 'intercept'] as const;
+type LaneHistory = SeriesRecord<(typeof SERIES)[number]>;
 
 export class RegressionDriver implements LabDriver {
   private readonly lab: RegressionLab;
@@ -34,7 +26,7 @@ export class RegressionDriver implements LabDriver {
     }
     this.lanes = lanes;
     this.histories = lanes.map((lane) => {
-      const h = new LaneHistory();
+      const h: LaneHistory = new SeriesRecord(SERIES);
       h.record(lane.current); // iteration 0: the shared start
       return h;
     });
@@ -66,13 +58,10 @@ export class RegressionDriver implements LabDriver {
     return {
       lab: 'regression',
       lanes: this.lanes.map((lane, i) => {
-        const h = this.histories[i]!;
         return {
           id: lane.id,
           from,
-          loss: h.loss.slice(from),
-          slope: h.slope.slice(from),
-          intercept: h.intercept.slice(from),
+          ...this.histories[i]!.slice(from),
           status: lane.status === 'running' && runDone ? 'done' : lane.status,
         };
       }),

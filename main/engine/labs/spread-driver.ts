@@ -4,8 +4,8 @@
  */
 import type { SpreadLaneBatch, SpreadReference, SpreadRunConfig } from '../../protocol/messages';
 import type { LabDriver, LabFrame, LabStarted } from '../lab-driver';
-import { Series } from '../series';
-import { SpreadLab, type SpreadLane, type SpreadState } from './spread';
+import { SeriesRecord } from '../series';
+import { SpreadLab, type SpreadLane } from './spread';
 import { publishedOptimum } from './spread-reference';
 
 /**
@@ -17,20 +17,8 @@ const MIN_STATE_INTERVAL_MS = 1000 / 30;
 const STATE_BYTES_PER_MS = 20_000; // ≈ 20 MB/s over all lanes
 const HISTOGRAM_PAIRS_PER_MS = 20_000;
 
-class LaneHistory {
-  readonly loss = new Series();
-  readonly minAngleDeg = new Series();
-  readonly energy = new Series();
-  readonly nnMeanDeg = new Series();
-  readonly nnStdDeg = new Series();
-  record(s: Readonly<SpreadState>): void {
-    this.loss.push(s.loss);
-    this.minAngleDeg.push(s.minAngleDeg);
-    this.energy.push(s.energy);
-    this.nnMeanDeg.push(s.nnMeanDeg);
-    this.nnStdDeg.push(s.nnStdDeg);
-  }
-}
+const SERIES = ['loss', 'minAngleDeg', 'energy', 'nnMeanDeg', 'nnStdDeg'] as const;
+type LaneHistory = SeriesRecord<(typeof SERIES)[number]>;
 
 export class SpreadDriver implements LabDriver {
   private readonly lab: SpreadLab;
@@ -59,7 +47,7 @@ export class SpreadDriver implements LabDriver {
     }
     this.lanes = lanes;
     this.histories = lanes.map((lane) => {
-      const h = new LaneHistory();
+      const h: LaneHistory = new SeriesRecord(SERIES);
       h.record(lane.current);
       return h;
     });
@@ -105,15 +93,10 @@ export class SpreadDriver implements LabDriver {
     return {
       lab: 'spread',
       lanes: this.lanes.map((lane, i): SpreadLaneBatch => {
-        const h = this.histories[i]!;
         const batch: SpreadLaneBatch = {
           id: lane.id,
           from,
-          loss: h.loss.slice(from),
-          minAngleDeg: h.minAngleDeg.slice(from),
-          energy: h.energy.slice(from),
-          nnMeanDeg: h.nnMeanDeg.slice(from),
-          nnStdDeg: h.nnStdDeg.slice(from),
+          ...this.histories[i]!.slice(from),
           status: lane.status === 'running' && runDone ? 'done' : lane.status,
         };
         if (withState) {
