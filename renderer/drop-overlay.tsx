@@ -25,6 +25,9 @@ export function pickDroppedFile(files: readonly File[]): { file: File; note: str
   };
 }
 
+/** A lab that opens one file at a time (the first table-like one), or one that takes every file dropped. */
+type DropTarget = { onFile: (file: File, note: string | null) => void; onFiles?: undefined } | { onFiles: (files: File[]) => void; onFile?: undefined };
+
 /**
  * Accepts a file dropped anywhere on the window and shows a full-window target while one is
  * dragged over. Listens on `window` so drops on canvases and panels count too; a counter
@@ -33,10 +36,11 @@ export function pickDroppedFile(files: readonly File[]): { file: File; note: str
  * dragend, window blur, any mouse move with no button down (there are none during a drag), and
  * when dragover, which repeats while a drag is over the page, stops coming.
  */
-export function DropOverlay({ onFile, hint, enabled = true }: { onFile: (file: File, note: string | null) => void; hint: string; enabled?: boolean }) {
+export function DropOverlay(props: { hint: string; enabled?: boolean } & DropTarget) {
+  const { hint, enabled = true } = props;
   const [active, setActive] = useState(false);
-  const onFileRef = useRef(onFile);
-  onFileRef.current = onFile;
+  const target = useRef<DropTarget>(props);
+  target.current = props;
 
   useEffect(() => {
     if (!enabled) {
@@ -81,8 +85,14 @@ export function DropOverlay({ onFile, hint, enabled = true }: { onFile: (file: F
     const drop = (e: DragEvent) => {
       e.preventDefault();
       hide();
-      const picked = pickDroppedFile(Array.from(e.dataTransfer?.files ?? []));
-      if (picked) onFileRef.current(picked.file, picked.note);
+      const files = Array.from(e.dataTransfer?.files ?? []);
+      const t = target.current;
+      if (t.onFiles) {
+        if (files.length) t.onFiles(files);
+        return;
+      }
+      const picked = pickDroppedFile(files);
+      if (picked) t.onFile(picked.file, picked.note);
     };
     const move = (e: MouseEvent) => {
       if (e.buttons === 0) hide();

@@ -1,9 +1,10 @@
-import type { Dataset, EngineMessage, EngineRequest, VectorsReply } from '../main/protocol/messages';
+import type { ModelDownloadProgress } from '../main/protocol/adversarial';
+import type { Dataset, DecodedImage, EngineMessage, EngineRequest, ModelEntry, ModelInfo, VectorsReply } from '../main/protocol/messages';
 import type { EngineClient } from './engine-client';
 
 type Asking = Extract<EngineRequest, { requestId: string }>;
 type WithoutId<T> = T extends unknown ? Omit<T, 'requestId'> : never;
-type Reply = Exclude<Extract<EngineMessage, { requestId: string }>, { type: 'error' }>;
+type Reply = Exclude<Extract<EngineMessage, { requestId: string }>, { type: 'error' | 'modelProgress' }>;
 
 /** Parsing 64 MiB of CSV takes a few seconds; much longer means the engine is gone. */
 const TIMEOUT_MS = 60_000;
@@ -18,22 +19,42 @@ export class EngineError extends Error {
 }
 
 /** One request, one reply: the engine's answer matched by `requestId`. */
-export function requestReply(client: EngineClient, req: WithoutId<Asking>): Promise<Reply> {
+export function requestReply(client: EngineClient, req: WithoutId<Asking>, onProgress?: (p: ModelDownloadProgress) => void): Promise<Reply> {
+  return ask(client, req, onProgress).reply;
+}
+
+/**
+ * Like requestReply, and says which requestId it used (a loadModel is cancelled by it). A
+ * model download reports progress before its one reply: each report goes to `onProgress` and
+ * restarts the timeout, so a slow but moving download is never cut off.
+ */
+export function ask(client: EngineClient, req: WithoutId<Asking>, onProgress?: (p: ModelDownloadProgress) => void): { requestId: string; reply: Promise<Reply> } {
   const requestId = `req-${nextRequest++}-${Date.now().toString(36)}`;
-  return new Promise<Reply>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new EngineError('Timeout', 'the engine did not answer within a minute'));
-    }, TIMEOUT_MS);
+  const reply = new Promise<Reply>((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout>;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        off();
+        reject(new EngineError('Timeout', 'the engine did not answer within a minute'));
+      }, TIMEOUT_MS);
+    };
     const off = client.onMessage((m) => {
       if (!('requestId' in m) || m.requestId !== requestId) return;
+      if (m.type === 'modelProgress') {
+        arm();
+        onProgress?.(m.progress);
+        return;
+      }
       clearTimeout(timer);
       off();
       if (m.type === 'error') reject(new EngineError(m.error.name, m.error.message));
       else resolve(m as Reply);
     });
+    arm();
     client.send({ ...req, requestId } as Asking);
   });
+  return { requestId, reply };
 }
 
 function expect<T extends Reply['type']>(type: T) {
@@ -49,4 +70,37 @@ export function requestDataset(client: EngineClient, req: WithoutId<Extract<Aski
 
 export function requestVectors(client: EngineClient, name: string, text: string): Promise<VectorsReply> {
   return requestReply(client, { type: 'parseVectors', name, text }).then(expect('vectors'));
+}
+
+export function requestModels(client: EngineClient): Promise<ModelEntry[]> {
+  return requestReply(client, { type: 'listModels' }).then(expect('models')).then((m) => m.models);
+}
+
+/** Loads (downloading first if need be) a model; `cancel()` aborts a download in flight. */
+export function loadModel(client: EngineClient, model: string, onProgress: (p: ModelDownloadProgress) => void): { done: Promise<ModelInfo>; cancel: () => void } {
+  const { requestId, reply } = ask(client, { type: 'loadModel', model }, onProgress);
+  return {
+    done: reply.then(expect('modelReady')).then((m) => m.model),
+    cancel: () => client.send({ type: 'cancel', requestId }),
+  };
+}
+
+/** A model folder the user picked, as its files' paths and bytes; the engine answers with its entry. */
+export function addModelFolder(client: EngineClient, folder: Omit<Extract<Asking, { type: 'addModelFolder' }>, 'requestId' | 'type'>): Promise<ModelEntry> {
+  return requestReply(client, { type: 'addModelFolder', ...folder })
+    .then(expect('models'))
+    .then((m) => {
+      const entry = m.models[0];
+      if (!entry) throw new EngineError('ProtocolError', 'the engine added no model');
+      return entry;
+    });
+}
+
+export function decodeImage(client: EngineClient, name: string, bytes: Uint8Array, width: number, height: number): Promise<DecodedImage> {
+  return requestReply(client, { type: 'decodeImage', name, bytes, width, height }).then(expect('image')).then((m) => m.image);
+}
+
+/** The engine's PNG of 8-bit RGB rows: the exact bytes a saved adversarial image holds. */
+export function encodePng(client: EngineClient, rgb: Uint8Array, width: number, height: number): Promise<Uint8Array> {
+  return requestReply(client, { type: 'encodePng', rgb, width, height }).then(expect('png')).then((m) => m.bytes);
 }
