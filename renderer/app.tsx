@@ -3,6 +3,7 @@ import type { BackendName, LabName } from '../main/protocol/messages';
 import type { ConnectionState, EngineClient } from './engine-client';
 import { ErrorBanner } from './error-banner';
 import { LAB_TABS } from './lab-tabs';
+import { AdversarialLab } from './labs/adversarial/adversarial-lab';
 import { RegressionLab } from './labs/regression/regression-lab';
 import { SpreadLab } from './labs/spread/spread-lab';
 import { StatusBar } from './status-bar';
@@ -109,6 +110,9 @@ export function App({ client }: { client: EngineClient }) {
         </div>
         <div role="tabpanel" id="panel-spread" aria-labelledby="tab-spread" className="lab-panel" hidden={lab !== 'spread'}>
           <SpreadLab {...labProps('spread')} />
+        </div>
+        <div role="tabpanel" id="panel-adversarial" aria-labelledby="tab-adversarial" className="lab-panel" hidden={lab !== 'adversarial'}>
+          <AdversarialLab {...labProps('adversarial')} />
         </div>
       </main>
       <StatusBar engine={engine} />

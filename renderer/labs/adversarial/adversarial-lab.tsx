@@ -1,0 +1,275 @@
+/**
+ * The Adversarial lab: a classifier's weights stay fixed while gradient descent moves the
+ * input pixels. Model, images and attacks in the sidebar; per lane the original, adversarial
+ * and amplified-difference images with a shared magnifier, the classes and distances of every
+ * step; and a table over every loaded image. Choosing an image starts a paused run at step 0,
+ * so the model's verdict on the original shows before any attack.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { AdversarialRunConfig } from '../../../main/protocol/messages';
+import { getDesktopApi } from '../../desktop-bridge';
+import { DropOverlay } from '../../drop-overlay';
+import type { ConnectionState, EngineClient } from '../../engine-client';
+import { RunControls, type RunLength } from '../../run/run-controls';
+import type { LaneDraft } from '../../run/run-store-base';
+import { useLabRun } from '../../run/use-lab-run';
+import {
+  attackLaneLabel,
+  buildAdversarialRunConfig,
+  defaultAdversarialSettings,
+  longestLane,
+  sameAdversarialRun,
+  type AdversarialSettings,
+  type AttackLaneSettings,
+} from './adversarial-settings';
+import { AdversarialStore } from './adversarial-store';
+import { AttackLaneList } from './attack-lane-list';
+import { BatchTable } from './batch-table';
+import { ImagePanel } from './image-panel';
+import { LaneView, pct } from './lane-view';
+import { ModelPanel } from './model-panel';
+import { Lens } from './pixel-views';
+import { useBatch } from './use-batch';
+import { fitsSize, useImages, type LoadedImage } from './use-images';
+import { useModel } from './use-model';
+
+interface AdversarialLabProps {
+  client: EngineClient;
+  connection: ConnectionState;
+  reportError: (message: string | null) => void;
+  active: boolean;
+}
+
+const GAINS = [1, 2, 4, 8, 16, 32, 64] as const;
+let runCounter = 0;
+
+export function AdversarialLab({ client, connection, reportError, active }: AdversarialLabProps) {
+  const [settings, setSettings] = useState<AdversarialSettings>(defaultAdversarialSettings);
+  const [runSettings, setRunSettings] = useState<AdversarialSettings | null>(null);
+  const [gain, setGain] = useState(16);
+  const gainRef = useRef(gain);
+  gainRef.current = gain;
+  const store = useMemo(() => new AdversarialStore(), []);
+  const lens = useMemo(() => new Lens(), []);
+  const [lanes, setLanes] = useState(store.lanes);
+  useEffect(() => store.onLanes(() => setLanes(store.lanes)), [store]);
+
+  const model = useModel(client, connection, active, reportError);
+  const size = model.info ? { width: model.info.inputWidth, height: model.info.inputHeight } : null;
+  const imgs = useImages(client, size, reportError);
+  const labels = model.info?.labels ?? null;
+
+  const latest = useRef({ settings, model, imgs, size, labels });
+  latest.current = { settings, model, imgs, size, labels };
+  const batchRunning = useRef<() => boolean>(() => false);
+
+  const drafts = (lanesToRun: readonly AttackLaneSettings[], names: readonly string[] | null): LaneDraft[] =>
+    lanesToRun.map((l) => ({ id: l.id, label: attackLaneLabel(l, names), colour: l.colour }));
+
+  /** What a run on `image` with these lanes sends, or why there is none yet. */
+  const configFor = useCallback((image: LoadedImage | null, paused: boolean, only?: AttackLaneSettings[]): { config: AdversarialRunConfig; lanes: LaneDraft[] } | string => {
+    const { settings: s, model: m, size: sz, labels: names } = latest.current;
+    if (!m.info || !m.modelId) return 'Wait for the model to load (or open a model folder).';
+    if (!image) return 'Drop an image on the window, or open one, to attack it.';
+    const name = image.name;
+    if (!fitsSize(image, sz)) return `${name} is still being decoded for ${m.info.displayName}.`;
+    const lanesToRun = only ?? s.lanes;
+    return { config: buildAdversarialRunConfig(s, m.modelId, image.decoded, names, paused, lanesToRun), lanes: drafts(lanesToRun, names) };
+  }, []);
+
+  /**
+   * Starts a run outside the run controls (the step-0 preview, each image of the folder table),
+   * the way useLabRun does: stop the old run first, so a refused start leaves nothing streaming.
+   */
+  const launch = useCallback(
+    (image: LoadedImage, paused: boolean, only?: AttackLaneSettings[]): string | null => {
+      const prepared = configFor(image, paused, only);
+      if (typeof prepared === 'string') return null;
+      const runId = `adversarial-own-${++runCounter}-${Date.now().toString(36)}`;
+      if (store.runId && store.isActive()) client.send({ type: 'control', runId: store.runId, action: 'stop' });
+      store.imageName = image.name;
+      store.begin(runId, prepared.lanes);
+      setRunSettings(latest.current.settings);
+      client.send({ type: 'start', runId, config: prepared.config });
+      return runId;
+    },
+    [client, store, configFor],
+  );
+
+  const fileInput = useRef<HTMLInputElement>(null);
+  /** Electron: main's dialog reads the files (onFileOpened below); a browser: the page's file input. */
+  const chooseFiles = useCallback(() => {
+    const api = getDesktopApi();
+    if (api) api.openFileDialog('image');
+    else fileInput.current?.click();
+  }, []);
+
+  const { phase, actions, setSpeed } = useLabRun({
+    lab: 'adversarial',
+    client,
+    connection,
+    store,
+    active,
+    reportError,
+    onOpen: chooseFiles,
+    prepare: (paused) => {
+      if (batchRunning.current()) return null;
+      const image = latest.current.imgs.selected;
+      const prepared = configFor(image, paused);
+      if (typeof prepared === 'string') {
+        reportError(prepared);
+        return null;
+      }
+      store.imageName = image!.name;
+      setRunSettings(latest.current.settings);
+      return prepared;
+    },
+  });
+
+  // Each image of the table is selected as its turn comes, so the sidebar shows what the
+  // views show (the step-0 preview stands aside while a batch runs).
+  const { batch, startBatch, cancelBatch, closeBatch, batchRunning: isBatchRunning } = useBatch(
+    store,
+    (image) => {
+      latest.current.imgs.select(image.id);
+      return launch(image, false, latest.current.settings.lanes.slice(0, 1));
+    },
+    actions.stop,
+  );
+  batchRunning.current = isBatchRunning;
+
+  // The chosen image, once decoded for the loaded model, gets a paused run at step 0: every
+  // lane shows the model's verdict on the original, and Step or Space carries on from there.
+  const selected = imgs.selected;
+  const ready = fitsSize(selected, size) && !!model.info;
+  const previewKey = ready ? `${selected.id}|${selected.decoded.width}x${selected.decoded.height}|${model.info!.id}` : '';
+  useEffect(() => {
+    if (!previewKey || batchRunning.current()) return;
+    const image = latest.current.imgs.selected;
+    if (image) launch(image, true);
+  }, [previewKey, launch]);
+
+  // Electron's Open dialog sends each picked file on its own; the ones of one pick arrive
+  // together, so they are gathered and added as one set.
+  const addFiles = imgs.addFiles;
+  useEffect(() => {
+    const api = getDesktopApi();
+    if (!api || !active) return;
+    let pending: { name: string; size: number; bytes: () => Promise<Uint8Array> }[] = [];
+    let flush: ReturnType<typeof setTimeout> | undefined;
+    const off = api.onFileOpened((f) => {
+      if (f.kind !== 'image' || !f.bytes) return;
+      const bytes = f.bytes;
+      pending.push({ name: f.name, size: bytes.length, bytes: () => Promise.resolve(bytes) });
+      clearTimeout(flush);
+      flush = setTimeout(() => {
+        addFiles(pending);
+        pending = [];
+      }, 50);
+    });
+    return () => {
+      clearTimeout(flush);
+      off();
+    };
+  }, [active, addFiles]);
+
+  const patch = useCallback(
+    (p: Partial<AdversarialSettings>) => {
+      setSettings((s) => {
+        const next = { ...s, ...p };
+        // The cap follows the lanes: the largest lane's iterations, unless typed over since.
+        if (p.lanes) next.maxIterations = longestLane(p.lanes);
+        return next;
+      });
+      if (p.itersPerSecond !== undefined) setSpeed(p.itersPerSecond);
+    },
+    [setSpeed],
+  );
+
+  const runLength: RunLength = { maxIterations: settings.maxIterations, itersPerSecond: settings.itersPerSecond, seed: settings.seed };
+  const pending = phase !== 'idle' && runSettings !== null && !sameAdversarialRun(runSettings, settings);
+  const batching = !!batch?.running;
+  const decodedImages = imgs.images.filter((im) => fitsSize(im, size));
+  const verdict = verdictOf(store, selected);
+
+  return (
+    <div className="lab adv-lab">
+      <DropOverlay onFiles={imgs.addBrowserFiles} hint="Drop images to attack them" enabled={active} />
+      <aside className="sidebar">
+        <ModelPanel
+          models={model.models}
+          modelId={model.modelId}
+          state={model.state}
+          addingFolder={model.addingFolder}
+          onChoose={model.choose}
+          onCancel={model.cancel}
+          onRetry={model.retry}
+          onOpenFolder={model.openFolder}
+          reportError={reportError}
+        />
+        <ImagePanel images={imgs.images} selected={selected} busy={imgs.busy} verdict={verdict} onOpen={chooseFiles} onSelect={imgs.select} onRemove={imgs.remove} />
+        <input
+          ref={fileInput}
+          type="file"
+          accept="image/*"
+          multiple
+          hidden
+          data-testid="images-input"
+          onChange={(e) => {
+            if (e.target.files?.length) imgs.addBrowserFiles(Array.from(e.target.files));
+            e.target.value = ''; // let the same files be chosen again
+          }}
+        />
+        <AttackLaneList lanes={settings.lanes} labels={labels} hasCatDog={model.info?.hasCatDog ?? true} onChange={(l) => patch({ lanes: l })} />
+      </aside>
+      <section className="workspace adv-workspace">
+        <RunControls phase={phase} settings={runLength} canRun={ready && !batching} actions={actions} onSettings={patch} pendingChanges={pending} resetTitle="Back to the original image" />
+        <div className="adv-toolbar">
+          <label className="check" title="How much the difference image is amplified">
+            difference
+            <select value={gain} onChange={(e) => setGain(Number(e.target.value))} data-testid="gain">
+              {GAINS.map((g) => (
+                <option key={g} value={g}>
+                  ×{g}
+                </option>
+              ))}
+            </select>
+          </label>
+          <span className="muted">Hover any image to magnify the same pixels in all of them.</span>
+          <button
+            type="button"
+            className="adv-batch-button"
+            disabled={batching || decodedImages.length === 0 || !model.info}
+            onClick={() => void startBatch(decodedImages, attackLaneLabel(settings.lanes[0]!, labels))}
+            data-testid="batch-run"
+            title="Run the first lane's attack on every loaded image in turn and tabulate the results"
+          >
+            Attack every image{decodedImages.length ? ` (${decodedImages.length})` : ''}
+          </button>
+        </div>
+        <div className="adv-lanes" data-testid="lane-views">
+          {lanes.length === 0 && <p className="adv-empty muted">{emptyText(model.info !== null, imgs.images.length > 0)}</p>}
+          {lanes.map((l, i) => (
+            <LaneView key={l.id} store={store} client={client} laneId={l.id} index={i} label={l.label} colour={l.colour} labels={labels} lens={lens} gain={gainRef} gainLabel={gain} reportError={reportError} />
+          ))}
+        </div>
+        {batch && <BatchTable batch={batch} onCancel={cancelBatch} onClose={closeBatch} />}
+      </section>
+    </div>
+  );
+}
+
+function emptyText(modelReady: boolean, haveImages: boolean): string {
+  if (!modelReady) return 'The model is loading; then drop a photo anywhere on the window.';
+  if (!haveImages) return 'Drop a photo anywhere on the window (or Open images…): a cat, a dog, anything.';
+  return 'Pick an image to attack.';
+}
+
+/** What the model says of the selected image, when the run shown is on it. */
+function verdictOf(store: AdversarialStore, selected: LoadedImage | null): string | null {
+  const top = store.before?.top5[0];
+  if (!selected || !top || store.imageName !== selected.name || store.phase === 'idle') return null;
+  const { cat, dog } = store.before!;
+  const groups = cat !== null && dog !== null ? ` · cats ${pct(cat)}, dogs ${pct(dog)}` : '';
+  return `Model: ${top.label} ${pct(top.probability)}${groups}`;
+}

@@ -1,0 +1,166 @@
+/**
+ * Everything the user sets for an adversarial run, as one plain typed object: the lanes (an
+ * attack each: method, budget in pixel levels, target, early stop) and the run-wide seed and
+ * cap. The defaults are the article's signed steps towards "dog" beside untargeted PGD.
+ */
+import { ATTACK_METHOD_SPECS, type AttackMethod, type AttackTarget } from '../../../main/protocol/adversarial';
+import type { AdversarialRunConfig, AttackLaneConfig } from '../../../main/protocol/messages';
+import { nextLaneColour } from '../../run/lane-palette';
+
+export interface AttackLaneSettings {
+  id: string;
+  colour: string;
+  method: AttackMethod;
+  /** Levels (1/255 of the range); L2 radius for pgd-l2; unused by 'signed'. */
+  epsilon: number;
+  /** Levels per step; only for methods whose spec says usesStep. */
+  step: number;
+  iterations: number;
+  target: AttackTarget;
+  /** Stop once the attack succeeds with target confidence ≥ this (0..1); null runs every iteration. */
+  stopAtConfidence: number | null;
+  /** MI-FGSM's μ. */
+  decay: number;
+}
+
+export interface AdversarialSettings {
+  lanes: AttackLaneSettings[];
+  /** The run's cap; follows the largest lane's iterations whenever a lane's change. */
+  maxIterations: number;
+  itersPerSecond: number;
+  seed: number;
+}
+
+/** A stop at confidence, once switched on, starts here. */
+export const DEFAULT_STOP_AT = 0.9;
+export const DEFAULT_DECAY = 1;
+
+let laneCounter = 0;
+
+export function makeAttackLane(method: AttackMethod, target: AttackTarget, usedColours: readonly string[]): AttackLaneSettings {
+  const d = ATTACK_METHOD_SPECS[method].defaults;
+  return {
+    id: `attack-${++laneCounter}`,
+    colour: nextLaneColour(usedColours),
+    method,
+    epsilon: d.epsilon,
+    step: d.step,
+    iterations: d.iterations,
+    target,
+    stopAtConfidence: null,
+    decay: DEFAULT_DECAY,
+  };
+}
+
+/** A method change brings that method's own defaults (PGD-L2's ε is in different units). */
+export function withMethod(lane: AttackLaneSettings, method: AttackMethod): AttackLaneSettings {
+  const d = ATTACK_METHOD_SPECS[method].defaults;
+  return { ...lane, method, epsilon: d.epsilon, step: d.step, iterations: d.iterations };
+}
+
+/** A new lane copies the last one (the usual next step is "same attack, other budget"). */
+export function nextAttackLane(last: AttackLaneSettings | undefined, usedColours: readonly string[]): AttackLaneSettings {
+  if (!last) return makeAttackLane('pgd', { kind: 'untargeted' }, usedColours);
+  return { ...last, id: `attack-${++laneCounter}`, colour: nextLaneColour(usedColours) };
+}
+
+export function defaultAdversarialSettings(): AdversarialSettings {
+  const signed = makeAttackLane('signed', { kind: 'group', group: 'dog' }, []);
+  const pgd = makeAttackLane('pgd', { kind: 'untargeted' }, [signed.colour]);
+  const lanes = [signed, pgd];
+  return { lanes, maxIterations: longestLane(lanes), itersPerSecond: 0, seed: 1 };
+}
+
+/** Steps a lane takes at most: FGSM is one step of ε whatever its iterations say. */
+export function laneSteps(lane: AttackLaneSettings): number {
+  return lane.method === 'fgsm' ? 1 : lane.iterations;
+}
+
+export function longestLane(lanes: readonly AttackLaneSettings[]): number {
+  return Math.max(1, ...lanes.map(laneSteps));
+}
+
+/** "→ dog", "→ tabby", "away from tabby": the target in a few words. */
+export function targetText(target: AttackTarget, labels: readonly string[] | null, originalLabel: string | null = null): string {
+  if (target.kind === 'group') return `→ ${target.group}`;
+  if (target.kind === 'class') return `→ ${labels?.[target.index] ?? `class ${target.index}`}`;
+  return originalLabel ? `away from ${originalLabel}` : 'untargeted';
+}
+
+export function attackLaneLabel(lane: AttackLaneSettings, labels: readonly string[] | null): string {
+  const spec = ATTACK_METHOD_SPECS[lane.method];
+  const short = lane.method === 'signed' ? 'Signed steps' : spec.label.replace(/ \(.*\)$/, '');
+  const budget = spec.norm === null ? '' : ` ε ${lane.epsilon}${spec.norm === 'l2' ? ' (L2)' : ''}`;
+  return `${short}${budget} ${targetText(lane.target, labels)}`;
+}
+
+export function attackLaneConfig(lane: AttackLaneSettings, labels: readonly string[] | null): AttackLaneConfig {
+  const spec = ATTACK_METHOD_SPECS[lane.method];
+  return {
+    id: lane.id,
+    label: attackLaneLabel(lane, labels),
+    method: lane.method,
+    epsilon: spec.norm === null ? 0 : lane.epsilon,
+    // Signed steps move exactly one level and FGSM moves ε: the step field is theirs to ignore.
+    step: lane.method === 'signed' ? 1 : lane.method === 'fgsm' ? lane.epsilon : lane.step,
+    iterations: laneSteps(lane),
+    target: lane.target,
+    stopAtConfidence: lane.stopAtConfidence,
+    ...(spec.usesDecay ? { decay: lane.decay } : {}),
+  };
+}
+
+export interface RunImage {
+  name: string;
+  width: number;
+  height: number;
+  rgb: Uint8Array;
+}
+
+export function buildAdversarialRunConfig(
+  s: AdversarialSettings,
+  model: string,
+  image: RunImage,
+  labels: readonly string[] | null,
+  paused: boolean,
+  lanes: readonly AttackLaneSettings[] = s.lanes,
+): AdversarialRunConfig {
+  return {
+    lab: 'adversarial',
+    problem: { model, image: { name: image.name, width: image.width, height: image.height, rgb: image.rgb } },
+    lanes: lanes.map((l) => attackLaneConfig(l, labels)),
+    maxIterations: Math.min(s.maxIterations, longestLane(lanes)),
+    itersPerSecond: s.itersPerSecond,
+    seed: s.seed,
+    ...(paused ? { paused: true } : {}),
+  };
+}
+
+function sameTarget(a: AttackTarget, b: AttackTarget): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'group' && b.kind === 'group') return a.group === b.group;
+  if (a.kind === 'class' && b.kind === 'class') return a.index === b.index;
+  return true;
+}
+
+/** Whether `now` would start the same run as `ran` did (speed aside: it applies live). */
+export function sameAdversarialRun(ran: AdversarialSettings, now: AdversarialSettings): boolean {
+  return (
+    ran.maxIterations === now.maxIterations &&
+    ran.seed === now.seed &&
+    ran.lanes.length === now.lanes.length &&
+    ran.lanes.every((l, i) => {
+      const m = now.lanes[i]!;
+      return (
+        l.id === m.id &&
+        l.method === m.method &&
+        l.epsilon === m.epsilon &&
+        l.step === m.step &&
+        l.iterations === m.iterations &&
+        l.stopAtConfidence === m.stopAtConfidence &&
+        l.decay === m.decay &&
+        sameTarget(l.target, m.target)
+      );
+    })
+  );
+}
