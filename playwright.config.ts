@@ -1,10 +1,15 @@
 import { defineConfig } from '@playwright/test';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 
 /**
  * End-to-end: the built renderer served by the headless server (engine over WebSocket),
  * driven in Debian's Chromium. Build first (`npm run build`); never `playwright install`.
  */
 const PORT = 4173;
+/** The real classifiers for the adversarial lab; the cache (for opened folders) a throwaway one. */
+const MODELS_DIR = path.resolve(__dirname, '../shared/models');
+const MODEL_CACHE = path.join(tmpdir(), 'descent-e2e-model-cache');
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -19,6 +24,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
+    env: { DESCENT_MODELS_DIR: MODELS_DIR, DESCENT_MODEL_CACHE: MODEL_CACHE },
   },
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,

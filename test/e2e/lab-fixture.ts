@@ -8,6 +8,7 @@ import * as path from 'node:path';
 
 export const SCREENSHOT_DIR = path.resolve(__dirname, '../../test-results/screenshots');
 export const SEED_CSV = path.resolve(__dirname, '../../../shared/seed-data/height_v_weight.csv');
+export const SAMPLE_IMAGES = path.resolve(__dirname, '../../../shared/seed-data/sample_imgs');
 
 export const test = base.extend<{ lab: Page }>({
   lab: async ({ page }, use) => {
@@ -27,7 +28,7 @@ export const test = base.extend<{ lab: Page }>({
 export { expect };
 
 /** One lab's tab panel: every lab stays mounted, so test ids repeat across panels. */
-export function inPanel(page: Page, lab: 'regression' | 'spread'): Locator {
+export function inPanel(page: Page, lab: 'regression' | 'spread' | 'adversarial'): Locator {
   return page.locator(`#panel-${lab}`);
 }
 
@@ -71,5 +72,22 @@ export async function windowEvent(page: Page, type: 'dragend' | 'blur' | 'mousem
   await page.evaluate(`(() => {
     const e = ${JSON.stringify(type)} === 'mousemove' ? new MouseEvent('mousemove', { buttons: 0, bubbles: true }) : new Event(${JSON.stringify(type)});
     (${JSON.stringify(type)} === 'mousemove' ? document.body : window).dispatchEvent(e);
+  })()`);
+}
+
+/** Like dragFiles, with binary contents (images): each file's bytes travel as base64. */
+export async function dragBinaryFiles(
+  page: Page,
+  type: 'dragenter' | 'drop',
+  files: readonly { name: string; bytes: Uint8Array; type: string }[],
+): Promise<void> {
+  const encoded = files.map((f) => ({ name: f.name, type: f.type, base64: Buffer.from(f.bytes).toString('base64') }));
+  await page.evaluate(`(() => {
+    const dt = new DataTransfer();
+    for (const f of ${JSON.stringify(encoded)}) {
+      const bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
+      dt.items.add(new File([bytes], f.name, { type: f.type }));
+    }
+    document.body.dispatchEvent(new DragEvent(${JSON.stringify(type)}, { dataTransfer: dt, bubbles: true, cancelable: true }));
   })()`);
 }

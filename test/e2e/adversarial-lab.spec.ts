@@ -1,0 +1,143 @@
+/**
+ * The Adversarial lab in Chromium against the real MobileNet v1 0.75 in ../shared/models (the
+ * webServer gets DESCENT_MODELS_DIR): drop a photo, attack it in two lanes, save the result,
+ * refuse a corrupt file, and tabulate an attack over the five sample photos. A MobileNet step is
+ * about 0.6 s per lane on wasm here, so runs are kept to a few steps.
+ */
+import type { Locator, Page } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { dragBinaryFiles, expect, inPanel, numberIn, SAMPLE_IMAGES, screenshot, test } from './lab-fixture';
+
+const CAT = path.join(SAMPLE_IMAGES, 'img_1.jpg');
+const RUN_TIMEOUT = 60_000;
+
+async function openAdversarial(page: Page): Promise<Locator> {
+  await page.getByTestId('tab-adversarial').click();
+  const lab = inPanel(page, 'adversarial');
+  await expect(lab.getByTestId('model-ready')).toContainText('MobileNet v1 0.75', { timeout: 30_000 });
+  return lab;
+}
+
+async function dropImage(page: Page, name: string, bytes: Uint8Array, type = 'image/jpeg'): Promise<void> {
+  await dragBinaryFiles(page, 'dragenter', [{ name, bytes, type }]);
+  await dragBinaryFiles(page, 'drop', [{ name, bytes, type }]);
+}
+
+async function setField(lab: Locator, testId: string, value: string): Promise<void> {
+  const field = lab.getByTestId(testId);
+  await field.fill(value);
+  await field.press('Enter');
+}
+
+test.describe('adversarial lab', () => {
+  test.describe.configure({ timeout: 120_000 });
+
+  test('should turn a dropped cat into a dog with signed steps beside untargeted PGD, and save the PNG', async ({ lab: page }) => {
+    const lab = await openAdversarial(page);
+    await dropImage(page, 'img_1.jpg', readFileSync(CAT));
+    await expect(lab.getByTestId('image-thumb')).toHaveCount(1);
+    await expect(lab.getByTestId('selected-name')).toHaveText('img_1.jpg');
+    await expect(lab.getByTestId('crop-rect')).toBeVisible();
+
+    // Choosing the image starts a paused run at step 0: both lanes show the model's verdict.
+    const signed = lab.getByTestId('lane-view-0');
+    const pgd = lab.getByTestId('lane-view-1');
+    await expect(signed.getByTestId('top5-row')).toHaveCount(5);
+    await expect(pgd.getByTestId('top5-row')).toHaveCount(5);
+    expect(await numberIn(signed.getByTestId('cat-bar'))).toBeGreaterThan(0.5);
+    const originalTop = await signed.getByTestId('top5-row').first().getAttribute('data-label');
+    await expect(lab.getByTestId('image-verdict')).toContainText(`Model: ${originalTop}`);
+    await screenshot(page, 'adversarial-cat');
+    const adversarial = signed.getByTestId('adv-adversarial');
+    const before = await adversarial.screenshot();
+
+    // → takes one step of the paused run in every lane.
+    await page.keyboard.press('ArrowRight');
+    await expect(signed.getByTestId('lane-step')).toHaveAttribute('data-value', '1', { timeout: RUN_TIMEOUT });
+    await expect(pgd.getByTestId('lane-step')).toHaveAttribute('data-value', '1');
+    expect(await numberIn(signed.getByTestId('dist-linf'))).toBe(1);
+
+    // Run starts afresh from the original: ten signed steps towards "dog", ten PGD steps away from the cat.
+    await lab.getByTestId('run').click();
+    await expect(signed.getByTestId('lane-status')).toHaveText('done', { timeout: RUN_TIMEOUT });
+    await expect(pgd.getByTestId('lane-status')).toHaveText('done', { timeout: RUN_TIMEOUT });
+    expect(await numberIn(signed.getByTestId('lane-step'))).toBeLessThanOrEqual(10);
+    // The article: a handful of one-level steps and the model is sure it sees a dog.
+    expect(await numberIn(signed.getByTestId('dog-bar'))).toBeGreaterThan(0.9);
+    await expect(signed.getByTestId('lane-success')).toHaveAttribute('data-value', 'true');
+    const dogTop = await signed.getByTestId('top5-row').first().getAttribute('data-label');
+    expect(dogTop).not.toBe(originalTop);
+    const linf = await numberIn(signed.getByTestId('dist-linf'));
+    expect(linf).toBeGreaterThan(0);
+    expect(linf).toBeLessThanOrEqual(10);
+    expect(await numberIn(signed.getByTestId('dist-ssim'))).toBeGreaterThan(0.8);
+    expect(await numberIn(signed.getByTestId('dist-l0'))).toBeGreaterThan(0);
+    // PGD stays inside its ε = 4 ball and moves the top class off the cat.
+    await expect(pgd.getByTestId('lane-success')).toHaveAttribute('data-value', 'true');
+    expect(await numberIn(pgd.getByTestId('dist-linf'))).toBeLessThanOrEqual(4);
+    expect(await pgd.getByTestId('top5-row').first().getAttribute('data-label')).not.toBe(originalTop);
+    expect(Buffer.compare(before, await adversarial.screenshot())).not.toBe(0);
+
+    // The magnifier: hovering one image enlarges the same pixels in all three.
+    const box = (await adversarial.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.4);
+    await screenshot(page, 'adversarial-dog');
+
+    // Save PNG: the engine's PNG of the lane's current image.
+    const [download] = await Promise.all([page.waitForEvent('download'), signed.getByTestId('save-png').click()]);
+    expect(download.suggestedFilename()).toMatch(/^img_1-signed-step\d+\.png$/);
+    const png = readFileSync(await download.path());
+    expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+
+    // Loading that PNG back, the model sees what the lane reported.
+    const dogP = await numberIn(signed.getByTestId('top5-row').first());
+    await dropImage(page, 'saved.png', png, 'image/png');
+    await expect(lab.getByTestId('selected-name')).toHaveText('saved.png');
+    await expect(lab.getByTestId('image-verdict')).toContainText(`Model: ${dogTop}`);
+    await expect(signed.getByTestId('lane-step')).toHaveAttribute('data-value', '0');
+    expect(await numberIn(signed.getByTestId('top5-row').first())).toBeCloseTo(dogP, 5);
+  });
+
+  test('should refuse a corrupt image with the engine’s message and change nothing', async ({ lab: page }) => {
+    const lab = await openAdversarial(page);
+    await dropImage(page, 'img_1.jpg', readFileSync(CAT));
+    await expect(lab.getByTestId('selected-name')).toHaveText('img_1.jpg');
+    await expect(lab.getByTestId('lane-view-0').getByTestId('top5-row')).toHaveCount(5);
+    const top = await lab.getByTestId('lane-view-0').getByTestId('top5-row').first().getAttribute('data-label');
+
+    await dropImage(page, 'broken.jpg', new Uint8Array(randomBytes(4096)));
+    await expect(page.getByTestId('error')).toContainText('Could not open broken.jpg');
+    await screenshot(page, 'adversarial-corrupt');
+    await expect(lab.getByTestId('image-thumb')).toHaveCount(1);
+    await expect(lab.getByTestId('selected-name')).toHaveText('img_1.jpg');
+    await expect(lab.getByTestId('lane-view-0').getByTestId('top5-row').first()).toHaveAttribute('data-label', top!);
+    await expect(lab.getByTestId('lane-view-0').getByTestId('lane-step')).toHaveAttribute('data-value', '0');
+  });
+
+  test('should tabulate the first lane’s attack over the five sample photos with a success rate', async ({ lab: page }) => {
+    const lab = await openAdversarial(page);
+    const files = ['img_0.jpg', 'img_1.jpg', 'img_2.jpg', 'img_3.jpg', 'img_4.jpg'].map((f) => path.join(SAMPLE_IMAGES, f));
+    await lab.getByTestId('images-input').setInputFiles(files);
+    await expect(lab.getByTestId('image-thumb')).toHaveCount(5);
+    // Untargeted PGD (the second default lane) first, stopping once the top class has moved.
+    await lab.getByTestId('lane-remove-0').click();
+    await setField(lab, 'lane-0-iterations', '4');
+    await lab.getByTestId('lane-0-stop').check();
+    await setField(lab, 'lane-0-stop-at', '50');
+    await lab.getByTestId('batch-run').click();
+    await expect(lab.getByTestId('batch-progress')).toBeVisible();
+    await expect(lab.getByTestId('batch-summary')).toContainText('Success rate', { timeout: 90_000 });
+    await expect(lab.getByTestId('batch-row')).toHaveCount(5);
+    const rate = await numberIn(lab.getByTestId('batch-summary'));
+    expect(rate).toBeGreaterThan(0.5);
+    await expect(lab.getByTestId('batch-rate')).toHaveText(`${Math.round(rate * 100)}%`);
+    await screenshot(page, 'adversarial-folder');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), lab.getByTestId('batch-csv').click()]);
+    const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
+    expect(csv[0]).toMatch(/^image,original_class,/);
+    expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(['img_0.jpg', 'img_1.jpg', 'img_2.jpg', 'img_3.jpg', 'img_4.jpg']);
+  });
+});
