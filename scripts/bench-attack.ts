@@ -5,6 +5,10 @@
  * timed too. Medians of a few calls after a warm-up (the first call compiles kernels). Models
  * come from DESCENT_MODELS_DIR or the download cache; nothing is downloaded. Prints figures;
  * asserts nothing.
+ *
+ * Each figure is wall-clock time and, in brackets, this process's CPU time: the work is
+ * single-threaded (tfjs's cpu kernels are JS, wasm runs without threads in Node), so on a
+ * machine shared with other jobs CPU time is the better estimate of the unloaded wall time.
  */
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND_NAMES } from '../main/protocol/limits';
@@ -25,16 +29,25 @@ function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-/** Median milliseconds of `f` over MEASURED calls after WARM_UP. */
-function time(f: () => void): number {
+interface Timing {
+  wallMs: number;
+  cpuMs: number;
+}
+
+/** Median wall and CPU milliseconds of `f` over MEASURED calls after WARM_UP. */
+function time(f: () => void): Timing {
   for (let i = 0; i < WARM_UP; i++) f();
-  const ms: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < MEASURED; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     f();
-    ms.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+    wall.push(performance.now() - t0);
   }
-  return median(ms);
+  return { wallMs: median(wall), cpuMs: median(cpu) };
 }
 
 /** A deterministic photo-sized image: gradient cost does not depend on what it shows. */
@@ -43,15 +56,16 @@ function noiseImage(width: number, height: number): Uint8Array {
   return Uint8Array.from({ length: width * height * 3 }, () => Math.floor(random() * 256));
 }
 
-function benchModel(classifier: ImageClassifier): { stepMs: number; gradientMs: number; forwardMs: number; distanceMs: number } {
+function benchModel(classifier: ImageClassifier): { step: Timing; gradient: Timing; forward: Timing; distances: Timing } {
   const { inputWidth: w, inputHeight: h } = classifier;
   const rgb = noiseImage(w, h);
   const before = tf.memory().numTensors;
   const pixels = tf.tensor4d(Float32Array.from(rgb), [1, h, w, 3]);
   const objective = { classes: classifier.groups.dog.length ? classifier.groups.dog : [0], direction: 1 as const };
-  const gradientMs = time(() => tf.tidy(() => void classifier.objectiveGradient(pixels, objective).dataSync()));
-  const forwardMs = time(() => void classifier.probabilities(pixels));
-  const distanceMs = time(() => void imageDistance(rgb, rgb.map((v) => v ^ 1), w, h));
+  const gradient = time(() => tf.tidy(() => void classifier.objectiveGradient(pixels, objective).dataSync()));
+  const forward = time(() => void classifier.probabilities(pixels));
+  const adversarial = rgb.map((v) => v ^ 1);
+  const distances = time(() => void imageDistance(rgb, adversarial, w, h));
   const run = new AttackRun(classifier, rgb, {
     method: 'pgd',
     epsilon: 8,
@@ -60,17 +74,16 @@ function benchModel(classifier: ImageClassifier): { stepMs: number; gradientMs: 
     target: classifier.groups.dog.length ? { kind: 'group', group: 'dog' } : { kind: 'class', index: 0 },
     stopAtConfidence: null,
   });
-  const steps: number[] = [];
-  while (!run.done) steps.push(run.step().stepMs);
+  const step = time(() => void run.step());
   run.dispose();
   pixels.dispose();
   if (tf.memory().numTensors !== before) throw new Error('tensor count grew during the attack benchmark');
-  return { stepMs: median(steps.slice(WARM_UP)), gradientMs, forwardMs, distanceMs };
+  return { step, gradient, forward, distances };
 }
 
 export async function benchAttack(): Promise<void> {
   const manifest = loadManifest();
-  console.log(`adversarial attack step (input gradient + update + re-classify + distances), ms, median of ${MEASURED} after ${WARM_UP} warm-up (lower is better)`);
+  console.log(`adversarial attack step (input gradient + update + re-classify + distances), wall ms (CPU ms), median of ${MEASURED} after ${WARM_UP} warm-up (lower is better)`);
   const sources: ModelSource[] = [];
   for (const name of Object.keys(manifest.models)) {
     try {
@@ -90,10 +103,8 @@ export async function benchAttack(): Promise<void> {
       const classifier = await ImageClassifier.load(source);
       const r = benchModel(classifier);
       classifier.dispose();
-      const f = (ms: number) => ms.toFixed(0).padStart(5);
-      console.log(
-        `  ${backend.padEnd(10)} ${source.name.padEnd(22)} step ${f(r.stepMs)} ms | gradient ${f(r.gradientMs)} | forward ${f(r.forwardMs)} | distances ${f(r.distanceMs)}`,
-      );
+      const f = (t: Timing) => `${t.wallMs.toFixed(0).padStart(5)} (${t.cpuMs.toFixed(0)})`;
+      console.log(`  ${backend.padEnd(10)} ${source.name.padEnd(22)} step ${f(r.step)} | gradient ${f(r.gradient)} | forward ${f(r.forward)} | distances ${f(r.distances)}`);
     }
   }
 }
