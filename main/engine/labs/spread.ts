@@ -52,7 +52,8 @@ const clampedAcos = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => 
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [input, clamped] = saved as [tf.Tensor, tf.Tensor];
       const slope = tf.neg(tf.rsqrt(tf.sub(1, tf.square(clamped))));
-      return tf.mul(dy, tf.mul(slope, tf.cast(tf.greaterEqual(input, COS_FLOOR), 'float32')));
+      // tf.step, not a comparison: wasm's comparisons cost ~20× a multiply.
+      return tf.mul(dy, tf.mul(slope, tf.step(tf.sub(input, COS_FLOOR))));
     },
   };
 });
@@ -144,27 +145,56 @@ function angles(g: tf.Tensor3D, twoEye: tf.Tensor2D): tf.Tensor3D {
 }
 
 /**
- * The smallest entry of each symmetric [N, N] matrix, [R]. tf.min's gradient goes to every entry
- * equal to the minimum, and in a symmetric matrix θ_ij and θ_ji always tie, which would double
- * the gradient of the pair's angle: this one halves it back.
+ * Minima of each restart's angle matrix θ [R, N, N] as one tensor [R, 1 + N]: column 0 the
+ * minimum over the whole matrix, then each row's (each vector's nearest neighbour). Hard when
+ * t = 0, else softened: −t·log Σ exp(−θ/t) over the same entries.
+ *
+ * Written out with its gradient rather than left to tfjs: tf.logSumExp's and tf.min's gradients
+ * compare every entry with the minimum (Equal, broadcast), which tfjs-wasm runs at ~0.5 µs per
+ * entry, 200 ms of a 240 ms min-angle step at N = 1,000. Here the gradient is the softmax
+ * weights (t > 0) or the mask of minimal entries (t = 0) times one scale per row: one pass over
+ * N², no comparisons (masks come from tf.step). Each row is stabilised by its own minimum, so a
+ * cold temperature (1e-5 rad) underflows no row. The matrix is symmetric, so the hard overall
+ * minimum always ties θ_ij with θ_ji; its gradient is halved so the pair is not counted twice.
  */
-const symmetricMin = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [theta, save] = args as [tf.Tensor3D, tf.GradSaveFunc];
-  const m = tf.min(theta, [1, 2], true);
-  save([theta, m]);
-  return {
-    value: tf.reshape(m, [-1]),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [x, min] = saved as [tf.Tensor, tf.Tensor];
-      return tf.mul(tf.reshape(dy, [-1, 1, 1]), tf.mul(tf.cast(tf.equal(x, min), 'float32'), 0.5));
-    },
-  };
-});
-
-/** min over `axis` (hard when t = 0, else −t·logΣexp(−θ/t)). */
-function softMin(theta: tf.Tensor, axis: number[], t: number): tf.Tensor {
-  if (t <= 0) return tf.min(theta, axis);
-  return tf.mul(tf.logSumExp(tf.mul(theta, -1 / t), axis), -t);
+function angleMinima(theta: tf.Tensor3D, t: number): tf.Tensor2D {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, save] = args as [tf.Tensor3D, tf.GradSaveFunc];
+    const rowMin = tf.min(x, 2, true); // [R, N, 1]
+    const min = tf.min(rowMin, 1, true); // [R, 1, 1]
+    let rows: tf.Tensor;
+    let overall: tf.Tensor;
+    let weights: tf.Tensor; // [R, N, N]: ∂(row minimum)/∂θ
+    let overallPerRow: tf.Tensor; // [R, N, 1]: ∂(overall)/∂θ = weights × this
+    if (t > 0) {
+      weights = tf.exp(tf.mul(tf.sub(rowMin, x), 1 / t));
+      const rowSum = tf.sum(weights, 2, true);
+      rows = tf.sub(rowMin, tf.mul(tf.log(rowSum), t));
+      const rowScale = tf.mul(tf.exp(tf.mul(tf.sub(min, rowMin), 1 / t)), rowSum); // row sums on the overall scale
+      const total = tf.sum(rowScale, 1, true);
+      overall = tf.sub(min, tf.mul(tf.log(total), t));
+      overallPerRow = tf.div(rowScale, total);
+      weights = tf.div(weights, rowSum);
+    } else {
+      weights = tf.sub(1, tf.step(tf.sub(x, rowMin))); // 1 where θ is its row's minimum
+      rows = rowMin;
+      overall = min;
+      overallPerRow = tf.mul(tf.sub(1, tf.step(tf.sub(rowMin, min))), 0.5);
+    }
+    save([weights, overallPerRow]);
+    const r = x.shape[0];
+    return {
+      value: tf.concat([tf.reshape(overall, [r, 1]), tf.reshape(rows, [r, -1])], 1) as tf.Tensor2D,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [w, perRow] = saved as [tf.Tensor, tf.Tensor];
+        const n = w.shape[1]!;
+        const dOverall = tf.reshape(tf.slice(dy, [0, 0], [-1, 1]), [r, 1, 1]);
+        const dRows = tf.reshape(tf.slice(dy, [0, 1], [-1, n]), [r, n, 1]);
+        return tf.mul(w, tf.add(tf.mul(dOverall, perRow), dRows));
+      },
+    };
+  });
+  return op(theta) as tf.Tensor2D;
 }
 
 /**
@@ -172,10 +202,11 @@ function softMin(theta: tf.Tensor, axis: number[], t: number): tf.Tensor {
  * softened minimum over the whole matrix counts each pair twice, which only shifts it by t·log 2.
  */
 function angleLoss(theta: tf.Tensor3D, t: number, variance: boolean): tf.Scalar {
-  const minAngle = t > 0 ? softMin(theta, [1, 2], t) : (symmetricMin(theta) as tf.Tensor1D);
+  const minima = angleMinima(theta, t);
+  const minAngle = tf.slice(minima, [0, 0], [-1, 1]);
   if (!variance) return tf.neg(tf.sum(minAngle)) as tf.Scalar;
-  const nn = softMin(theta, [2], t); // [R, N]
-  const { variance: v } = tf.moments(nn, [1]);
+  const nn = tf.slice(minima, [0, 1], [-1, -1]); // [R, N]
+  const { variance: v } = tf.moments(nn, [1], true);
   return tf.neg(tf.sum(tf.sub(minAngle, tf.mul(v, 0.4)))) as tf.Scalar;
 }
 
