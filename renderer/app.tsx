@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { BackendName, LabName } from '../main/protocol/messages';
 import type { ConnectionState, EngineClient } from './engine-client';
 import { ErrorBanner } from './error-banner';
@@ -6,7 +6,10 @@ import { LAB_TABS } from './lab-tabs';
 import { AdversarialLab } from './labs/adversarial/adversarial-lab';
 import { RegressionLab } from './labs/regression/regression-lab';
 import { SpreadLab } from './labs/spread/spread-lab';
+import { SessionContext, SessionParts } from './session/session-parts';
+import { useSessionFile } from './session/use-session-file';
 import { StatusBar } from './status-bar';
+import { SESSION_EXTENSION } from '../main/protocol/session';
 
 export interface EngineInfo {
   backend: BackendName | null;
@@ -72,10 +75,14 @@ export function App({ client }: { client: EngineClient }) {
   }, [client]);
 
   const reportError = useCallback((message: string | null) => setError(message), []);
+  const sessionParts = useMemo(() => new SessionParts(), []);
+  const sessionInput = useRef<HTMLInputElement>(null);
+  const sessions = useSessionFile({ parts: sessionParts, activeLab: lab, showLab: setLab, reportError, reportNotice: setNotice, fileInput: sessionInput });
   const shown = LAB_TABS.find((t) => t.lab === lab)!;
   const labProps = (name: LabName) => ({ client, connection: engine.connection, reportError, active: lab === name });
 
   return (
+    <SessionContext.Provider value={sessionParts}>
     <div className="app">
       <header className="app-header">
         <h1>Descent Lab</h1>
@@ -101,6 +108,26 @@ export function App({ client }: { client: EngineClient }) {
           ))}
         </nav>
         <p className="tagline">{shown.tagline}</p>
+        <span className="session-buttons" role="group" aria-label="Session">
+          <button type="button" className="small" onClick={() => void sessions.save(false)} data-testid="save-session" title="Save every lab's settings, data and runs in one file (Ctrl+S)">
+            Save session
+          </button>
+          <button type="button" className="small" onClick={sessions.openDialog} data-testid="open-session" title="Open a saved session (Ctrl+Shift+O)">
+            Open session…
+          </button>
+          <input
+            ref={sessionInput}
+            type="file"
+            accept={`.${SESSION_EXTENSION}`}
+            hidden
+            data-testid="session-input"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              if (file) sessions.openFile(file);
+              e.target.value = '';
+            }}
+          />
+        </span>
       </header>
       {notice && <ErrorBanner message={notice} tone="notice" testId="engine-notice" onDismiss={() => setNotice(null)} />}
       {error && <ErrorBanner message={error} onDismiss={() => setError(null)} />}
@@ -117,5 +144,6 @@ export function App({ client }: { client: EngineClient }) {
       </main>
       <StatusBar engine={engine} />
     </div>
+    </SessionContext.Provider>
   );
 }

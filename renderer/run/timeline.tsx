@@ -5,38 +5,38 @@
  */
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { canvasToPng, captureView } from '../export/capture-view';
-import { historyCsv, historyJson } from '../export/history-export';
 import { DEFAULT_REPLAY, exportGif, exportWebm } from '../export/replay-export';
 import { saveFile } from '../save-file';
 import type { RunPhase } from './run-store-base';
-import type { ThinnedHistory } from './thinned-history';
 
-interface TimelineStore<K extends string> {
+interface TimelineStore {
   phase: RunPhase;
   iteration: number;
   cursor: number | null;
   version: number;
   readonly shownIteration: number;
   setCursor(iteration: number | null): void;
-  lanes: { id: string; label: string; history: ThinnedHistory<K> }[];
 }
 
-interface TimelineProps<K extends string> {
-  store: TimelineStore<K>;
-  /** The series the history exports hold, in column order. */
-  series: readonly K[];
+/** The run's recorded values as the lab writes them: CSV (a row per lane and iteration) and JSON. */
+export interface HistoryFiles {
+  csv(): string;
+  json(): string;
+}
+
+interface TimelineProps {
+  store: TimelineStore;
+  history: HistoryFiles;
   /** The element whose picture the PNG, GIF and WebM exports take. */
   viewRef: RefObject<HTMLElement | null>;
   /** File names start with this (e.g. "regression"). */
   fileBase: string;
-  /** Settings written into the JSON export beside the histories. */
-  about: () => Record<string, unknown>;
   onError: (message: string) => void;
 }
 
 const REFRESH_MS = 100;
 
-export function RunTimeline<K extends string>({ store, series, viewRef, fileBase, about, onError }: TimelineProps<K>) {
+export function RunTimeline({ store, history, viewRef, fileBase, onError }: TimelineProps) {
   const [snap, setSnap] = useState({ version: -1, phase: store.phase, last: store.iteration, shown: store.shownIteration, live: store.cursor === null });
   const [job, setJob] = useState<{ what: string; done: number; total: number; abort: AbortController } | null>(null);
   const jobRef = useRef(job);
@@ -86,8 +86,7 @@ export function RunTimeline<K extends string>({ store, series, viewRef, fileBase
   };
 
   const saveHistory = (kind: 'csv' | 'json') => {
-    const lanes = store.lanes;
-    const text = kind === 'csv' ? historyCsv(lanes, series) : historyJson(lanes, series, about());
+    const text = kind === 'csv' ? history.csv() : history.json();
     saveFile(`${fileBase}-history.${kind}`, new Blob([text], { type: kind === 'csv' ? 'text/csv' : 'application/json' }));
   };
 

@@ -13,9 +13,14 @@ import type { ConnectionState, EngineClient } from '../../engine-client';
 import { RunControls, type RunLength } from '../../run/run-controls';
 import type { LaneDraft } from '../../run/run-store-base';
 import { useLabRun } from '../../run/use-lab-run';
+import { RunTimeline } from '../../run/timeline';
+import type { SavedRun } from '../../run/run-store-base';
+import { asRecord, useSessionPart } from '../../session/session-parts';
+import { reportsCsv, reportsJson } from './reports-export';
 import {
   attackLaneLabel,
   buildAdversarialRunConfig,
+  checkAdversarialSettings,
   defaultAdversarialSettings,
   longestLane,
   sameAdversarialRun,
@@ -96,6 +101,7 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
     [client, store, configFor],
   );
 
+  const lanesRef = useRef<HTMLDivElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   /** Electron: main's dialog reads the files (onFileOpened below); a browser: the page's file input. */
   const chooseFiles = useCallback(() => {
@@ -104,7 +110,7 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
     else fileInput.current?.click();
   }, []);
 
-  const { phase, actions, setSpeed } = useLabRun({
+  const { phase, actions, setSpeed, stopRun } = useLabRun({
     lab: 'adversarial',
     client,
     connection,
@@ -143,11 +149,45 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
   const selected = imgs.selected;
   const ready = fitsSize(selected, size) && !!model.info;
   const previewKey = ready ? `${selected.id}|${selected.decoded.width}x${selected.decoded.height}|${model.info!.id}` : '';
+  /** A session's run is shown as saved: its images coming back must not start a preview over it. */
+  const keepRestoredRun = useRef(false);
   useEffect(() => {
     if (!previewKey || batchRunning.current()) return;
+    if (keepRestoredRun.current) {
+      keepRestoredRun.current = false;
+      return;
+    }
     const image = latest.current.imgs.selected;
     if (image) launch(image, true);
   }, [previewKey, launch]);
+
+  useSessionPart(
+    'adversarial',
+    () => ({
+      settings,
+      runSettings,
+      model: model.modelId,
+      images: imgs.images.map((im) => ({ name: im.name, bytes: im.bytes })),
+      selected: imgs.images.findIndex((im) => im.id === imgs.selected?.id),
+      run: store.saveRun(),
+    }),
+    (raw) => {
+      const part = asRecord(raw, 'the adversarial part');
+      const next = checkAdversarialSettings(part.settings);
+      const images = (Array.isArray(part.images) ? part.images : []).filter(
+        (im): im is { name: string; bytes: Uint8Array } => typeof im === 'object' && im !== null && typeof im.name === 'string' && im.bytes instanceof Uint8Array,
+      );
+      stopRun();
+      setSettings(next);
+      setRunSettings(part.runSettings ? checkAdversarialSettings(part.runSettings) : null);
+      if (typeof part.model === 'string' && part.model !== model.modelId) model.choose(part.model);
+      const run = (part.run as SavedRun | null) ?? null;
+      store.restoreRun(run);
+      keepRestoredRun.current = run !== null && images.length > 0;
+      for (const im of imgs.images) imgs.remove(im.id);
+      if (images.length) imgs.addFiles(images.map((im) => ({ name: im.name, size: im.bytes.length, bytes: () => Promise.resolve(im.bytes) })));
+    },
+  );
 
   // Electron's Open dialog sends each picked file on its own; the ones of one pick arrive
   // together, so they are gathered and added as one set.
@@ -247,13 +287,23 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
             Attack every image{decodedImages.length ? ` (${decodedImages.length})` : ''}
           </button>
         </div>
-        <div className="adv-lanes" data-testid="lane-views">
+        <div className="adv-lanes" data-testid="lane-views" ref={lanesRef}>
           {lanes.length === 0 && <p className="adv-empty muted">{emptyText(model.info !== null, imgs.images.length > 0)}</p>}
           {lanes.map((l, i) => (
             <LaneView key={l.id} store={store} client={client} laneId={l.id} index={i} label={l.label} colour={l.colour} labels={labels} lens={lens} gain={gainRef} gainLabel={gain} reportError={reportError} />
           ))}
         </div>
         {batch && <BatchTable batch={batch} onCancel={cancelBatch} onClose={closeBatch} />}
+        <RunTimeline
+          store={store}
+          history={{
+            csv: () => reportsCsv(store.lanes),
+            json: () => reportsJson(store.lanes, { lab: 'adversarial', image: store.imageName, model: store.model, before: store.before, settings: runSettings }),
+          }}
+          viewRef={lanesRef}
+          fileBase={`adversarial-${(store.imageName || 'image').replace(/\.[^.]+$/, '').replace(/[^\w.-]+/g, '_')}`}
+          onError={reportError}
+        />
       </section>
     </div>
   );

@@ -3,7 +3,10 @@
  * attack each: method, budget in pixel levels, target, early stop) and the run-wide seed and
  * cap. The defaults are the article's signed steps towards "dog" beside untargeted PGD.
  */
-import { ATTACK_METHOD_SPECS, type AttackMethod, type AttackTarget } from '../../../main/protocol/adversarial';
+import { ATTACK_LIMITS, ATTACK_METHOD_SPECS, isAttackMethod, type AttackMethod, type AttackTarget } from '../../../main/protocol/adversarial';
+import { LIMITS } from '../../../main/protocol/limits';
+import { finiteNumber, lanesArray, wholeNumber } from '../../session/check-fields';
+import { asRecord } from '../../session/session-parts';
 import type { AdversarialRunConfig, AttackLaneConfig } from '../../../main/protocol/messages';
 import { nextLaneColour } from '../../run/lane-palette';
 
@@ -163,4 +166,42 @@ export function sameAdversarialRun(ran: AdversarialSettings, now: AdversarialSet
       );
     })
   );
+}
+
+/** Adversarial settings read from a session file, checked field by field. */
+export function checkAdversarialSettings(v: unknown): AdversarialSettings {
+  const s = asRecord(v, 'the adversarial settings');
+  return {
+    maxIterations: wholeNumber(s.maxIterations, 'iterations', 1, ATTACK_LIMITS.maxIterations),
+    itersPerSecond: finiteNumber(s.itersPerSecond, 'speed', 0, LIMITS.maxItersPerSecond),
+    seed: wholeNumber(s.seed, 'the seed', 0, 2 ** 31 - 1),
+    lanes: lanesArray(s.lanes, 'lanes', LIMITS.maxLanes).map((raw, i) => {
+      const where = `attack ${i + 1}`;
+      const l = asRecord(raw, where);
+      if (typeof l.method !== 'string' || !isAttackMethod(l.method)) throw new Error(`${where}: unknown method ${String(l.method)}`);
+      if (typeof l.id !== 'string' || typeof l.colour !== 'string' || !/^#[0-9a-f]{3,8}$/i.test(l.colour)) throw new Error(`${where} has no id or colour`);
+      const t = asRecord(l.target, `${where}'s target`);
+      const target: AttackTarget =
+        t.kind === 'untargeted'
+          ? { kind: 'untargeted' }
+          : t.kind === 'group' && (t.group === 'cat' || t.group === 'dog')
+            ? { kind: 'group', group: t.group }
+            : t.kind === 'class'
+              ? { kind: 'class', index: wholeNumber(t.index, `${where}'s target class`, 0, 100_000) }
+              : (() => {
+                  throw new Error(`${where}: unknown target`);
+                })();
+      return {
+        id: l.id,
+        colour: l.colour,
+        method: l.method,
+        epsilon: finiteNumber(l.epsilon, `${where}'s ε`, 0, ATTACK_LIMITS.maxEpsilonL2),
+        step: finiteNumber(l.step, `${where}'s step`, 0, ATTACK_LIMITS.maxEpsilonL2),
+        iterations: wholeNumber(l.iterations, `${where}'s iterations`, 1, ATTACK_LIMITS.maxIterations),
+        target,
+        stopAtConfidence: l.stopAtConfidence === null ? null : finiteNumber(l.stopAtConfidence, `${where}'s stop`, 0, 1),
+        decay: finiteNumber(l.decay, `${where}'s decay`, 0, 10),
+      };
+    }),
+  };
 }

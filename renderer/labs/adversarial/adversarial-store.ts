@@ -18,7 +18,12 @@ export interface AttackLaneTrack extends LaneTrackBase {
   image: Uint8Array | null;
   /** Bumped when `image` changes, so canvases rebuild their pixels only then. */
   imageVersion: number;
+  /** Every image kept for the timeline, oldest first, by the iteration it arrived at. */
+  frames: { iteration: number; image: Uint8Array }[];
 }
+
+/** Images kept per lane for replay: ≈ 400 steps of a 224² image, then every second one goes. */
+const FRAME_BYTES_PER_LANE = 64 * 1024 * 1024;
 
 export class AdversarialStore extends RunStoreBase<AttackLaneTrack, AdversarialRunStarted, AdversarialFrame> {
   width = 0;
@@ -35,7 +40,7 @@ export class AdversarialStore extends RunStoreBase<AttackLaneTrack, AdversarialR
   originalVersion = 0;
 
   protected track(draft: LaneDraft): AttackLaneTrack {
-    return { ...draft, status: 'running', reports: [], image: null, imageVersion: 0 };
+    return { ...draft, status: 'running', reports: [], image: null, imageVersion: 0, frames: [] };
   }
 
   protected started(msg: AdversarialRunStarted): void {
@@ -50,6 +55,7 @@ export class AdversarialStore extends RunStoreBase<AttackLaneTrack, AdversarialR
       lane.reports = [];
       lane.image = msg.original;
       lane.imageVersion++;
+      lane.frames = [{ iteration: 0, image: msg.original }];
     }
   }
 
@@ -59,7 +65,35 @@ export class AdversarialStore extends RunStoreBase<AttackLaneTrack, AdversarialR
     if (batch.image) {
       lane.image = batch.image;
       lane.imageVersion++;
+      this.keepFrame(lane, batch.from + batch.reports.length - 1, batch.image);
     }
+  }
+
+  private keepFrame(lane: AttackLaneTrack, iteration: number, image: Uint8Array): void {
+    while (lane.frames.length && lane.frames.at(-1)!.iteration >= iteration) lane.frames.pop();
+    lane.frames.push({ iteration, image });
+    if (lane.frames.length > 2 && lane.frames.length * image.byteLength > FRAME_BYTES_PER_LANE) {
+      const newest = lane.frames.at(-1)!;
+      lane.frames = lane.frames.filter((_, i) => i % 2 === 0);
+      if (lane.frames.at(-1) !== newest) lane.frames.push(newest);
+    }
+  }
+
+  /** The lane's report at the iteration shown (the timeline's, or the latest). */
+  shownReport(lane: AttackLaneTrack): StepReport | null {
+    if (!lane.reports.length) return null;
+    return lane.reports[Math.min(lane.reports.length - 1, this.cursor ?? Infinity)]!;
+  }
+
+  /** The lane's image at the iteration shown: the last kept at or before it. */
+  shownImage(lane: AttackLaneTrack): Uint8Array | null {
+    if (this.cursor === null) return lane.image;
+    let found: Uint8Array | null = lane.frames[0]?.image ?? null;
+    for (const f of lane.frames) {
+      if (f.iteration > this.cursor) break;
+      found = f.image;
+    }
+    return found;
   }
 
   // A session file keeps what was drawn: every report and each lane's latest image (typed
@@ -71,7 +105,10 @@ export class AdversarialStore extends RunStoreBase<AttackLaneTrack, AdversarialR
   protected loadTrack(saved: Record<string, unknown>): AttackLaneTrack {
     const reports = Array.isArray(saved.reports) ? (saved.reports as StepReport[]) : [];
     const image = saved.image instanceof Uint8Array ? saved.image : null;
-    return { ...(saved as unknown as LaneTrackBase), reports, image, imageVersion: 0 };
+    const frames = Array.isArray(saved.frames)
+      ? (saved.frames as { iteration: number; image: unknown }[]).filter((f): f is { iteration: number; image: Uint8Array } => f.image instanceof Uint8Array && Number.isInteger(f.iteration))
+      : [];
+    return { ...(saved as unknown as LaneTrackBase), reports, image, imageVersion: 0, frames };
   }
 
   protected saveExtra(): Record<string, unknown> {

@@ -78,6 +78,16 @@ export function ConfidenceChart({ store, laneId, colour }: { store: AdversarialS
         ctx.fill();
       }
     }
+    // The timeline's step while the user scrubs.
+    const shown = lane ? store.shownReport(lane) : null;
+    if (store.cursor !== null && shown) {
+      ctx.strokeStyle = 'rgba(31, 35, 41, 0.6)';
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      ctx.moveTo(Math.round(x(shown.step)) + 0.5, PAD.top);
+      ctx.lineTo(Math.round(x(shown.step)) + 0.5, PAD.top + plotH);
+      ctx.stroke();
+    }
   });
   return <canvas ref={ref} className="adv-chart" data-testid="confidence-chart" aria-label="Target confidence over steps" role="img" />;
 }

@@ -12,7 +12,7 @@ import type { EngineClient } from '../../engine-client';
 import { encodePng } from '../../request-dataset';
 import { saveFile } from '../../save-file';
 import { targetText } from './adversarial-settings';
-import { latestReport, type AdversarialStore } from './adversarial-store';
+import type { AdversarialStore } from './adversarial-store';
 import { ConfidenceChart } from './confidence-chart';
 import { PixelCanvas, type Lens } from './pixel-views';
 
@@ -39,10 +39,10 @@ function snapshot(store: AdversarialStore, laneId: string, labels: readonly stri
   return {
     version: store.version,
     status: lane ? laneStatus(lane.status, store.phase) : 'running',
-    report: lane ? latestReport(lane) : null,
+    report: lane ? store.shownReport(lane) : null,
     maxSteps: lane?.maxSteps ?? 0,
     targetText: lane?.target ? targetText(lane.target, labels, originalLabel) : '',
-    hasImage: !!lane?.image,
+    hasImage: !!(lane && store.shownImage(lane)),
   };
 }
 
@@ -74,12 +74,13 @@ export function LaneView({ store, client, laneId, index, label, colour, labels, 
   const r = snap.report;
   const savePng = () => {
     const lane = store.lanes.find((l) => l.id === laneId);
-    if (!lane?.image || !store.width) return;
-    const step = lane.reports.length ? lane.reports[lane.reports.length - 1]!.step : 0;
+    const image = lane && store.shownImage(lane);
+    if (!lane || !image || !store.width) return;
+    const step = store.shownReport(lane)?.step ?? 0;
     const base = (store.imageName || 'image').replace(/\.[^.]+$/, '').replace(/[^\w.-]+/g, '_');
     const name = `${base}-${lane.method ?? 'attack'}-step${step}.png`;
     setSaving(true);
-    encodePng(client, lane.image, store.width, store.height)
+    encodePng(client, image, store.width, store.height)
       .then((bytes) => saveFile(name, new Blob([bytes as BlobPart], { type: 'image/png' })))
       .catch((e: Error) => reportError(`Could not save the PNG: ${e.message}`))
       .finally(() => setSaving(false));

@@ -55,7 +55,7 @@ export function PixelCanvas({ store, laneId, kind, lens, gain, label }: PixelCan
     if (!canvas || canvas.offsetParent === null) return;
     const lane = store.lanes.find((l) => l.id === laneId);
     const { width: w, height: h, original } = store;
-    const image = kind === 'original' ? original : (lane?.image ?? null);
+    const image = kind === 'original' ? original : lane ? store.shownImage(lane) : null;
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
     // Square until a run says otherwise; the models here all take squares.
@@ -67,7 +67,8 @@ export function PixelCanvas({ store, laneId, kind, lens, gain, label }: PixelCan
       drawn.current = 'empty';
       return;
     }
-    const key = kind === 'original' ? `o${store.originalVersion}` : kind === 'adversarial' ? `a${lane!.imageVersion}|${store.originalVersion}` : `d${lane!.imageVersion}|${store.originalVersion}|${gain.current}`;
+    const shown = `${lane!.imageVersion}|${store.cursor}`;
+    const key = kind === 'original' ? `o${store.originalVersion}` : kind === 'adversarial' ? `a${shown}|${store.originalVersion}` : `d${shown}|${store.originalVersion}|${gain.current}`;
     let px = pixels.current;
     if (!px || px.key !== key || px.data.width !== w || px.data.height !== h) {
       if (!px || px.data.width !== w || px.data.height !== h) {

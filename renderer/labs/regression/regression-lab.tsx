@@ -5,6 +5,7 @@ import { DropOverlay } from '../../drop-overlay';
 import { LaneList } from '../../run/lane-list';
 import { RunControls } from '../../run/run-controls';
 import { RunTimeline } from '../../run/timeline';
+import { historyCsv, historyJson } from '../../export/history-export';
 import { useLabRun } from '../../run/use-lab-run';
 import { ContourView } from './contour-view';
 import { DatasetPanel } from './dataset-panel';
@@ -189,10 +190,12 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
         </div>
         <RunTimeline
           store={store}
-          series={REGRESSION_SERIES}
+          history={{
+            csv: () => historyCsv(store.lanes, REGRESSION_SERIES),
+            json: () => historyJson(store.lanes, REGRESSION_SERIES, { lab: 'regression', data: dataset?.name, x: dataset?.xColumn, y: dataset?.yColumn, exact: store.exact, settings: runSettings }),
+          }}
           viewRef={viewsRef}
           fileBase="regression"
-          about={() => ({ lab: 'regression', data: dataset?.name, x: dataset?.xColumn, y: dataset?.yColumn, exact: store.exact, settings: runSettings })}
           onError={reportError}
         />
       </section>

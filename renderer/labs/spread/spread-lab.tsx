@@ -14,6 +14,7 @@ import { requestVectors } from '../../request-dataset';
 import { LaneList } from '../../run/lane-list';
 import { RunControls } from '../../run/run-controls';
 import { RunTimeline } from '../../run/timeline';
+import { historyCsv, historyJson } from '../../export/history-export';
 import { SeriesChart } from '../../run/series-chart';
 import { useLabRun } from '../../run/use-lab-run';
 import { saveFile } from '../../save-file';
@@ -243,10 +244,13 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
         </div>
         <RunTimeline
           store={store}
-          series={SPREAD_SERIES}
+          history={{
+            csv: () => historyCsv(store.lanes, SPREAD_SERIES),
+            json: () =>
+              historyJson(store.lanes, SPREAD_SERIES, { lab: 'spread', n: store.n, dim: store.dim, reference: store.reference, settings: runSettings && { ...runSettings, start: runSettings.start?.name ?? null } }),
+          }}
           viewRef={viewsRef}
           fileBase={`spread-${store.n || settings.n}x${dim}`}
-          about={() => ({ lab: 'spread', n: store.n, dim: store.dim, reference: store.reference, settings: runSettings && { ...runSettings, start: runSettings.start?.name ?? null } })}
           onError={reportError}
         />
       </section>
