@@ -19,6 +19,8 @@ import { cachedModelDir, defaultModelCacheDir } from '../adversarial/model-fetch
 import { loadManifest, modelsDirFromEnv, openModelFolder, type ModelManifest } from '../adversarial/model-registry';
 import type { ModelDownloadProgress } from '../../protocol/adversarial';
 
+const PROGRESS_INTERVAL_MS = 100;
+
 interface OpenedFolder {
   dir: string;
   displayName: string;
@@ -74,8 +76,16 @@ export class AdversarialModels {
   async load(requestId: string, id: string, onProgress: (p: ModelDownloadProgress) => void): Promise<ModelInfo> {
     const abort = new AbortController();
     this.loads.set(requestId, abort);
+    // A download reports every network chunk (hundreds for 10 MB): pass on ten a second, and the last.
+    let lastSentMs = -Infinity;
+    const throttled = (p: ModelDownloadProgress) => {
+      const now = performance.now();
+      if (now - lastSentMs < PROGRESS_INTERVAL_MS && p.bytesDone < p.bytesTotal) return;
+      lastSentMs = now;
+      onProgress(p);
+    };
     try {
-      const lease = await this.acquire(id, onProgress, abort.signal);
+      const lease = await this.acquire(id, throttled, abort.signal);
       try {
         const c = lease.classifier;
         const entry = (await this.list()).find((e) => e.id === id);
