@@ -5,11 +5,12 @@
  */
 import { app, BrowserWindow, session } from 'electron';
 import { setupEngineRelay } from './desktop/engine-relay';
-import { createMainWindow } from './desktop/main-window';
+import { registerAppScheme, setupAppProtocol } from './desktop/app-protocol';
+import { createMainWindow, RENDERER_DIR } from './desktop/main-window';
 import { setupMenu } from './desktop/menu';
 import { setupOpenFile } from './desktop/open-file';
 import { RendererPort } from './desktop/renderer-port';
-import { setupSessionSecurity } from './desktop/security';
+import { setupContentsGuard, setupSessionSecurity } from './desktop/security';
 
 let mainWindow: BrowserWindow | undefined;
 /** Stops what the current window started (its engine, its IPC handlers). */
@@ -61,9 +62,14 @@ function openMainWindow(): void {
 
 if (setupSingleInstance()) {
   app.enableSandbox();
+  // Both before 'ready': privileged schemes are fixed at start, and the guard must see every
+  // web contents from the first.
+  registerAppScheme();
+  setupContentsGuard();
   setupLifecycle();
   void app.whenReady().then(() => {
     setupSessionSecurity(session.defaultSession);
+    setupAppProtocol(session.defaultSession, RENDERER_DIR);
     openMainWindow();
   });
 } else {
