@@ -1,8 +1,10 @@
 // Builds everything the app runs: the main-side bundles (esbuild, CommonJS, packages left
-// external so tfjs-node's native addon and Electron resolve at run time) and the renderer (Vite).
+// external so tfjs-node's native addon and Electron resolve at run time), the renderer (Vite)
+// and the installers' icons.
 import { build } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import { rmSync } from 'node:fs';
+import { makeIcons } from './make-icons.mjs';
 
 const mainSide = {
   bundle: true,
@@ -29,5 +31,7 @@ await Promise.all([
   }),
   build({ ...mainSide, entryPoints: { 'preload/index': 'preload/index.ts' }, outdir: 'dist' }),
   viteBuild({ configFile: 'vite.config.mts', logLevel: 'warn' }),
+  // The installers' icons (assets/icons/, from assets/icon.png); a no-op when they are current.
+  makeIcons(),
 ]);
 console.log('built dist/');

@@ -1,10 +1,14 @@
-// Draws assets/icon.png (512×512): the contour lines of a loss bowl and a descent path of dots
-// sliding to its minimum. Node built-ins only (zlib deflates the PNG), so it runs anywhere:
+// Draws assets/icon.png (1024×1024, the size macOS asks for): the contour lines of a loss bowl
+// and a descent path of dots sliding to its minimum. This is the one source image: every icon
+// the installers need is made from it by scripts/make-icons.mjs (run by the build). Node
+// built-ins only (zlib deflates the PNG), so it runs anywhere:
 //   node scripts/make-icon.mjs
 import { writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 
-const SIZE = 512;
+const SIZE = 1024;
+/** The drawing was designed on a 512 px canvas; every length below is in those units × K. */
+const K = SIZE / 512;
 const rgba = new Uint8Array(SIZE * SIZE * 4);
 
 /** Alpha-blends one colour over the pixel, with coverage in [0, 1]. */
@@ -18,20 +22,20 @@ function blend(x, y, [r, g, b], coverage) {
   rgba[i + 3] = Math.max(rgba[i + 3], 255 * a);
 }
 
-const cx = 256;
-const cy = 256;
+const cx = 256 * K;
+const cy = 256 * K;
 // The bowl: loss(u, v) = u² + 4v² in a frame rotated by 30°, so the contours are tilted ellipses.
 const tilt = Math.PI / 6;
 const loss = (x, y) => {
-  const dx = (x - cx) / 200;
-  const dy = (y - cy) / 200;
+  const dx = (x - cx) / (200 * K);
+  const dy = (y - cy) / (200 * K);
   const u = dx * Math.cos(tilt) + dy * Math.sin(tilt);
   const v = -dx * Math.sin(tilt) + dy * Math.cos(tilt);
   return u * u + 4 * v * v;
 };
 
 // Background: a rounded square with a vertical gradient, anti-aliased at the corners.
-const radius = 96;
+const radius = 96 * K;
 for (let y = 0; y < SIZE; y++) {
   for (let x = 0; x < SIZE; x++) {
     const qx = Math.max(radius - x - 0.5, x + 0.5 - (SIZE - radius), 0);
@@ -52,7 +56,7 @@ for (let y = 0; y < SIZE; y++) {
       const distPx = Math.abs(f - level) / grad; // distance to the level curve, in pixels
       const shade = 1 - k / levels.length;
       const colour = [Math.round(80 + 120 * shade), Math.round(140 + 90 * shade), 255];
-      blend(x, y, colour, (1.6 - distPx) * 0.75);
+      blend(x, y, colour, (1.6 * K - distPx) * 0.75);
     });
   }
 }
@@ -72,20 +76,20 @@ for (let i = 0; i < 9; i++) {
   v -= 0.22 * 8 * v; // |1 - 1.76| > 0: the v coordinate overshoots and flips sign each step
 }
 const toPixel = ([pu, pv]) => [
-  cx + 200 * (pu * Math.cos(tilt) - pv * Math.sin(tilt)),
-  cy + 200 * (pu * Math.sin(tilt) + pv * Math.cos(tilt)),
+  cx + 200 * K * (pu * Math.cos(tilt) - pv * Math.sin(tilt)),
+  cy + 200 * K * (pu * Math.sin(tilt) + pv * Math.cos(tilt)),
 ];
 const orange = [255, 170, 60];
 for (let i = 0; i + 1 < points.length; i++) {
   const [x0, y0] = toPixel(points[i]);
   const [x1, y1] = toPixel(points[i + 1]);
   const steps = Math.ceil(Math.hypot(x1 - x0, y1 - y0));
-  for (let s = 0; s <= steps; s++) disc(x0 + ((x1 - x0) * s) / steps, y0 + ((y1 - y0) * s) / steps, 3, orange);
+  for (let s = 0; s <= steps; s++) disc(x0 + ((x1 - x0) * s) / steps, y0 + ((y1 - y0) * s) / steps, 3 * K, orange);
 }
 points.forEach((p, i) => {
   const [x, y] = toPixel(p);
-  disc(x, y, 13 - i, [255, 255, 255]);
-  disc(x, y, 10 - i, orange);
+  disc(x, y, (13 - i) * K, [255, 255, 255]);
+  disc(x, y, (10 - i) * K, orange);
 });
 
 // PNG: signature, IHDR, one IDAT (filter byte 0 per row), IEND.

@@ -1,0 +1,322 @@
+/**
+ * The installers (electron.config.ts), checked without the Electron download `npm run dist`
+ * needs. electron-builder itself loads the configuration (its own TypeScript loader, through
+ * `extends`) and validates it against its schema, then packs the app for Linux as a plain
+ * folder (`--dir`) with a stand-in for Electron's files: its file matching (the `files` globs
+ * and its default exclusions), its collection of production node_modules, the asar, asarUnpack
+ * and the fuses all run for real. The stand-in binary is a shell script carrying Electron's fuse
+ * wire, so the flipped fuses can be read back. The test then reads the archive's index and
+ * checks that what the app loads at run time is there, laid out where the code looks for it,
+ * and that nothing dev-only came along. Needs `npm run build` first (npm test builds before the
+ * unit tests): the packer packs dist/ and the icons the build makes.
+ *
+ * Left out, because they need Electron's real files or another platform: the AppImage, .deb,
+ * .dmg and .exe wrappers around this folder, and signing.
+ */
+import { fork } from 'node:child_process';
+import { builtinModules } from 'node:module';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, posix, relative, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Arch, build, Platform } from 'electron-builder';
+import config from '../../electron.config';
+import type { EngineMessage } from '../../main/protocol/messages';
+import { SESSION_EXTENSION, SESSION_MIME } from '../../main/protocol/session';
+
+const ROOT = resolve(__dirname, '../..');
+/** Linux desktops pick from the hicolor sizes; 1024 is for large, dense displays. */
+const LINUX_ICON_SIZES = [16, 24, 32, 48, 64, 128, 256, 512, 1024];
+const DIST = join(ROOT, 'dist');
+
+/** The asar header: a tree of folders ({ files }) and files ({ size, unpacked? }). */
+interface AsarNode {
+  files?: Record<string, AsarNode>;
+  size?: number;
+  offset?: string;
+  unpacked?: boolean;
+}
+
+/**
+ * An asar's files by path, and a reader for their bytes, whether packed or unpacked beside it
+ * (format: github.com/electron/asar).
+ */
+function openAsar(file: string, unpackedDir: string): { index: Map<string, { unpacked: boolean }>; read: (path: string) => Buffer } {
+  const bytes = readFileSync(file);
+  // A Chromium pickle: [4, header pickle size] then the header pickle [size, JSON length, JSON].
+  const dataStart = 8 + bytes.readUInt32LE(4);
+  const root = JSON.parse(bytes.subarray(16, 16 + bytes.readUInt32LE(12)).toString('utf8')) as AsarNode;
+  const index = new Map<string, { unpacked: boolean }>();
+  const entries = new Map<string, AsarNode>();
+  const walk = (node: AsarNode, at: string) => {
+    for (const [name, child] of Object.entries(node.files ?? {})) {
+      const p = at ? `${at}/${name}` : name;
+      if (child.files) walk(child, p);
+      else {
+        index.set(p, { unpacked: child.unpacked === true });
+        entries.set(p, child);
+      }
+    }
+  };
+  walk(root, '');
+  const read = (p: string) => {
+    const e = entries.get(p);
+    if (!e) throw new Error(`${p} is not in the archive`);
+    if (e.unpacked) return readFileSync(join(unpackedDir, p));
+    const from = dataStart + Number(e.offset ?? 0);
+    return bytes.subarray(from, from + e.size!);
+  };
+  return { index, read };
+}
+
+function filesUnder(dir: string, base = dir): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(join(dir, e.name), base) : [relative(base, join(dir, e.name)).split('\\').join('/')],
+  );
+}
+
+/** "@scope/name/deep/path" → "@scope/name"; "name/x" → "name". */
+const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const isBuiltin = (s: string) => s.startsWith('node:') || builtinModules.includes(packageOf(s)) || s === 'electron';
+
+/** The packages a bundle loads: require("x"), import("x"), and the engine's tryImport("x") for optional backends. */
+function packagesLoadedBy(bundle: string): { required: Set<string>; optional: Set<string> } {
+  const code = readFileSync(bundle, 'utf8');
+  const names = (re: RegExp) => new Set([...code.matchAll(re)].map((m) => m[1]!).filter((s) => !s.startsWith('.') && !isBuiltin(s)).map(packageOf));
+  return {
+    required: names(/\brequire\("([^"]+)"\)/g),
+    optional: new Set([...names(/\btryImport\("([^"]+)"\)/g), ...names(/\bimport\("([^"]+)"\)/g)]),
+  };
+}
+
+/** @electron/fuses' marker; the fuse wire follows it: version 1, its length, one byte per fuse. */
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+/** Electron's fuse defaults, in FuseV1Options order ('1' on, '0' off). */
+const DEFAULT_FUSES = '10110001';
+
+let work: string;
+let fuses: string;
+let asar: Map<string, { unpacked: boolean }>;
+let readPacked: (path: string) => Buffer;
+let unpacked: string[];
+
+beforeAll(async () => {
+  for (const f of ['main/app.js', 'main/engine/host.js', 'preload/index.js', 'renderer/index.html']) {
+    if (!existsSync(join(DIST, f))) throw new Error(`dist/${f} is missing: run \`npm run build\` first`);
+  }
+  // A stand-in for the Electron zip electron-builder would download: the few files it copies,
+  // an executable to rename (with a fuse wire to flip), and the version file it reads.
+  work = mkdtempSync(join(tmpdir(), 'descent-pack-'));
+  const standIn = join(work, 'electron');
+  mkdirSync(join(standIn, 'resources'), { recursive: true });
+  const wire = Buffer.concat([Buffer.from(FUSE_SENTINEL), Buffer.from([1, DEFAULT_FUSES.length]), Buffer.from(DEFAULT_FUSES)]);
+  writeFileSync(join(standIn, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\nexit 0\n# '), wire, Buffer.from('\n')]));
+  chmodSync(join(standIn, 'electron'), 0o755);
+  writeFileSync(join(standIn, 'version'), (JSON.parse(readFileSync(join(ROOT, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version);
+  for (const f of ['LICENSE', 'LICENSES.chromium.html']) writeFileSync(join(standIn, f), '');
+
+  await build({
+    projectDir: ROOT,
+    targets: Platform.LINUX.createTarget('dir', Arch.x64),
+    publish: 'never',
+    config: {
+      extends: join(ROOT, 'electron.config.ts'),
+      electronDist: standIn,
+      directories: { output: join(work, 'release') },
+      // The native modules installed here are already built for this machine.
+      npmRebuild: false,
+    },
+  });
+  const binary = readFileSync(join(work, 'release/linux-unpacked', config.linux!.executableName!));
+  const at = binary.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length + 2;
+  fuses = binary.subarray(at, at + DEFAULT_FUSES.length).toString('latin1');
+  const resources = join(work, 'release/linux-unpacked/resources');
+  ({ index: asar, read: readPacked } = openAsar(join(resources, 'app.asar'), join(resources, 'app.asar.unpacked')));
+  unpacked = existsSync(join(resources, 'app.asar.unpacked')) ? filesUnder(join(resources, 'app.asar.unpacked')) : [];
+}, 240_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('electron.config.ts', () => {
+  it('should name the app, its four installers and its session files', () => {
+    expect(config).toMatchObject({ appId: 'org.descentlab.app', productName: 'Descent Lab' });
+    expect(config.linux?.target).toEqual(['AppImage', 'deb']);
+    expect(config.mac?.target).toBe('dmg');
+    expect(config.win?.target).toBe('nsis');
+    expect(config.fileAssociations).toEqual([expect.objectContaining({ ext: SESSION_EXTENSION, mimeType: SESSION_MIME })]);
+  });
+
+  it('should point at files that exist: every icon size each platform needs, from the one source', () => {
+    expect(statSync(join(ROOT, config.directories!.buildResources!)).isDirectory()).toBe(true);
+    // Linux: a folder of NxN.png files, each really N×N (the PNG header says so).
+    const linuxDir = join(ROOT, config.linux!.icon!);
+    for (const n of LINUX_ICON_SIZES) {
+      const png = readFileSync(join(linuxDir, `${n}x${n}.png`));
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)], `${n}x${n}.png`).toEqual([n, n]);
+    }
+    // Windows: an .ico whose largest entry is 256 (stored as 0 in the directory).
+    const ico = readFileSync(join(ROOT, config.win!.icon!));
+    expect([ico.readUInt16LE(0), ico.readUInt16LE(2)]).toEqual([0, 1]);
+    const widths = Array.from({ length: ico.readUInt16LE(4) }, (_, i) => ico[6 + i * 16] || 256);
+    expect(Math.max(...widths)).toBe(256);
+    for (const f of [config.nsis!.installerIcon!, config.nsis!.uninstallerIcon!]) expect(existsSync(join(ROOT, f)), f).toBe(true);
+    // macOS: an .icns holding the 512 and 1024 px (ic09, ic10) images.
+    const icns = readFileSync(join(ROOT, config.mac!.icon!));
+    expect(icns.subarray(0, 4).toString('latin1')).toBe('icns');
+    expect(icns.readUInt32BE(4)).toBe(icns.length);
+    const types = new Set<string>();
+    for (let at = 8; at + 8 <= icns.length; at += icns.readUInt32BE(at + 4)) types.add(icns.subarray(at, at + 4).toString('latin1'));
+    for (const t of ['ic09', 'ic10']) expect(types, t).toContain(t);
+  });
+});
+
+describe('the packed app', () => {
+  it('should have its Electron fuses flipped as configured', () => {
+    // RunAsNode, CookieEncryption, NODE_OPTIONS, --inspect, AsarIntegrity, OnlyLoadAppFromAsar,
+    // BrowserProcessSpecificV8Snapshot (left as it was), GrantFileProtocolExtraPrivileges.
+    expect(fuses).toBe('01001100');
+  });
+
+  it('should hold what the app loads at run time, where the code looks for it', () => {
+    for (const f of [
+      'package.json',
+      'dist/main/app.js',
+      'dist/main/engine/host.js',
+      'dist/preload/index.js',
+      'dist/renderer/index.html',
+      'models/manifest.json',
+      'assets/data/adult-men-150.csv',
+      'assets/reference/thomson.csv',
+      'assets/reference/tammes.csv',
+    ]) {
+      expect(asar.has(f), f).toBe(true);
+    }
+    // package.json "main" is the Electron entry.
+    expect((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { main: string }).main).toBe('dist/main/app.js');
+    // The whole renderer build, and every label list the manifest names.
+    for (const f of filesUnder(join(DIST, 'renderer'))) expect(asar.has(`dist/renderer/${f}`), `dist/renderer/${f}`).toBe(true);
+    for (const f of readdirSync(join(ROOT, 'models/labels'))) expect(asar.has(`models/labels/${f}`), f).toBe(true);
+    // The engine (dist/main/engine/host.js) looks two and three folders up from its own folder
+    // (model-registry.ts, spread-reference.ts, default-data.ts): in the asar, three is the root.
+    const engineDir = 'dist/main/engine';
+    expect(asar.has(posix.join(engineDir, '../../../models/manifest.json'))).toBe(true);
+    expect(asar.has(posix.join(engineDir, '../../../assets/reference/thomson.csv'))).toBe(true);
+    expect(asar.has(posix.join(engineDir, '../../../assets/data/adult-men-150.csv'))).toBe(true);
+  });
+
+  it('should hold every package the packed bundles load, and what those packages need', () => {
+    const installed = (pkg: string) => existsSync(join(ROOT, 'node_modules', pkg, 'package.json'));
+    const packed = (pkg: string) => asar.has(`node_modules/${pkg}/package.json`);
+    for (const bundle of ['dist/main/app.js', 'dist/main/engine/host.js', 'dist/preload/index.js']) {
+      const { required, optional } = packagesLoadedBy(join(DIST, bundle.slice('dist/'.length)));
+      for (const pkg of required) expect(packed(pkg), `${bundle} requires ${pkg}`).toBe(true);
+      // Optional backends (tfjs-node) are packed when this machine has them installed.
+      for (const pkg of optional) if (installed(pkg)) expect(packed(pkg), `${bundle} may load ${pkg}`).toBe(true);
+    }
+    // Each packed package's own dependencies resolve inside the archive, as Node would look
+    // for them (its nested node_modules, then each folder up).
+    const manifests = [...asar.keys()].filter((p) => /^(.*\/)?node_modules\/(@[^/]+\/)?[^/@]+\/package\.json$/.test(p) && !p.slice(0, -'/package.json'.length).includes('/node_modules/.'));
+    for (const manifest of manifests) {
+      const dir = manifest.slice(0, -'/package.json'.length);
+      const meta = JSON.parse(readPacked(manifest).toString('utf8')) as { name?: string; dependencies?: Record<string, string> };
+      if (!meta.name || !dir.endsWith(meta.name)) continue; // a nested package.json that is not a package root
+      for (const dep of Object.keys(meta.dependencies ?? {})) {
+        const found = dir.split('/node_modules/').some((_, i, parts) => packed(`${parts.slice(0, i + 1).join('/node_modules/')}/node_modules/${dep}`)) || packed(dep);
+        expect(found, `${meta.name} needs ${dep}`).toBe(true);
+      }
+    }
+  });
+
+  it('should run its engine from the packed files alone: wasm backend, sample data, model manifest, a run', async () => {
+    // The archive and its unpacked part, laid out as Electron presents them to the utility
+    // process, and the engine started from there in plain Node with an empty working directory
+    // (so the lookups' process.cwd() fallback cannot find the checkout's files instead).
+    const app = join(work, 'extracted');
+    for (const p of asar.keys()) {
+      mkdirSync(join(app, dirname(p)), { recursive: true });
+      writeFileSync(join(app, p), readPacked(p));
+    }
+    const cwd = mkdtempSync(join(work, 'cwd-'));
+    const engine = fork(join(app, 'dist/main/engine/host.js'), [], {
+      cwd,
+      serialization: 'advanced',
+      env: { ...process.env, DESCENT_BACKEND: 'wasm', DESCENT_MODELS_DIR: '' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const messages: EngineMessage[] = [];
+    engine.on('message', (m) => messages.push(m as EngineMessage));
+    const next = (pred: (m: EngineMessage) => boolean) =>
+      new Promise<EngineMessage>((done, fail) => {
+        const look = () => {
+          const m = messages.find(pred);
+          if (m) return done(m);
+          if (engine.exitCode !== null) return fail(new Error(`the packed engine exited (${engine.exitCode})`));
+          setTimeout(look, 10);
+        };
+        look();
+      });
+    try {
+      engine.send({ type: 'hello' });
+      expect(await next((m) => m.type === 'ready' || m.type === 'error')).toMatchObject({ type: 'ready', backend: 'wasm' });
+      engine.send({ type: 'defaultDataset', requestId: 'd' });
+      const data = await next((m) => 'requestId' in m && m.requestId === 'd');
+      expect(data).toMatchObject({ type: 'reply', dataset: { totalRows: 150 } });
+      engine.send({ type: 'listModels', requestId: 'm' });
+      const models = await next((m) => 'requestId' in m && m.requestId === 'm');
+      expect(models.type).toBe('models');
+      expect((models as Extract<EngineMessage, { type: 'models' }>).models.length).toBeGreaterThan(0);
+      const { dataset } = data as Extract<EngineMessage, { type: 'reply' }>;
+      engine.send({
+        type: 'start',
+        runId: 'r',
+        config: {
+          lab: 'regression',
+          problem: { x: dataset.x, y: dataset.y, normalize: true, initSlope: 0, initIntercept: 0 },
+          lanes: [{ id: 'adam', optimizer: 'adam', params: { learningRate: 0.1 } }],
+          maxIterations: 100,
+          itersPerSecond: 0,
+          seed: 1,
+          paused: false,
+        },
+      });
+      const done = await next((m) => (m.type === 'frame' && m.status === 'done') || m.type === 'error');
+      expect(done).toMatchObject({ type: 'frame', iteration: 100 });
+    } finally {
+      engine.kill();
+    }
+  });
+
+  it('should leave the tfjs wasm binaries and native addons outside the archive', () => {
+    const wasm = readdirSync(join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist')).filter((f) => f.endsWith('.wasm'));
+    expect(wasm.length).toBeGreaterThanOrEqual(3);
+    for (const f of wasm) {
+      const p = `node_modules/@tensorflow/tfjs-backend-wasm/dist/${f}`;
+      expect(asar.get(p), p).toEqual({ unpacked: true });
+      expect(unpacked, p).toContain(p);
+    }
+    // Every native addon is unpacked: Node cannot dlopen from an archive.
+    for (const [p, entry] of asar) if (p.endsWith('.node')) expect(entry.unpacked, p).toBe(true);
+  });
+
+  it('should leave out sources, tests, scripts, source maps and other dev-only files', () => {
+    const ours = [...asar.keys()].filter((p) => !p.startsWith('node_modules/'));
+    const allowedRoots = ['package.json', 'dist/', 'models/', 'assets/data/', 'assets/reference/'];
+    expect(ours.filter((p) => !allowedRoots.some((r) => p === r || p.startsWith(r)))).toEqual([]);
+    expect(ours.filter((p) => /\.(ts|tsx|map|md)$/.test(p))).toEqual([]);
+    // Only the three bundles the app runs, and the renderer: not the CLI, server or bench.
+    expect(ours.filter((p) => p.startsWith('dist/') && !p.startsWith('dist/renderer/')).sort()).toEqual([
+      'dist/main/app.js',
+      'dist/main/engine/host.js',
+      'dist/preload/index.js',
+    ]);
+    const all = [...asar.keys(), ...unpacked];
+    expect(all.filter((p) => p.endsWith('.map'))).toEqual([]);
+    expect(all.filter((p) => /(^|\/)node_modules\/\.(cache|bin|vite)\//.test(p))).toEqual([]);
+    // Packages only the renderer bundle or the headless server use, and the dev tools.
+    for (const pkg of ['react', 'three', 'uplot', 'ws', 'sirv', 'electron', 'electron-builder', 'vite', 'vitest', 'typescript', '@playwright/test', '@doyensec/electronegativity']) {
+      expect(asar.has(`node_modules/${pkg}/package.json`), pkg).toBe(false);
+    }
+  });
+});
