@@ -77,11 +77,11 @@ function bestOf(n: number, loss: SpreadLossName, restarts: number, iterations: n
 async function referenceSweep(backend: string): Promise<void> {
   await selectBackend(backend);
   const t0 = performance.now();
-  console.log(`Thomson: coulomb, adam lr 0.01, 2,000 steps, 8 restarts, backend ${backend}; energy in float64 from the float32 vectors`);
+  console.log(`Thomson: coulomb, adam lr 0.01, 4,000 steps, 8 restarts, backend ${backend}; energy in float64 from the float32 vectors`);
   let worstEnergy = 0;
   for (let n = 2; n <= 32; n++) {
     const published = publishedOptimum(n)!.thomsonEnergy!;
-    const { best, all } = bestOf(n, 'coulomb', 8, 2000);
+    const { best, all } = bestOf(n, 'coulomb', 8, 4000);
     const gap = (best.energy - published) / published;
     const hits = all.filter((m) => (m.energy - published) / published < 1e-6).length;
     worstEnergy = Math.max(worstEnergy, gap);

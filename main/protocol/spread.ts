@@ -51,7 +51,11 @@ export const SPREAD_LIMITS = {
   maxVectors: 4096,
   minDim: 2,
   maxDim: 1024,
-  /** restarts × N² float32 pair entries: 16.8 M ≈ 64 MiB per matrix, about a dozen live in a step. */
+  /**
+   * restarts × N² float32 pair entries: 16.8 M ≈ 64 MiB per matrix. Measured peaks of one step at
+   * the limit (wasm, N = 4096): Coulomb 320 MB, Riesz 450 MB, min-angle 1.1 GB, force 1.2 GB,
+   * under wasm's 4 GiB heap; the lane keeps 1–2 matrices between steps.
+   */
   maxPairEntries: 4096 * 4096,
   /** N × D entries of a vector set (and of a file of vectors). */
   maxEntries: 1 << 20,
@@ -75,14 +79,15 @@ export interface SpreadLossSettings {
 export const DEFAULT_SPREAD_LOSS: SpreadLossSettings = { loss: 'coulomb', s: 1, temperatureDeg: 0 };
 
 /**
- * Adam at 0.01 rad reaches every published Thomson energy for N ≤ 32 to 1e-7 relative in 2,000
- * steps (8 restarts), and with the softened minimum below the Tammes angles (`npm run bench`).
+ * Adam at 0.01 rad, 8 restarts, reaches every published Thomson energy for N ≤ 32 to 6e-7
+ * relative in 2,000 steps and 1e-8 in 4,000; with the softened minimum, every Tammes angle in
+ * the table (N ≤ 24) to 0.006° (`npx tsx scripts/bench-spread.ts --reference`).
  */
 export const SPREAD_DEFAULT_LEARNING_RATE = 0.01;
 
 /**
  * Start temperature of the softened minimum for the min-angle losses, degrees: it and the
- * learning rate then cool together (see the engine). Measured on the Tammes set, N ≤ 24.
+ * learning rate then cool together (see COOLING_PER_STEP in the engine for what was measured).
  */
 export const SPREAD_DEFAULT_TEMPERATURE_DEG = 1;
 
