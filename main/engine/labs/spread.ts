@@ -32,9 +32,9 @@ import {
 } from '../../protocol/spread';
 import { createOptimizer } from '../optimizers';
 import { mulberry32 } from '../random';
-import { meanAndVariance } from './spread-exact';
+import { meanAndVariance } from '../../protocol/spread-exact';
 
-export { exactSpreadMetrics, meanAndVariance, polishEnergy, type ExactSpreadMetrics } from './spread-exact';
+export { exactSpreadMetrics, meanAndVariance, polishEnergy, type ExactSpreadMetrics } from '../../protocol/spread-exact';
 
 /**
  * acos never sees |x| ≥ 1: cosines are clamped to [COS_FLOOR, COS_LIMIT]. At the top (pairs

@@ -6,7 +6,7 @@
 import type { SpreadRunConfig } from '../../../main/protocol/messages';
 import type { OptimizerName } from '../../../main/protocol/optimizers';
 import { LIMITS } from '../../../main/protocol/limits';
-import { DEFAULT_SPREAD_LOSS, isSpreadLossName, SPREAD_LIMITS, SPREAD_LOSS_SPECS, type SpreadLossName } from '../../../main/protocol/spread';
+import { DEFAULT_SPREAD_LOSS, isSpreadLossName, SPREAD_DEFAULT_TEMPERATURE_DEG, SPREAD_LIMITS, SPREAD_LOSS_SPECS, type SpreadLossName } from '../../../main/protocol/spread';
 import { checkOptimizerLane, makeOptimizerLane, optimizerLaneLabel, sameOptimizerLanes, type OptimizerLane } from '../../run/optimizer-lane';
 import { finiteNumber, lanesArray, wholeNumber } from '../../session/check-fields';
 import { asRecord } from '../../session/session-parts';
@@ -38,8 +38,8 @@ export interface SpreadSettings {
   lanes: SpreadLaneSettings[];
 }
 
-/** A softened minimum that starts this warm moves min-angle lanes off a random start quickly. */
-export const DEFAULT_TEMPERATURE_DEG = 5;
+/** The engine's measured start for a softened minimum (see SPREAD_DEFAULT_TEMPERATURE_DEG). */
+export const DEFAULT_TEMPERATURE_DEG = SPREAD_DEFAULT_TEMPERATURE_DEG;
 
 export function makeSpreadLane(
   loss: SpreadLossName,

@@ -1,7 +1,8 @@
 /**
- * Float64 answers for the Spread lab, in plain JavaScript: metrics of a finished set of
- * vectors, and a polish of a Riesz-energy minimum. O(N²·D) per pass, for final figures (N = 32,
- * D = 3 is ~1,500 pairs: microseconds), never per frame.
+ * Float64 answers for the Spread lab, in plain JavaScript (no imports: the engine, the CLI and
+ * the window's readouts share it): metrics of a set of vectors, and a polish of a Riesz-energy
+ * minimum. O(N²·D) per pass, for final figures (N = 32, D = 3 is ~1,500 pairs: microseconds);
+ * the readouts use it at most ten times a second, and only for sets small enough.
  */
 
 export function meanAndVariance(values: ArrayLike<number>): { mean: number; variance: number } {
