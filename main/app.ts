@@ -9,19 +9,37 @@ import { registerAppScheme, setupAppProtocol } from './desktop/app-protocol';
 import { createMainWindow, RENDERER_DIR } from './desktop/main-window';
 import { setupMenu } from './desktop/menu';
 import { setupOpenFile } from './desktop/open-file';
+import { RecentFiles } from './desktop/recent-files';
 import { RendererPort } from './desktop/renderer-port';
 import { setupContentsGuard, setupSessionSecurity } from './desktop/security';
+import { sessionPathFromArgv, setupSessions, type SessionFiles } from './desktop/sessions';
 
 let mainWindow: BrowserWindow | undefined;
+let mainSessions: SessionFiles | undefined;
 /** Stops what the current window started (its engine, its IPC handlers). */
 let closeMainWindowFeatures: (() => void) | undefined;
+/** A session file the OS asked us to open before there was a window to open it in. */
+let pendingSession: string | undefined = sessionPathFromArgv(process.argv);
+
+/** Opens a session file the OS handed us (double-click, dock, second launch). */
+function openSessionFile(file: string): void {
+  if (mainSessions && mainWindow && !mainWindow.isDestroyed()) void mainSessions.openPath(file);
+  else pendingSession = file;
+}
 
 function setupSingleInstance(): boolean {
   if (!app.requestSingleInstanceLock()) return false;
-  app.on('second-instance', () => {
+  app.on('second-instance', (_event, argv) => {
     if (!mainWindow || mainWindow.isDestroyed()) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
+    const file = sessionPathFromArgv(argv);
+    if (file) openSessionFile(file);
+  });
+  // macOS sends files opened from the Finder or the dock this way, possibly before 'ready'.
+  app.on('open-file', (event, file) => {
+    event.preventDefault();
+    openSessionFile(file);
   });
   return true;
 }
@@ -46,11 +64,22 @@ function openMainWindow(): void {
   const port = new RendererPort(win.webContents);
   const engine = setupEngineRelay(port);
   const files = setupOpenFile(win, port);
-  setupMenu(win, port);
+  const recent = new RecentFiles();
+  const sessions = setupSessions(win, port, recent);
+  const stopMenu = setupMenu(win, port, sessions, recent);
   mainWindow = win;
+  mainSessions = sessions;
+  // The page queues nothing before it loads, but RendererPort holds messages until it has.
+  if (pendingSession) {
+    void sessions.openPath(pendingSession);
+    pendingSession = undefined;
+  }
   closeMainWindowFeatures = () => {
     engine.stop();
     files.dispose();
+    sessions.dispose();
+    stopMenu();
+    mainSessions = undefined;
   };
   win.on('closed', () => {
     if (mainWindow !== win) return;

@@ -37,6 +37,18 @@ const isOpenedFile = (payload: unknown): payload is OpenedFile => {
 const isOpenedSession = (payload: unknown): payload is OpenedSession =>
   typeof payload === 'object' && payload !== null && typeof (payload as OpenedSession).name === 'string' && (payload as OpenedSession).bytes instanceof Uint8Array;
 
+/**
+ * Sessions main opens at start-up (a double-clicked file) can arrive before the page has
+ * registered its listener (React effects run after the load): hold them until one does.
+ */
+const heldSessions: OpenedSession[] = [];
+const sessionListeners = new Set<(s: OpenedSession) => void>();
+ipcRenderer.on(CHANNELS.sessionOpened, (_event: IpcRendererEvent, payload: unknown) => {
+  if (!isOpenedSession(payload)) return;
+  if (sessionListeners.size === 0) heldSessions.push(payload);
+  for (const l of sessionListeners) l(payload);
+});
+
 const api: DesktopApi = {
   send: (request) => ipcRenderer.send(CHANNELS.engineRequest, request),
   onMessage: (listener) => subscribe(CHANNELS.engineMessage, anything, listener),
@@ -45,7 +57,14 @@ const api: DesktopApi = {
   openFileDialog: (kind) => ipcRenderer.send(CHANNELS.openFileDialog, kind),
   saveSession: (bytes, suggestedName, saveAs) => ipcRenderer.invoke(CHANNELS.saveSession, bytes, suggestedName, saveAs) as Promise<SaveSessionResult>,
   openSessionDialog: () => ipcRenderer.send(CHANNELS.openSessionDialog),
-  onSessionOpened: (listener) => subscribe(CHANNELS.sessionOpened, isOpenedSession, listener),
+  onSessionOpened: (listener) => {
+    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+    sessionListeners.add(listener);
+    for (const held of heldSessions.splice(0)) listener(held);
+    return () => {
+      sessionListeners.delete(listener);
+    };
+  },
 };
 
 contextBridge.exposeInMainWorld('descent', api);

@@ -1,4 +1,4 @@
-import { ipcMain, utilityProcess, type IpcMainEvent, type UtilityProcess } from 'electron';
+import { app, ipcMain, utilityProcess, type IpcMainEvent, type UtilityProcess } from 'electron';
 import path from 'node:path';
 import { CHANNELS } from '../protocol/desktop-api';
 import { parseRequest, requestIds as idsOf, type EngineMessage } from '../protocol/messages';
@@ -33,6 +33,8 @@ export function setupEngineRelay(port: RendererPort): EngineRelay {
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
     // DESCENT_BACKEND=cpu|wasm|tensorflow forces the engine's backend (tests use cpu).
     if (process.env.DESCENT_BACKEND) env.DESCENT_BACKEND = process.env.DESCENT_BACKEND;
+    // Downloaded models live with the app's data (the engine never imports electron to ask).
+    env.DESCENT_MODEL_CACHE ??= path.join(app.getPath('userData'), 'models');
     const proc = utilityProcess.fork(hostPath, [], { serviceName: 'Descent Lab engine', stdio: 'inherit', env });
     // The engine is trusted and structured clone keeps its typed arrays: relayed as they come.
     proc.on('message', (message: EngineMessage) => toRenderer(message));

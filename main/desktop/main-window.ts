@@ -2,6 +2,7 @@ import { BrowserWindow } from 'electron';
 import path from 'node:path';
 import { APP_INDEX_URL } from './app-url';
 import { setupNavigationGuard } from './security';
+import { loadWindowState, trackWindowState } from './window-state';
 
 /** Paths relative to the bundle, dist/main/app.js. */
 const PRELOAD_PATH = path.join(__dirname, '../preload/index.js');
@@ -9,9 +10,13 @@ const PRELOAD_PATH = path.join(__dirname, '../preload/index.js');
 export const RENDERER_DIR = path.join(__dirname, '../renderer');
 
 export function createMainWindow(): BrowserWindow {
+  // Where the window was last time, if that is still on a screen.
+  const state = loadWindowState({ width: 1280, height: 800 });
+  const { x, y, width, height } = state.bounds;
   const win = new BrowserWindow({
-    width: 1280,
-    height: 800,
+    width,
+    height,
+    ...(Number.isFinite(x) && Number.isFinite(y) ? { x, y } : {}),
     // Below this the lab panel and the charts stop fitting side by side.
     // The layout needs 1024 px across (renderer/app.css) and room for two rows of plots.
     minWidth: 1024,
@@ -22,7 +27,7 @@ export function createMainWindow(): BrowserWindow {
     // Electron's security checklist, spelled out even where it is the default, so a review (and
     // electronegativity) sees each one.
     webPreferences: {
-      // Reviewed: a sandboxed preload that exposes five small verbs through contextBridge
+      // Reviewed: a sandboxed preload that exposes a few small verbs through contextBridge
       // (preload/index.ts), never ipcRenderer itself; main checks every sender and message.
       preload: PRELOAD_PATH, /* eng-disable PRELOAD_JS_CHECK */
       contextIsolation: true,
@@ -42,7 +47,11 @@ export function createMainWindow(): BrowserWindow {
     },
   });
   setupNavigationGuard(win);
-  win.once('ready-to-show', () => win.show());
+  trackWindowState(win);
+  win.once('ready-to-show', () => {
+    if (state.maximized) win.maximize();
+    win.show();
+  });
   void win.loadURL(APP_INDEX_URL);
   return win;
 }

@@ -1,6 +1,9 @@
 import { app, dialog, Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
 import { CHANNELS, type MenuCommand } from '../protocol/desktop-api';
+import path from 'node:path';
+import type { RecentFiles } from './recent-files';
 import type { RendererPort } from './renderer-port';
+import type { SessionFiles } from './sessions';
 
 /**
  * Accelerators for the Run menu. None of them edits text, so typing in a number field never
@@ -15,8 +18,16 @@ const RUN_ITEMS: { command: MenuCommand; label: string; accelerator: string }[] 
   { command: 'reset', label: 'Reset', accelerator: 'CmdOrCtrl+Shift+F5' },
 ];
 
-export function setupMenu(win: BrowserWindow, port: RendererPort): void {
+/** Builds the menu now and again whenever the recent sessions change (Open Recent lists them). */
+export function setupMenu(win: BrowserWindow, port: RendererPort, sessions: SessionFiles, recent: RecentFiles): () => void {
+  const build = () => buildMenu(win, port, sessions, recent);
+  build();
+  return recent.onChange(build);
+}
+
+function buildMenu(win: BrowserWindow, port: RendererPort, sessions: SessionFiles, recent: RecentFiles): void {
   const isMac = process.platform === 'darwin';
+  const recentItems: MenuItemConstructorOptions[] = recent.list().map((file) => ({ label: path.basename(file), sublabel: file, click: () => void sessions.openPath(file) }));
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' } satisfies MenuItemConstructorOptions] : []),
     {
@@ -24,6 +35,17 @@ export function setupMenu(win: BrowserWindow, port: RendererPort): void {
       submenu: [
         // The lab shown decides what to open (a table, vectors, images) and asks for the dialog.
         { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: () => port.send(CHANNELS.menu, 'open' satisfies MenuCommand) },
+        { type: 'separator' },
+        { label: 'Open Session…', accelerator: 'CmdOrCtrl+Shift+O', click: () => void sessions.openDialog() },
+        {
+          label: 'Open Recent',
+          submenu: recentItems.length
+            ? [...recentItems, { type: 'separator' }, { label: 'Clear Recent', click: () => recent.clear() }]
+            : [{ label: 'No recent sessions', enabled: false }],
+        },
+        // The page builds the session (it holds the labs' state) and hands main the bytes to write.
+        { label: 'Save Session', accelerator: 'CmdOrCtrl+S', click: () => port.send(CHANNELS.menu, 'saveSession' satisfies MenuCommand) },
+        { label: 'Save Session As…', accelerator: 'CmdOrCtrl+Shift+S', click: () => port.send(CHANNELS.menu, 'saveSessionAs' satisfies MenuCommand) },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
       ],

@@ -115,7 +115,7 @@ export function Readouts({ store, dataExact }: ReadoutsProps) {
                 <td data-testid={`lane-slope-${i}`} data-value={l.slope}>{laneNumber(l.slope)}</td>
                 <td data-testid={`lane-intercept-${i}`} data-value={l.intercept}>{laneNumber(l.intercept)}</td>
                 <td data-testid={`lane-status-${i}`} className={`status-${l.status}`}>
-                  {l.status === 'running' && snap.phase === 'paused' ? 'paused' : l.status}
+                  {l.status === 'running' && (snap.phase === 'paused' || snap.phase === 'stopped') ? snap.phase : l.status}
                 </td>
               </tr>
             ))}
