@@ -15,10 +15,9 @@ import { useBackendFor } from './engine/backend';
 import { parseCsvDataset } from './engine/csv-dataset';
 import { defaultDatasetPath } from './engine/default-data';
 import { RegressionLab } from './engine/labs/regression';
-import { ATTACK_USAGE, attackCommand, UsageError as AttackUsageError } from './cli/attack-command';
-import { SPREAD_USAGE, spreadCommand, UsageError as SpreadUsageError } from './cli/spread-command';
-
-class UsageError extends Error {}
+import { integer as optionalInteger, joinNegativeValues, UsageError } from './cli/args';
+import { ATTACK_USAGE, attackCommand } from './cli/attack-command';
+import { SPREAD_USAGE, spreadCommand } from './cli/spread-command';
 
 const USAGE = `usage: descent regression [--csv FILE] [--x COL --y COL] --optimizer ${OPTIMIZER_NAMES.join('|')} --lr X --iterations N [--init-slope A] [--init-intercept B] [--normalize] [--param NAME=VALUE] [--seed K] [--backend tensorflow|wasm|cpu] [--json]`;
 
@@ -34,26 +33,11 @@ function number(value: string | undefined, flag: string, fallback?: number): num
   return n;
 }
 
+/** A whole number in [min, max]; every integer flag of `regression` has a default. */
 function integer(value: string | undefined, flag: string, min: number, max: number): number {
-  const n = Number(value);
-  if (value === undefined || !/^[-+]?\d+$/.test(value.trim()) || n < min || n > max) {
-    throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
-  }
+  const n = optionalInteger(value, flag, min, max);
+  if (n === undefined) throw new UsageError(`${flag} is required`);
   return n;
-}
-
-/** parseArgs reads "-180" as a flag; join a negative number to its option as --opt=-180. */
-function joinNegativeValues(args: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const next = args[i + 1];
-    if (a.startsWith('--') && !a.includes('=') && next !== undefined && /^-\d|^-\.\d|^-Infinity$/.test(next)) {
-      out.push(`${a}=${next}`);
-      i++;
-    } else out.push(a);
-  }
-  return out;
 }
 
 async function regression(args: string[]): Promise<void> {
@@ -173,7 +157,7 @@ export async function main(argv: string[]): Promise<number> {
     } else throw new UsageError(`unknown lab "${command}" (available: regression, attack, spread)`);
     return 0;
   } catch (e) {
-    const usage = e instanceof UsageError || e instanceof AttackUsageError || e instanceof SpreadUsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     console.error(`descent: ${(e as Error).message}`);
     return usage ? 2 : 1;
   } finally {

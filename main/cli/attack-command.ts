@@ -11,6 +11,7 @@
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { decimal, integer, UsageError } from './args';
 import {
   ATTACK_LIMITS,
   ATTACK_METHODS,
@@ -30,28 +31,11 @@ import { encodePng, ImageDecodeError, loadImageFile, type ModelImage } from '../
 import { defaultModelCacheDir, locateModel } from '../engine/adversarial/model-fetch';
 import { INPUT_SCALINGS, type InputScaling, type ModelSource } from '../engine/adversarial/model-registry';
 
-/** Bad arguments: the caller prints the message and exits with status 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError } from './args';
 
 export const ATTACK_USAGE = `usage: descent attack --image FILE|DIR --model NAME|DIR --method ${ATTACK_METHODS.join('|')} [--epsilon E] [--step S] [--iterations N] [--target dog|cat|CLASS|untargeted] [--stop-at P] [--decay MU] [--out FILE|DIR] [--backend tensorflow|wasm|cpu] [--seed K] [--scaling ${INPUT_SCALINGS.join('|')}] [--json]`;
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.bmp']);
-
-function decimal(value: string | undefined, flag: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(value.trim()) ? Number(value) : NaN;
-  if (!(n >= min && n <= max)) throw new UsageError(`${flag} must be a number from ${min} to ${max}, got "${value}"`);
-  return n;
-}
-
-function integer(value: string | undefined, flag: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^[-+]?\d+$/.test(value.trim()) || n < min || n > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
-  return n;
-}
 
 /** dog | cat | untargeted | a class index | a class name (whole label or one of its synonyms). */
 export function parseTarget(value: string, labels: readonly string[]): AttackTarget {

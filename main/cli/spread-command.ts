@@ -9,8 +9,8 @@
  * then runs float64 descent on them to the bottom of their basin.
  */
 import { readFileSync } from 'node:fs';
+import { decimal, integer, joinNegativeValues, UsageError } from './args';
 import { parseArgs } from 'node:util';
-import { parseDecimal } from '../protocol/decimal';
 import { OPTIMIZER_NAMES, isOptimizerName, resolveHyperParams } from '../protocol/optimizers';
 import { LIMITS } from '../protocol/limits';
 import {
@@ -27,43 +27,12 @@ import { SpreadLab, exactSpreadMetrics, polishEnergy } from '../engine/labs/spre
 import { publishedOptimum } from '../engine/labs/spread-reference';
 import { VectorsFileError, parseVectorsFile } from '../engine/labs/spread-vectors-file';
 
-/** Bad arguments: the caller prints the message and exits with status 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError } from './args';
 
 export const SPREAD_USAGE = `usage: descent spread --n N [--dim D] [--loss ${SPREAD_LOSS_NAMES.join('|')}] [--s S] [--temperature DEG] [--optimizer ${OPTIMIZER_NAMES.join('|')}] [--lr X] [--param NAME=VALUE] [--iterations N] [--seed K] [--restarts R] [--init FILE.csv|FILE.json] [--polish] [--backend tensorflow|wasm|cpu] [--json]`;
 
 /** Keeping every restart's per-iteration series costs 3 × 8 bytes per restart-iteration; past this, none. */
 const MAX_HISTORY_POINTS = 4_000_000;
-
-function decimal(value: string | undefined, flag: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = parseDecimal(value);
-  if (!(n >= min && n <= max)) throw new UsageError(`${flag} must be a number from ${min} to ${max}, got "${value}"`);
-  return n;
-}
-
-function integer(value: string | undefined, flag: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^[-+]?\d+$/.test(value.trim()) || n < min || n > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
-  return n;
-}
-
-/** parseArgs reads "-1" as a flag; join a negative number to its option as --opt=-1. */
-function joinNegativeValues(args: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const next = args[i + 1];
-    if (a.startsWith('--') && !a.includes('=') && next !== undefined && /^-\d|^-\.\d/.test(next)) {
-      out.push(`${a}=${next}`);
-      i++;
-    } else out.push(a);
-  }
-  return out;
-}
 
 export interface SpreadCommandOptions {
   n: number;

@@ -1,0 +1,40 @@
+/**
+ * What every `descent` command shares when it reads its arguments: the usage error (printed as
+ * one line, exit status 2), number and integer flags, and negative numbers as option values.
+ */
+import { parseDecimal } from '../protocol/decimal';
+
+/** Bad arguments: main prints the message and exits with status 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** A plain decimal (no hex, no "Infinity") in [min, max]; undefined when the flag is absent. */
+export function decimal(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = parseDecimal(value);
+  if (!(n >= min && n <= max)) throw new UsageError(`${flag} must be a number from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+/** A whole number in [min, max]; undefined when the flag is absent. */
+export function integer(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^[-+]?\d+$/.test(value.trim()) || n < min || n > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+/** parseArgs reads "-180" as a flag; join a negative number to its option as --opt=-180. */
+export function joinNegativeValues(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const next = args[i + 1];
+    if (a.startsWith('--') && !a.includes('=') && next !== undefined && /^-\d|^-\.\d|^-Infinity$/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
