@@ -49,9 +49,12 @@ test.describe('sessions', () => {
     await expect(regression.getByTestId('iteration')).toHaveText('50');
     expect(await numberIn(regression.getByTestId('lane-slope-2'))).toBe(slope);
     await expect(regression.getByTestId('lane-status-0')).toHaveText('done');
-    // Run starts afresh from the reopened settings.
+    // Run starts afresh from the reopened settings and ends where the saved run did (the
+    // restored lanes read "done" already, so wait for the new run's own end).
     await regression.getByTestId('run').click();
-    await expect(regression.getByTestId('lane-status-0')).toHaveText('done', { timeout: 30_000 });
+    await expect(regression.getByTestId('pause')).toBeEnabled();
+    await expect(regression.getByTestId('pause')).toBeDisabled({ timeout: 30_000 });
+    await expect(regression.getByTestId('lane-status-0')).toHaveText('done');
     expect(await numberIn(regression.getByTestId('lane-slope-2'))).toBe(slope);
   });
 
