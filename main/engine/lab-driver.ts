@@ -32,3 +32,15 @@ export interface LabDriver {
   /** Frees the lanes and the lab's own tensors. */
   dispose(): void;
 }
+
+/** Builds `count` lanes, all or none: one that fails frees those built before it, and this rethrows. */
+export function buildAll<T>(count: number, make: (i: number) => T, dispose: (lane: T) => void): T[] {
+  const lanes: T[] = [];
+  try {
+    for (let i = 0; i < count; i++) lanes.push(make(i));
+  } catch (e) {
+    for (const lane of lanes) dispose(lane);
+    throw e;
+  }
+  return lanes;
+}

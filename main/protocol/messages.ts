@@ -11,7 +11,7 @@ import type { SpreadLossName } from './spread';
 import { bounded, checkHyperParams, float64Array, id, inRange, lanesOf, optimizerLaneFields, runFields } from './schema-parts';
 import { spreadRunSchema } from './spread-schema';
 import { adversarialRequestSchemas, adversarialRunSchema } from './adversarial-schema';
-import type { AttackMethod, AttackTarget, Classification, CropRect, ModelDownloadProgress, StepReport } from './adversarial';
+import type { AttackSpec, Classification, CropRect, ModelDownloadProgress, StepReport } from './adversarial';
 
 export { BACKEND_NAMES, LAB_NAMES, LIMITS, type BackendName, type LabName } from './limits';
 
@@ -198,13 +198,7 @@ export interface SpreadRunStarted extends RunStartedBase {
   lanes: SpreadLaneIntro[];
 }
 
-export interface AttackLaneIntro extends LaneIntro {
-  method: AttackMethod;
-  epsilon: number;
-  step: number;
-  iterations: number;
-  target: AttackTarget;
-  stopAtConfidence: number | null;
+export interface AttackLaneIntro extends LaneIntro, Pick<AttackSpec, 'method' | 'epsilon' | 'step' | 'iterations' | 'target' | 'stopAtConfidence'> {
   /** Steps the attack takes at most (FGSM: 1). */
   maxSteps: number;
 }

@@ -7,8 +7,8 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../main/cli';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from './run-cli';
 import { SAMPLE_IMAGES_DIR, SHARED_MODELS_DIR, skipRealModels } from './engine/adversarial/shared-models';
 
 const tmp = mkdtempSync(join(tmpdir(), 'descent-cli-attack-'));
@@ -27,21 +27,6 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void (out += a.join(' ') + '\n'));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void (err += a.join(' ') + '\n'));
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    write.mockRestore();
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 const MOBILENET = ['--model', 'mobilenet_v1_0.75_224', '--backend', 'wasm'];
 

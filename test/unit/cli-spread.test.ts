@@ -7,27 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../main/cli';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from './run-cli';
 
 const tmp = mkdtempSync(join(tmpdir(), 'descent-cli-spread-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void (out += a.join(' ') + '\n'));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void (err += a.join(' ') + '\n'));
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    write.mockRestore();
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 async function json(args: string[]) {
   const { code, out, err } = await cli([...args, '--backend', 'cpu', '--json']);

@@ -1,24 +1,9 @@
 import { resolve } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../main/cli';
+import { describe, expect, it } from 'vitest';
+import { cli } from './run-cli';
 
 const ARTICLE_CSV = resolve(__dirname, '../../../shared/seed-data/height_v_weight.csv');
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void (out += a.join(' ') + '\n'));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void (err += a.join(' ') + '\n'));
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    write.mockRestore();
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 describe('descent CLI', () => {
   it('should run the article regression and print JSON with the exact answer and the loss history', async () => {

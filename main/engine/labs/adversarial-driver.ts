@@ -8,7 +8,7 @@ import type { StepReport } from '../../protocol/adversarial';
 import type { AdversarialLaneBatch, AdversarialRunConfig } from '../../protocol/messages';
 import { AttackRun } from '../adversarial/attack-run';
 import type { ClassifierLease } from '../adversarial/classifier-store';
-import type { LabDriver, LabFrame, LabStarted } from '../lab-driver';
+import { buildAll, type LabDriver, type LabFrame, type LabStarted } from '../lab-driver';
 import type { AdversarialModels } from './adversarial-models';
 
 interface LaneState {
@@ -39,9 +39,10 @@ export class AdversarialDriver implements LabDriver {
   }
 
   createLanes(): void {
-    const lanes: LaneState[] = [];
-    try {
-      for (const l of this.config.lanes) {
+    this.lanes = buildAll(
+      this.config.lanes.length,
+      (i): LaneState => {
+        const l = this.config.lanes[i]!;
         const run = new AttackRun(this.lease.classifier, this.config.problem.image.rgb, {
           method: l.method,
           epsilon: l.epsilon,
@@ -52,13 +53,10 @@ export class AdversarialDriver implements LabDriver {
           ...(l.decay !== undefined ? { decay: l.decay } : {}),
           seed: this.config.seed,
         });
-        lanes.push({ run, reports: [run.before], imageSentAt: -1 });
-      }
-    } catch (e) {
-      for (const lane of lanes) lane.run.dispose();
-      throw e;
-    }
-    this.lanes = lanes;
+        return { run, reports: [run.before], imageSentAt: -1 };
+      },
+      (lane) => lane.run.dispose(),
+    );
   }
 
   stepAll(): void {

@@ -1,6 +1,6 @@
 /** The regression lab's side of a run: its lanes, their (loss, slope, intercept) histories. */
 import type { RegressionRunConfig } from '../../protocol/messages';
-import type { LabDriver, LabFrame, LabStarted } from '../lab-driver';
+import { buildAll, type LabDriver, type LabFrame, type LabStarted } from '../lab-driver';
 import { SeriesRecord } from '../series';
 import { RegressionLab, type RegressionLane } from './regression';
 
@@ -17,13 +17,7 @@ export class RegressionDriver implements LabDriver {
   }
 
   createLanes(): void {
-    const lanes: RegressionLane[] = [];
-    try {
-      for (const l of this.config.lanes) lanes.push(this.lab.createLane(l, this.config.seed));
-    } catch (e) {
-      for (const lane of lanes) lane.dispose();
-      throw e;
-    }
+    const lanes = buildAll(this.config.lanes.length, (i) => this.lab.createLane(this.config.lanes[i]!, this.config.seed), (lane) => lane.dispose());
     this.lanes = lanes;
     this.histories = lanes.map((lane) => {
       const h: LaneHistory = new SeriesRecord(SERIES);

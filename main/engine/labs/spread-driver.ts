@@ -3,7 +3,7 @@
  * the vectors themselves (plus the pairwise-angle histogram) at a pace their size allows.
  */
 import type { SpreadLaneBatch, SpreadReference, SpreadRunConfig } from '../../protocol/messages';
-import type { LabDriver, LabFrame, LabStarted } from '../lab-driver';
+import { buildAll, type LabDriver, type LabFrame, type LabStarted } from '../lab-driver';
 import { SeriesRecord } from '../series';
 import { SpreadLab, type SpreadLane } from './spread';
 import { publishedOptimum } from './spread-reference';
@@ -38,13 +38,7 @@ export class SpreadDriver implements LabDriver {
   }
 
   createLanes(): void {
-    const lanes: SpreadLane[] = [];
-    try {
-      for (const l of this.config.lanes) lanes.push(this.lab.createLane(l, this.config.seed));
-    } catch (e) {
-      for (const lane of lanes) lane.dispose();
-      throw e;
-    }
+    const lanes = buildAll(this.config.lanes.length, (i) => this.lab.createLane(this.config.lanes[i]!, this.config.seed), (lane) => lane.dispose());
     this.lanes = lanes;
     this.histories = lanes.map((lane) => {
       const h: LaneHistory = new SeriesRecord(SERIES);

@@ -3,26 +3,18 @@
  * attack each: method, budget in pixel levels, target, early stop) and the run-wide seed and
  * cap. The defaults are the article's signed steps towards "dog" beside untargeted PGD.
  */
-import { ATTACK_LIMITS, ATTACK_METHOD_SPECS, isAttackMethod, type AttackMethod, type AttackTarget } from '../../../main/protocol/adversarial';
+import { ATTACK_LIMITS, ATTACK_METHOD_SPECS, isAttackMethod, type AttackMethod, type AttackSpec, type AttackTarget } from '../../../main/protocol/adversarial';
 import { LIMITS } from '../../../main/protocol/limits';
 import { finiteNumber, lanesArray, wholeNumber } from '../../session/check-fields';
 import { asRecord } from '../../session/session-parts';
 import type { AdversarialRunConfig, AttackLaneConfig } from '../../../main/protocol/messages';
 import { nextLaneColour } from '../../run/lane-palette';
 
-export interface AttackLaneSettings {
+/** A lane as the user sets it: the attack's settings (see AttackSpec), its id and colour. */
+export interface AttackLaneSettings extends Pick<AttackSpec, 'method' | 'epsilon' | 'step' | 'iterations' | 'target' | 'stopAtConfidence'> {
   id: string;
   colour: string;
-  method: AttackMethod;
-  /** Levels (1/255 of the range); L2 radius for pgd-l2; unused by 'signed'. */
-  epsilon: number;
-  /** Levels per step; only for methods whose spec says usesStep. */
-  step: number;
-  iterations: number;
-  target: AttackTarget;
-  /** Stop once the attack succeeds with target confidence ≥ this (0..1); null runs every iteration. */
-  stopAtConfidence: number | null;
-  /** MI-FGSM's μ. */
+  /** MI-FGSM's μ (kept for every method, so switching back keeps it). */
   decay: number;
 }
 
