@@ -18,16 +18,21 @@ export interface LabDriver {
    * All or none: a lane that fails to build frees the ones built before it, and this throws.
    */
   createLanes(): void;
-  /** One iteration of every lane; a finished lane repeats its state so histories stay aligned. */
-  stepAll(): void;
+  readonly laneCount: number;
+  /**
+   * One step of lane `i`, recorded in its history; a finished lane repeats its state so every
+   * history keeps one entry per iteration. The run loop steps the lanes of an iteration in
+   * order, and may handle messages between two lanes (an attack step takes most of a second).
+   */
+  stepLane(i: number): void;
   /** True when no lane is still running. */
   settled(): boolean;
   started(): LabStarted;
   /**
-   * Every lane's history from iteration `from` on. `runDone` marks lanes still running as done;
+   * Every lane's history for iterations [from, to). `runDone` marks lanes still running as done;
    * `final` says the run pauses or ends here, so bulky state (vectors, images) must go now.
    */
-  frame(from: number, runDone: boolean, final: boolean): LabFrame;
+  frame(from: number, to: number, runDone: boolean, final: boolean): LabFrame;
   disposeLanes(): void;
   /** Frees the lanes and the lab's own tensors. */
   dispose(): void;

@@ -17,6 +17,8 @@ export class Run {
   status: RunStatus = 'paused';
   iteration = 0;
   private sentUpTo = 0;
+  /** Lanes already stepped in the iteration under way (0 between iterations). */
+  private lanesStepped = 0;
   private lastFrameMs = 0;
   private timer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | undefined;
   private itersPerSecond: number;
@@ -48,6 +50,7 @@ export class Run {
     this.driver.createLanes();
     this.iteration = 0;
     this.sentUpTo = 0;
+    this.lanesStepped = 0;
   }
 
   /** Announces the run and starts it (or leaves it paused at iteration 0). */
@@ -83,7 +86,7 @@ export class Run {
           this.cancelTimer();
         }
         if (this.status === 'paused') {
-          this.stepAll();
+          this.advance(Infinity);
           if (this.finished()) this.status = 'done';
           this.sendFrame();
         }
@@ -122,13 +125,25 @@ export class Run {
     this.schedule(0);
   }
 
+  /** Only between iterations: an iteration begun is finished first, so every lane's last step is sent. */
   private finished(): boolean {
-    return this.iteration >= this.config.maxIterations || this.driver.settled();
+    return this.lanesStepped === 0 && (this.iteration >= this.config.maxIterations || this.driver.settled());
   }
 
-  private stepAll(): void {
-    this.driver.stepAll();
+  /**
+   * Steps the lanes of the current iteration in order until all have stepped (true: one more
+   * iteration done) or the deadline passes between two of them (false: the rest come on the next
+   * tick, so a pause or stop waits for one lane's step, not for all of them).
+   */
+  private advance(deadline: number): boolean {
+    const lanes = this.driver.laneCount;
+    while (this.lanesStepped < lanes) {
+      this.driver.stepLane(this.lanesStepped++);
+      if (this.lanesStepped < lanes && this.now() >= deadline) return false;
+    }
+    this.lanesStepped = 0;
     this.iteration++;
+    return true;
   }
 
   private tick = (): void => {
@@ -145,7 +160,7 @@ export class Run {
     const deadline = Math.min(start + SLICE_MS, this.lastFrameMs + FRAME_INTERVAL_MS);
     let done = 0;
     while (done < allowed) {
-      this.stepAll();
+      if (!this.advance(deadline)) break;
       done++;
       if (this.finished() || this.now() >= deadline) break;
     }
@@ -175,13 +190,15 @@ export class Run {
   private sendFrame(): void {
     const t = this.now();
     const elapsed = t - this.measuredFromMs;
-    if (elapsed > 250) {
+    // Measured while running only: time spent paused is not the engine's speed.
+    if (this.status === 'running' && elapsed > 250) {
       this.rate = ((this.iteration - this.measuredFromIteration) * 1000) / elapsed;
       this.measuredFromMs = t;
       this.measuredFromIteration = this.iteration;
     }
     this.lastFrameMs = t;
-    const part = this.driver.frame(this.sentUpTo, this.status === 'done', this.status !== 'running');
+    // Up to the last whole iteration: lanes already stepped in the next one wait for it.
+    const part = this.driver.frame(this.sentUpTo, this.iteration + 1, this.status === 'done', this.status !== 'running');
     this.sentUpTo = this.iteration + 1;
     this.emit({
       type: 'frame',

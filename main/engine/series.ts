@@ -12,9 +12,9 @@ export class Series {
     this.data[this.length++] = v;
   }
 
-  /** A copy of the entries from `from` on. */
-  slice(from: number): Float64Array {
-    return this.data.slice(from, this.length);
+  /** A copy of the entries [from, to). */
+  slice(from: number, to = this.length): Float64Array {
+    return this.data.slice(from, Math.min(to, this.length));
   }
 }
 
@@ -30,8 +30,8 @@ export class SeriesRecord<K extends string> {
     for (const k of this.keys) this.series[k].push(state[k]);
   }
 
-  /** Copies of every series from iteration `from` on. */
-  slice(from: number): Record<K, Float64Array> {
-    return Object.fromEntries(this.keys.map((k) => [k, this.series[k].slice(from)])) as Record<K, Float64Array>;
+  /** Copies of every series for iterations [from, to). */
+  slice(from: number, to: number): Record<K, Float64Array> {
+    return Object.fromEntries(this.keys.map((k) => [k, this.series[k].slice(from, to)])) as Record<K, Float64Array>;
   }
 }

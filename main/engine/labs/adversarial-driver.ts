@@ -2,7 +2,8 @@
  * The adversarial lab's side of a run: one attack per lane on the same image and the same
  * loaded classifier, each step's honest report (of the image rounded to 8 bits), and the
  * adversarial image itself whenever it changed. A step is a full input gradient (about 0.6 s
- * for MobileNet on wasm here), so every step is a frame's worth of news.
+ * for MobileNet on wasm here), so every step is a frame's worth of news, and the run loop
+ * handles Pause or Stop between two lanes' steps rather than after all of them.
  */
 import type { StepReport } from '../../protocol/adversarial';
 import type { AdversarialLaneBatch, AdversarialRunConfig } from '../../protocol/messages';
@@ -59,8 +60,13 @@ export class AdversarialDriver implements LabDriver {
     );
   }
 
-  stepAll(): void {
-    for (const lane of this.lanes) lane.reports.push(lane.run.done ? lane.run.latest : lane.run.step());
+  get laneCount(): number {
+    return this.lanes.length;
+  }
+
+  stepLane(i: number): void {
+    const lane = this.lanes[i]!;
+    lane.reports.push(lane.run.done ? lane.run.latest : lane.run.step());
   }
 
   settled(): boolean {
@@ -94,14 +100,14 @@ export class AdversarialDriver implements LabDriver {
     };
   }
 
-  frame(from: number, runDone: boolean): LabFrame {
+  frame(from: number, to: number, runDone: boolean): LabFrame {
     return {
       lab: 'adversarial',
       lanes: this.lanes.map((lane, i): AdversarialLaneBatch => {
         const batch: AdversarialLaneBatch = {
           id: this.config.lanes[i]!.id,
           from,
-          reports: lane.reports.slice(from),
+          reports: lane.reports.slice(from, to),
           status: lane.run.done || runDone ? 'done' : 'running',
         };
         const steps = lane.run.steps;

@@ -26,8 +26,12 @@ export class RegressionDriver implements LabDriver {
     });
   }
 
-  stepAll(): void {
-    for (let i = 0; i < this.lanes.length; i++) this.histories[i]!.record(this.lanes[i]!.step());
+  get laneCount(): number {
+    return this.lanes.length;
+  }
+
+  stepLane(i: number): void {
+    this.histories[i]!.record(this.lanes[i]!.step());
   }
 
   settled(): boolean {
@@ -48,14 +52,14 @@ export class RegressionDriver implements LabDriver {
     };
   }
 
-  frame(from: number, runDone: boolean): LabFrame {
+  frame(from: number, to: number, runDone: boolean): LabFrame {
     return {
       lab: 'regression',
       lanes: this.lanes.map((lane, i) => {
         return {
           id: lane.id,
           from,
-          ...this.histories[i]!.slice(from),
+          ...this.histories[i]!.slice(from, to),
           status: lane.status === 'running' && runDone ? 'done' : lane.status,
         };
       }),

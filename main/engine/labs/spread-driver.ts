@@ -48,8 +48,12 @@ export class SpreadDriver implements LabDriver {
     this.lastStateMs = -Infinity;
   }
 
-  stepAll(): void {
-    for (let i = 0; i < this.lanes.length; i++) this.histories[i]!.record(this.lanes[i]!.step());
+  get laneCount(): number {
+    return this.lanes.length;
+  }
+
+  stepLane(i: number): void {
+    this.histories[i]!.record(this.lanes[i]!.step());
   }
 
   settled(): boolean {
@@ -79,7 +83,7 @@ export class SpreadDriver implements LabDriver {
     return { thomsonEnergy: p.thomsonEnergy ?? null, tammesAngleDeg: p.tammesAngleDeg ?? null, sources: p.sources };
   }
 
-  frame(from: number, runDone: boolean, final: boolean): LabFrame {
+  frame(from: number, to: number, runDone: boolean, final: boolean): LabFrame {
     const t = this.now();
     const withState = final || t - this.lastStateMs >= this.stateIntervalMs;
     if (withState) this.lastStateMs = t;
@@ -90,7 +94,7 @@ export class SpreadDriver implements LabDriver {
         const batch: SpreadLaneBatch = {
           id: lane.id,
           from,
-          ...this.histories[i]!.slice(from),
+          ...this.histories[i]!.slice(from, to),
           status: lane.status === 'running' && runDone ? 'done' : lane.status,
         };
         if (withState) {
