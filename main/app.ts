@@ -24,16 +24,25 @@ let pendingSession: string | undefined = sessionPathFromArgv(process.argv);
 /** Opens a session file the OS handed us (double-click, dock, second launch). */
 function openSessionFile(file: string): void {
   if (mainSessions && mainWindow && !mainWindow.isDestroyed()) void mainSessions.openPath(file);
-  else pendingSession = file;
+  else {
+    pendingSession = file;
+    // macOS: the app can be running with no window; before 'ready' the first window takes it.
+    if (app.isReady()) openMainWindow();
+  }
 }
 
 function setupSingleInstance(): boolean {
   if (!app.requestSingleInstanceLock()) return false;
   app.on('second-instance', (_event, argv) => {
-    if (!mainWindow || mainWindow.isDestroyed()) return;
+    const file = sessionPathFromArgv(argv);
+    if (!mainWindow || mainWindow.isDestroyed()) {
+      // macOS keeps the app running with no window: a second launch opens one (and its file).
+      if (file) openSessionFile(file);
+      else if (app.isReady()) openMainWindow();
+      return;
+    }
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
-    const file = sessionPathFromArgv(argv);
     if (file) openSessionFile(file);
   });
   // macOS sends files opened from the Finder or the dock this way, possibly before 'ready'.

@@ -16,8 +16,6 @@ import { parseCsvDataset } from './engine/csv-dataset';
 import { defaultDatasetPath } from './engine/default-data';
 import { RegressionLab } from './engine/labs/regression';
 import { integer as optionalInteger, joinNegativeValues, UsageError } from './cli/args';
-import { ATTACK_USAGE, attackCommand } from './cli/attack-command';
-import { SPREAD_USAGE, spreadCommand } from './cli/spread-command';
 
 const USAGE = `usage: descent regression [--csv FILE] [--x COL --y COL] --optimizer ${OPTIMIZER_NAMES.join('|')} --lr X --iterations N [--init-slope A] [--init-intercept B] [--normalize] [--param NAME=VALUE] [--seed K] [--backend tensorflow|wasm|cpu] [--json]`;
 
@@ -148,10 +146,13 @@ async function regression(args: string[]): Promise<void> {
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    // Each lab's command is loaded when asked for: `descent regression` need not start image
+    // decoding (sharp) or the attack and spread code.
     if (command === 'regression') await regression(rest);
-    else if (command === 'attack') await attackCommand(rest);
-    else if (command === 'spread') await spreadCommand(rest);
+    else if (command === 'attack') await (await import('./cli/attack-command')).attackCommand(rest);
+    else if (command === 'spread') await (await import('./cli/spread-command')).spreadCommand(rest);
     else if (command === undefined || command === '--help' || command === '-h') {
+      const [{ ATTACK_USAGE }, { SPREAD_USAGE }] = await Promise.all([import('./cli/attack-command'), import('./cli/spread-command')]);
       console.log(`${USAGE}\n${ATTACK_USAGE}\n${SPREAD_USAGE}`);
       return command === undefined ? 2 : 0;
     } else throw new UsageError(`unknown lab "${command}" (available: regression, attack, spread)`);

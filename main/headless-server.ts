@@ -43,6 +43,24 @@ function sameOrigin(origin: string | undefined, host: string | undefined): boole
   }
 }
 
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+function isLoopback(address: string): boolean {
+  return LOOPBACK_NAMES.has(address) || /^127\.\d+\.\d+\.\d+$/.test(address);
+}
+
+/**
+ * DNS rebinding: a page on evil.example can make its own name resolve to 127.0.0.1, and then
+ * its Origin and Host match each other. A server bound to loopback therefore also wants the Host
+ * to be a loopback name; one bound elsewhere was opened to the network on purpose.
+ */
+function hostAllowed(boundTo: string, host: string | undefined): boolean {
+  if (!isLoopback(boundTo)) return true;
+  if (host === undefined) return false;
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
+  return isLoopback(name.toLowerCase());
+}
+
 export function startServer(options: ServerOptions): Promise<{ url: string; close: () => Promise<void> }> {
   // This file is bundled into dist/main/server.js and dist/scripts/bench.js: one level up is dist/.
   const distDir = options.distDir ?? join(__dirname, '..');
@@ -71,6 +89,7 @@ export function startServer(options: ServerOptions): Promise<{ url: string; clos
     path: '/ws',
     maxPayload: LIMITS.maxCsvBytes * 2,
     verifyClient: ({ origin, req }, done) => {
+      if (!hostAllowed(options.host, req.headers.host)) return done(false, 403, 'connections must name this machine (127.0.0.1 or localhost) as the host');
       if (!sameOrigin(origin || undefined, req.headers.host)) return done(false, 403, 'cross-origin connections are refused');
       if (connections >= maxConnections) return done(false, 503, `at most ${maxConnections} engines at once`);
       done(true);

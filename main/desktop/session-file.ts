@@ -8,13 +8,17 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { OpenedSession } from '../protocol/desktop-api';
-import { MAX_SESSION_BYTES } from '../protocol/session';
+import { decodeSession, MAX_SESSION_BYTES } from '../protocol/session';
 
 export async function writeSessionFile(target: string, bytes: Uint8Array): Promise<void> {
   await writeFileAtomic(target, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { fsync: true });
 }
 
-/** Reads a session file for the page after a size check, or says in words why not. */
+/**
+ * Reads a session file for the page after a size check and a check that it is a session this
+ * app can read (the same check the page makes), or says in words why not: a file that is not
+ * one never becomes the window's "current session", which Save would write over.
+ */
 export async function readSessionFile(filePath: string): Promise<OpenedSession | { error: string }> {
   const name = path.basename(filePath);
   let info;
@@ -25,6 +29,12 @@ export async function readSessionFile(filePath: string): Promise<OpenedSession |
   }
   if (!info.isFile()) return { error: `${name} is not a file.` };
   if (info.size > MAX_SESSION_BYTES) return { error: `${name} is over ${MAX_SESSION_BYTES / 2 ** 30} GiB; it is not a session this app can open.` };
-  const bytes = await readFile(filePath);
-  return { name, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+  const raw = await readFile(filePath);
+  const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+  try {
+    decodeSession(bytes, name);
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+  return { name, bytes };
 }

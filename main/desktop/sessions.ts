@@ -4,7 +4,8 @@
  * to open (double-clicked, dropped on the dock, or named on the command line). Writes are
  * atomic — a temporary file beside the target, flushed, then renamed over it (write-file-atomic)
  * — so a crash mid-save leaves the last good copy whole. Main never reads what is inside: the
- * page builds and checks sessions (protocol/session.ts); main checks size and the magic line.
+ * page builds and restores sessions (protocol/session.ts); main checks the size and that the
+ * file is a session of a format this app reads before the page sees it.
  */
 import { app, dialog, ipcMain, type BrowserWindow, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron';
 import path from 'node:path';

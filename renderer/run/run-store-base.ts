@@ -79,16 +79,30 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
     return { phase, iteration: this.iteration, lanes: this.lanes.map((l) => this.saveTrack(l)), extra: this.saveExtra() };
   }
 
-  /** Shows a run from a session: its lanes and history, to scrub and export; Run starts afresh. */
+  /**
+   * Checks a run from a session and builds its lanes, without touching the store; the function
+   * it returns shows that run (its lanes and history, to scrub and export; Run starts afresh).
+   * A damaged run throws here, and the store stays as it was.
+   */
+  prepareRun(saved: SavedRun | null): () => void {
+    if (!saved || !Array.isArray(saved.lanes) || saved.lanes.length === 0) return () => this.clear();
+    if (!Number.isInteger(saved.iteration) || saved.iteration < 0) throw new Error('its run is damaged');
+    const lanes = saved.lanes.map((l) => this.loadTrack(l));
+    const extra = saved.extra ?? {};
+    const phase: RunPhase = saved.phase === 'done' ? 'done' : 'stopped';
+    return () => {
+      this.clear();
+      this.loadExtra(extra);
+      this.lanes = lanes;
+      this.iteration = saved.iteration;
+      this.lanesChanged();
+      this.setPhase(phase);
+      this.version++;
+    };
+  }
+
   restoreRun(saved: SavedRun | null): void {
-    this.clear();
-    if (!saved || !Array.isArray(saved.lanes) || saved.lanes.length === 0) return;
-    this.loadExtra(saved.extra ?? {});
-    this.lanes = saved.lanes.map((l) => this.loadTrack(l));
-    this.iteration = saved.iteration;
-    this.lanesChanged();
-    this.setPhase(saved.phase === 'done' ? 'done' : 'stopped');
-    this.version++;
+    this.prepareRun(saved)();
   }
 
   /** Called as the start request is sent, so frames for any older run are ignored. */
@@ -127,9 +141,10 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
       this.append(lane, batch, msg);
       lane.status = batch.status;
     }
+    // A resumed (or stepped) run is followed live again.
+    if (msg.status === 'running' || msg.iteration > this.iteration) this.cursor = null;
     this.iteration = msg.iteration;
     this.itersPerSecond = msg.itersPerSecond;
-    if (msg.status === 'running') this.cursor = null; // a resumed run is followed live again
     this.setPhase(msg.status);
     this.version++;
   }

@@ -70,20 +70,30 @@ export class ThinnedHistory<K extends string> {
     };
   }
 
-  /** A history read back from a session; keys it does not know are ignored, missing ones are NaN. */
+  /**
+   * A history read back from a session; keys it does not know are ignored, missing ones read NaN.
+   * Throws on a history that cannot be one (no series, bad stride or iteration).
+   */
   static load<K extends string>(keys: readonly K[], saved: SavedHistory): ThinnedHistory<K> {
+    if (typeof saved !== 'object' || saved === null || typeof saved.values !== 'object' || saved.values === null) throw new Error('a lane has no history');
+    const present = keys.filter((k) => saved.values[k] instanceof Float64Array);
+    if (!present.length) throw new Error('a lane’s history holds none of its series');
+    const stride = saved.stride;
+    const lastIteration = saved.lastIteration;
+    if (!Number.isInteger(stride) || stride < 1 || !Number.isInteger(lastIteration) || lastIteration < -1) throw new Error('a lane’s history is damaged');
+    const length = Math.min(MAX_ENTRIES, ...present.map((k) => saved.values[k]!.length));
     const h = new ThinnedHistory(keys);
-    const length = Math.min(MAX_ENTRIES, ...keys.map((k) => saved.values[k]?.length ?? 0));
     h.values = h.empty(Math.max(INITIAL_CAPACITY, length));
     for (const k of keys) {
       const v = saved.values[k];
-      if (v) h.values[k].set(v.subarray(0, length));
-      h.last[k] = saved.last[k] ?? NaN;
-      h.first[k] = saved.first[k] ?? NaN;
+      if (v instanceof Float64Array) h.values[k].set(v.subarray(0, length));
+      else h.values[k].fill(NaN, 0, length);
+      h.last[k] = typeof saved.last?.[k] === 'number' ? saved.last[k]! : NaN;
+      h.first[k] = typeof saved.first?.[k] === 'number' ? saved.first[k]! : NaN;
     }
     h.length = length;
-    h.stride = Math.max(1, Math.round(saved.stride));
-    h.lastIteration = Math.round(saved.lastIteration);
+    h.stride = stride;
+    h.lastIteration = lastIteration;
     return h;
   }
 

@@ -33,6 +33,12 @@ interface LabRunOptions<L extends LabName> {
 
 let runCounter = 0;
 
+/**
+ * The run each engine holds now, from its runStarted messages: it keeps one run for every lab,
+ * so a lab's finished run may have been replaced by another lab's since.
+ */
+const engineRuns = new WeakMap<EngineClient, string>();
+
 export function useLabRun<L extends LabName>({ lab, client, connection, store, active, reportError, prepare, onOpen }: LabRunOptions<L>) {
   const [phase, setPhase] = useState<RunPhase>(store.phase);
   useEffect(() => store.onPhase(setPhase), [store]);
@@ -49,6 +55,7 @@ export function useLabRun<L extends LabName>({ lab, client, connection, store, a
     () =>
       client.onMessage((m) => {
         if (m.type === 'runStarted') {
+          engineRuns.set(client, m.runId);
           if (m.lab === lab) store.runStarted(m as Extract<RunStartedMessage, { lab: L }>);
         } else if (m.type === 'frame') {
           if (m.lab === lab) store.frame(m as Extract<FrameMessage, { lab: L }>);
@@ -92,7 +99,10 @@ export function useLabRun<L extends LabName>({ lab, client, connection, store, a
   const control = useCallback(
     (action: ControlAction) => {
       if (!store.runId) return;
-      if (store.runId === lostRunRef.current) {
+      // A run the engine no longer has (it restarted, or another lab's run replaced it) stays
+      // drawn; its controls act on the page alone. A run still starting is the engine's next.
+      const gone = store.runId === lostRunRef.current || (store.phase !== 'starting' && engineRuns.get(client) !== store.runId);
+      if (gone) {
         if (action === 'reset') store.clear();
         return;
       }

@@ -28,6 +28,8 @@ interface Options {
 export function useSessionFile({ parts, activeLab, showLab, reportError, reportNotice, fileInput }: Options) {
   const latest = useRef({ activeLab });
   latest.current = { activeLab };
+  /** After a session opened only in part, Save asks where: writing over it would drop the parts lost. */
+  const mustAsk = useRef(false);
 
   const build = useCallback((): Uint8Array => {
     const session: Session = {
@@ -56,8 +58,11 @@ export function useSessionFile({ parts, activeLab, showLab, reportError, reportN
         saveFile(name, new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
         return;
       }
-      const r = await api.saveSession(bytes, name, saveAs);
-      if (r.saved) reportNotice(`Saved ${r.name}`);
+      const r = await api.saveSession(bytes, name, saveAs || mustAsk.current);
+      if (r.saved) {
+        mustAsk.current = false;
+        reportNotice(`Saved ${r.name}`);
+      }
       else if (r.error) reportError(`Could not save the session: ${r.error}`);
     },
     [build, reportError, reportNotice],
@@ -73,6 +78,7 @@ export function useSessionFile({ parts, activeLab, showLab, reportError, reportN
         return;
       }
       const problems = parts.loadAll(session.labs);
+      mustAsk.current = problems.length > 0;
       if (problems.length) reportError(`Opened ${name}, but ${problems.join('; ')}.`);
       else {
         reportError(null);

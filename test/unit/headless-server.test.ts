@@ -101,6 +101,14 @@ describe('headless server', () => {
     ws.close();
   });
 
+  it('should refuse a page whose own name was rebound to this machine (DNS rebinding)', async () => {
+    // Origin and Host agree, as they do for a rebound name; the Host is not a loopback name.
+    const port = new URL(server.url).port;
+    await expect(open({ Host: `evil.example:${port}`, Origin: `http://evil.example:${port}` })).rejects.toThrow(/HTTP 403/);
+    const { ws } = await open({ Host: `localhost:${port}`, Origin: `http://localhost:${port}` });
+    ws.close();
+  });
+
   it('should refuse connections beyond its engine limit', async () => {
     const clients = await Promise.all([open(), open(), open()]);
     await expect(open()).rejects.toThrow(/HTTP 503/);

@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import type { ModelDownloadProgress } from '../../protocol/adversarial';
 import { ImageClassifier } from './image-classifier';
 import { locateModel, type LocateModelOptions } from './model-fetch';
-import type { InputScaling, ModelSource } from './model-registry';
+import { loadManifest, type InputScaling, type ModelManifest, type ModelSource } from './model-registry';
 
 export interface ClassifierLease {
   readonly classifier: ImageClassifier;
@@ -40,6 +40,7 @@ interface Entry {
 
 export class ClassifierStore {
   private readonly entries = new Map<string, Entry>();
+  private manifest: ModelManifest | undefined;
   private clock = 0;
 
   /**
@@ -53,7 +54,9 @@ export class ClassifierStore {
 
   /** A model name (models/manifest.json) or a folder path → the same key for the same model. */
   private key(nameOrDir: string, inputScaling: InputScaling | undefined): string {
-    const isDir = existsSync(nameOrDir) && statSync(nameOrDir).isDirectory();
+    // As locateModel decides: a manifest name is the manifest's model, whatever folders exist.
+    this.manifest ??= this.find.manifest ?? loadManifest();
+    const isDir = !Object.hasOwn(this.manifest.models, nameOrDir) && existsSync(nameOrDir) && statSync(nameOrDir).isDirectory();
     return isDir ? `dir:${resolve(nameOrDir)}|${inputScaling ?? ''}` : `name:${nameOrDir}`;
   }
 

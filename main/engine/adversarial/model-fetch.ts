@@ -263,7 +263,10 @@ export interface LocateModelOptions extends FetchModelOptions {
  */
 export async function locateModel(nameOrDir: string, options: LocateModelOptions = {}): Promise<ModelSource> {
   const manifest = options.manifest ?? loadManifest();
-  if (existsSync(nameOrDir) && statSync(nameOrDir).isDirectory()) return openModelFolder(nameOrDir, { manifest, inputScaling: options.inputScaling });
+  // A manifest name is always the manifest's model (checked by sha256), even if a folder of that
+  // name happens to sit in the working directory; write ./NAME to mean the folder.
+  const isName = Object.hasOwn(manifest.models, nameOrDir);
+  if (!isName && existsSync(nameOrDir) && statSync(nameOrDir).isDirectory()) return openModelFolder(nameOrDir, { manifest, inputScaling: options.inputScaling });
   const entry = manifestEntry(nameOrDir, manifest);
   const modelsDir = 'modelsDir' in options ? options.modelsDir : modelsDirFromEnv();
   if (modelsDir && existsSync(join(modelsDir, nameOrDir, 'model.json'))) return manifestModelSource(nameOrDir, entry, join(modelsDir, nameOrDir));

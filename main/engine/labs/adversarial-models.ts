@@ -142,11 +142,17 @@ export class AdversarialModels {
       await rename(staging, dir);
     }
     const source = await openModelFolder(dir, { inputScaling, manifest: this.manifest });
-    this.folders.set(id, { dir, displayName: source.manifestName ? source.displayName : name, inputScaling, inputWidth: 0, inputHeight: 0 });
-    // Its input size is the model's own: load it once to read it (and to prove it loads).
-    const lease = await this.acquire(id);
+    // Its input size is the model's own: load it once to read it, and to prove it loads before
+    // the folder is listed (one that fails is forgotten, not listed as available).
+    const lease = await this.classifiers.acquire(dir, { inputScaling });
     try {
-      Object.assign(this.folders.get(id)!, { inputWidth: lease.classifier.inputWidth, inputHeight: lease.classifier.inputHeight });
+      this.folders.set(id, {
+        dir,
+        displayName: source.manifestName ? source.displayName : name,
+        inputScaling,
+        inputWidth: lease.classifier.inputWidth,
+        inputHeight: lease.classifier.inputHeight,
+      });
     } finally {
       lease.release();
     }

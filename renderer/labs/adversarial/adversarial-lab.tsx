@@ -151,15 +151,22 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
   const previewKey = ready ? `${selected.id}|${selected.decoded.width}x${selected.decoded.height}|${model.info!.id}` : '';
   /** A session's run is shown as saved: its images coming back must not start a preview over it. */
   const keepRestoredRun = useRef(false);
+  // Only while the lab is shown: the engine runs one run at a time, and a preview started
+  // behind another lab's tab would stop that lab's run.
+  // A key that changed while the lab was hidden is previewed when it is shown again.
+  const previewed = useRef('');
   useEffect(() => {
-    if (!previewKey || batchRunning.current()) return;
+    if (!previewKey || !active || previewed.current === previewKey) return;
+    previewed.current = previewKey;
+    // A batch selects each image as its turn comes and runs it itself.
+    if (batchRunning.current()) return;
     if (keepRestoredRun.current) {
       keepRestoredRun.current = false;
       return;
     }
     const image = latest.current.imgs.selected;
     if (image) launch(image, true);
-  }, [previewKey, launch]);
+  }, [previewKey, launch, active]);
 
   useSessionPart(
     'adversarial',
@@ -174,18 +181,23 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
     (raw) => {
       const part = asRecord(raw, 'the adversarial part');
       const next = checkAdversarialSettings(part.settings);
+      const ran = part.runSettings ? checkAdversarialSettings(part.runSettings) : null;
       const images = (Array.isArray(part.images) ? part.images : []).filter(
         (im): im is { name: string; bytes: Uint8Array } => typeof im === 'object' && im !== null && typeof im.name === 'string' && im.bytes instanceof Uint8Array,
       );
+      const run = (part.run as SavedRun | null) ?? null;
+      const showRun = store.prepareRun(run);
       stopRun();
       setSettings(next);
-      setRunSettings(part.runSettings ? checkAdversarialSettings(part.runSettings) : null);
+      setRunSettings(ran);
       if (typeof part.model === 'string' && part.model !== model.modelId) model.choose(part.model);
-      const run = (part.run as SavedRun | null) ?? null;
-      store.restoreRun(run);
+      showRun();
       keepRestoredRun.current = run !== null && images.length > 0;
       for (const im of imgs.images) imgs.remove(im.id);
-      if (images.length) imgs.addFiles(images.map((im) => ({ name: im.name, size: im.bytes.length, bytes: () => Promise.resolve(im.bytes) })));
+      // The image the run was of first: the first one decoded becomes the selected one.
+      const selected = typeof part.selected === 'number' ? part.selected : -1;
+      const ordered = selected > 0 && selected < images.length ? [images[selected]!, ...images.filter((_, i) => i !== selected)] : images;
+      if (ordered.length) imgs.addFiles(ordered.map((im) => ({ name: im.name, size: im.bytes.length, bytes: () => Promise.resolve(im.bytes) })));
     },
   );
 

@@ -32,11 +32,17 @@ export interface ModelFolderFile {
 export function useModel(client: EngineClient, connection: ConnectionState, active: boolean, reportError: (message: string | null) => void) {
   const [models, setModels] = useState<ModelEntry[]>([]);
   const [modelId, setModelId] = useState<string | null>(null);
+  const modelIdRef = useRef(modelId);
+  modelIdRef.current = modelId;
   const [state, setState] = useState<ModelState>({ kind: 'listing' });
   const [shownOnce, setShownOnce] = useState(active);
   const [addingFolder, setAddingFolder] = useState(false);
   const cancelLoad = useRef<(() => void) | null>(null);
   if (active && !shownOnce) setShownOnce(true);
+
+  // A restarted engine (same connection) has loaded nothing and knows no opened folders.
+  const [engineEpoch, setEngineEpoch] = useState(0);
+  useEffect(() => client.onMessage((m) => m.type === 'engineRestarted' && setEngineEpoch((e) => e + 1)), [client]);
 
   // Each (re)connection may be a fresh engine: ask again what it has, and load again.
   useEffect(() => {
@@ -47,14 +53,17 @@ export function useModel(client: EngineClient, connection: ConnectionState, acti
       .then((list) => {
         if (!live) return;
         setModels(list);
-        setModelId((id) => (id && list.some((m) => m.id === id) ? id : (list.find((m) => m.id === DEFAULT_MODEL) ?? list[0])?.id ?? null));
+        const id = modelIdRef.current;
+        const kept = id !== null && list.some((m) => m.id === id);
+        setModelId(kept ? id : ((list.find((m) => m.id === DEFAULT_MODEL) ?? list[0])?.id ?? null));
         setState({ kind: 'idle' });
+        if (!kept && id?.startsWith('folder:')) reportError('The engine restarted and no longer has the model folder you opened: open it again (the default model is loaded meanwhile).');
       })
       .catch((e: Error) => live && setState({ kind: 'failed', message: `Could not list the models: ${e.message}` }));
     return () => {
       live = false;
     };
-  }, [client, connection]);
+  }, [client, connection, engineEpoch, reportError]);
 
   const load = useCallback(
     (id: string) => {

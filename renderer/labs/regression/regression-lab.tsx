@@ -68,8 +68,8 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
     },
   });
 
-  /** A session's run, shown once its data is in (the data change below would clear it). */
-  const pendingRun = useRef<SavedRun | null>(null);
+  /** A session's run, checked and built, shown once its data is in (the data change below would clear it). */
+  const pendingRun = useRef<(() => void) | null>(null);
   useSessionPart(
     'regression',
     () => ({ settings, runSettings, data: data.save(), run: store.saveRun() }),
@@ -78,10 +78,12 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
       const next = checkRegressionSettings(part.settings);
       const saved = asRecord(part.data, 'the regression data') as unknown as SavedDataset;
       if (saved.dataset !== null && !(saved.dataset?.x instanceof Float64Array && saved.dataset.y instanceof Float64Array)) throw new Error('its data is damaged');
+      const showRun = store.prepareRun((part.run as SavedRun | null) ?? null);
+      const ran = part.runSettings ? checkRegressionSettings(part.runSettings) : null;
       stopRun();
       setSettings(next);
-      setRunSettings(part.runSettings ? checkRegressionSettings(part.runSettings) : null);
-      pendingRun.current = (part.run as SavedRun | null) ?? null;
+      setRunSettings(ran);
+      pendingRun.current = showRun;
       data.restore(saved);
     },
   );
@@ -89,7 +91,7 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
   // New data makes the old run's lines meaningless: end it and show the new data's start.
   useEffect(() => {
     if (pendingRun.current) {
-      store.restoreRun(pendingRun.current);
+      pendingRun.current();
       pendingRun.current = null;
       return;
     }

@@ -42,13 +42,18 @@ export function useDataset(
   const [notice, setNotice] = useState<string | null>(null);
   const lastText = useRef<{ name: string; text: string } | null>(null);
   const defaultRequested = useRef(false);
+  /** Bumped by every load and restore: a reply to an older one (a slow parse) is dropped. */
+  const generation = useRef(0);
 
   useEffect(() => {
     if (connection !== 'open' || dataset || defaultRequested.current) return;
     defaultRequested.current = true;
     setBusy('Loading the sample data…');
+    const asked = ++generation.current;
     requestDataset(client, { type: 'defaultDataset' })
-      .then((d) => setDataset(d))
+      .then((d) => {
+        if (asked === generation.current) setDataset(d);
+      })
       .catch((err: Error) => {
         defaultRequested.current = false; // try again on the next connect
         reportError(`Could not load the sample data: ${err.message}`);
@@ -60,8 +65,10 @@ export function useDataset(
     (name: string, text: string, xColumn?: string, yColumn?: string) => {
       setBusy(`Reading ${name}…`);
       const columns = xColumn && yColumn ? { xColumn, yColumn } : {};
+      const asked = ++generation.current;
       requestDataset(client, { type: 'parseCsv', name, text, ...columns })
         .then((d) => {
+          if (asked !== generation.current) return;
           lastText.current = { name, text };
           setDataset(d);
           reportError(null);
@@ -116,6 +123,7 @@ export function useDataset(
 
   const save = useCallback((): SavedDataset => ({ dataset, source: lastText.current }), [dataset]);
   const restore = useCallback((saved: SavedDataset) => {
+    generation.current++;
     lastText.current = saved.source;
     defaultRequested.current = true; // a session's data replaces the sample: do not fetch it over it
     setNotice(null);

@@ -86,10 +86,12 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
     (raw) => {
       const part = asRecord(raw, 'the spread part');
       const next = checkSpreadSettings(part.settings);
+      const ran = part.runSettings ? checkSpreadSettings(part.runSettings) : null;
+      const showRun = store.prepareRun((part.run as SavedRun | null) ?? null);
       stopRun();
       setSettings(next);
-      setRunSettings(part.runSettings ? checkSpreadSettings(part.runSettings) : null);
-      store.restoreRun((part.run as SavedRun | null) ?? null);
+      setRunSettings(ran);
+      showRun();
     },
   );
 
