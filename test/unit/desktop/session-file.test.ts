@@ -71,6 +71,15 @@ describe('session files on disk', () => {
     expect(await readSessionFile(join(scratch(), 'missing.descent'))).toMatchObject({ error: expect.stringMatching(/missing\.descent cannot be read \(ENOENT\)/) });
   });
 
+  it('should refuse, before the page sees it, a file that is not a session or is from a newer app', async () => {
+    // Main makes an opened file the one Save writes to: it must be a session this app reads.
+    const dir = scratch();
+    writeFileSync(join(dir, 'data.descent'), 'height,weight\n1,2\n');
+    expect(await readSessionFile(join(dir, 'data.descent'))).toEqual({ error: 'data.descent is not a Descent Lab session file' });
+    writeFileSync(join(dir, 'new.descent'), encodeSession({ ...session(), version: SESSION_FORMAT_VERSION + 1 }));
+    expect(await readSessionFile(join(dir, 'new.descent'))).toMatchObject({ error: expect.stringMatching(/saved by a newer Descent Lab/) });
+  });
+
   it('should leave the last good copy whole when the saving process is killed mid-write', async () => {
     const dir = scratch();
     const file = join(dir, 'kept.descent');
