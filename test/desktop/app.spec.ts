@@ -5,6 +5,7 @@
  */
 import { _electron as electron, expect, test as base, type ElectronApplication, type Page } from '@playwright/test';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -27,7 +28,9 @@ const electronPath = findElectron();
 const test = base.extend<{ app: ElectronApplication; window: Page }>({
   app: async ({}, use) => {
     if (!fs.existsSync(APP_ENTRY)) throw new Error(`${APP_ENTRY} is missing; run npm run build first`);
-    const args = [APP_ENTRY];
+    // A profile of its own: recent sessions and the window's place stay out of the user's.
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-desktop-'));
+    const args = [APP_ENTRY, `--user-data-dir=${profile}`];
     // Chromium refuses to start as root with its sandbox on (CI containers); the page's own
     // sandbox (webPreferences.sandbox) is unaffected by this switch.
     if (process.platform === 'linux' && process.getuid?.() === 0) args.unshift('--no-sandbox');
@@ -41,6 +44,7 @@ const test = base.extend<{ app: ElectronApplication; window: Page }>({
       await use(app);
     } finally {
       await app.close();
+      fs.rmSync(profile, { recursive: true, force: true });
     }
   },
   window: async ({ app }, use) => {
@@ -68,4 +72,36 @@ test('should open the window and run the default lanes to the cap', async ({ win
   expect(Number.isFinite(loss)).toBe(true);
 
   await window.screenshot({ path: path.join(ROOT, 'test-results/screenshots/desktop.png') });
+});
+
+test('should save a session to a file and open it again', async ({ app, window }) => {
+  await expect(window.getByTestId('backend')).toHaveText(/^(cpu|wasm|tensorflow)$/, { timeout: 30_000 });
+  const lab = window.locator('#panel-regression');
+  const seed = lab.getByTestId('seed');
+  await seed.fill('11');
+  await seed.press('Enter');
+  await lab.getByTestId('run').click();
+  await expect(lab.getByTestId('lane-status-0')).toHaveText('done', { timeout: 30_000 });
+  const slope = await lab.getByTestId('lane-slope-2').getAttribute('data-value');
+
+  // Native dialogs cannot be clicked: main's dialog calls answer with this file instead.
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'descent-session-')), 'saved.descent');
+  await app.evaluate(({ dialog }, target) => {
+    dialog.showSaveDialog = (async () => ({ canceled: false, filePath: target })) as typeof dialog.showSaveDialog;
+    dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [target] })) as typeof dialog.showOpenDialog;
+  }, file);
+  await window.getByTestId('save-session').click();
+  await expect(window.getByTestId('engine-notice')).toContainText('Saved saved.descent');
+  expect(fs.readFileSync(file).subarray(0, 16).toString('latin1')).toBe('DESCENT SESSION\n');
+
+  // Back to a blank window, then File > Open Session… (the same dialog, answered with the file).
+  await window.reload();
+  await expect(lab.getByTestId('dataset-summary')).toContainText('150 rows', { timeout: 30_000 });
+  await expect(lab.getByTestId('seed')).toHaveValue('1');
+  await window.getByTestId('open-session').click();
+  await expect(window.getByTestId('engine-notice')).toContainText('Opened saved.descent');
+  await expect(lab.getByTestId('seed')).toHaveValue('11');
+  await expect(lab.getByTestId('iteration')).toHaveText(String(DEFAULT_MAX_ITERATIONS));
+  expect(await lab.getByTestId('lane-slope-2').getAttribute('data-value')).toBe(slope);
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
 });
