@@ -140,4 +140,15 @@ test.describe('adversarial lab', () => {
     expect(csv[0]).toMatch(/^image,original_class,/);
     expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(['img_0.jpg', 'img_1.jpg', 'img_2.jpg', 'img_3.jpg', 'img_4.jpg']);
   });
+
+  test('should open a model folder the user picks and use it', async ({ lab: page }) => {
+    const lab = await openAdversarial(page);
+    // The folder as a browser hands it over (webkitdirectory): every file with its relative path.
+    await lab.getByTestId('model-folder-input').setInputFiles(path.join(SAMPLE_IMAGES, '../../models/darknet-tiny'));
+    await expect(lab.getByTestId('model-ready')).toContainText('Darknet Tiny (ImageNet) ready: 224×224 input, 1000 classes', { timeout: 60_000 });
+    await expect(lab.getByTestId('model-select')).toHaveValue(/^folder:/);
+    await dropImage(page, 'img_1.jpg', readFileSync(CAT));
+    await expect(lab.getByTestId('lane-view-0')).toBeVisible();
+    await expect(lab.getByTestId('lane-view-0')).toContainText(/cat|kitten|tabby|Persian|terrier/i, { timeout: RUN_TIMEOUT });
+  });
 });

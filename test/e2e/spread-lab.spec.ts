@@ -1,6 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { expect, inPanel, numberIn, screenshot, test } from './lab-fixture';
+import { dragFile, expect, inPanel, numberIn, screenshot, test } from './lab-fixture';
 
 async function openSpread(page: Page): Promise<Locator> {
   await page.getByTestId('tab-spread').click();
@@ -79,6 +79,35 @@ test.describe('spread lab', () => {
     }
     const [png] = await Promise.all([page.waitForEvent('download'), lab.getByTestId('export-png').click()]);
     expect(readFileSync(await png.path()).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  test('should start every lane from a dropped file of vectors, and refuse a bad one', async ({ lab: page }) => {
+    const lab = await openSpread(page);
+    await keepLanes(lab, 1);
+    // Four vectors bunched near the north pole, not quite symmetric (a symmetric square would
+    // stay on its great circle): spreading them must find the tetrahedron.
+    const json = JSON.stringify([
+      [0.1, 0.02, 1],
+      [0.01, 0.1, 1],
+      [-0.1, 0.03, 1],
+      [0.02, -0.1, 0.9],
+    ]);
+    await dragFile(page, 'dragenter', 'start.json', json);
+    await dragFile(page, 'drop', 'start.json', json);
+    await expect(lab.getByTestId('spread-start')).toContainText('Start: start.json (4 × 3)');
+    await expect(lab.getByTestId('spread-n')).toHaveValue('4');
+    await expect(lab.getByTestId('spread-dim')).toHaveValue('3');
+    const max = lab.getByTestId('max-iterations');
+    await max.fill('600');
+    await max.press('Enter');
+    await lab.getByTestId('run').click();
+    await expect(lab.getByTestId('spread-iteration')).toContainText('iteration 600', { timeout: 60_000 });
+    expect(await numberIn(lab.getByTestId('min-angle').first())).toBeCloseTo(109.4712, 1);
+
+    await dragFile(page, 'dragenter', 'ragged.csv', '1,2,3\n4,5\n');
+    await dragFile(page, 'drop', 'ragged.csv', '1,2,3\n4,5\n');
+    await expect(page.getByTestId('error')).toContainText('Could not use ragged.csv');
+    await expect(lab.getByTestId('spread-start')).toContainText('start.json');
   });
 
   test('should refuse a problem too large for memory with a clear message', async ({ lab: page }) => {
