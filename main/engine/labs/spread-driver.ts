@@ -3,8 +3,8 @@
  * the vectors themselves (plus the pairwise-angle histogram) at a pace their size allows.
  */
 import type { SpreadLaneBatch, SpreadReference, SpreadRunConfig } from '../../protocol/messages';
-import { buildAll, type LabDriver, type LabFrame, type LabStarted } from '../lab-driver';
-import { SeriesRecord } from '../series';
+import type { LabDriver, LabFrame, LabStarted } from '../lab-driver';
+import { SeriesLanes } from './series-lanes';
 import { SpreadLab, type SpreadLane } from './spread';
 import { publishedOptimum } from './spread-reference';
 
@@ -18,12 +18,10 @@ const STATE_BYTES_PER_MS = 20_000; // ≈ 20 MB/s over all lanes
 const HISTOGRAM_PAIRS_PER_MS = 20_000;
 
 const SERIES = ['loss', 'minAngleDeg', 'energy', 'nnMeanDeg', 'nnStdDeg'] as const;
-type LaneHistory = SeriesRecord<(typeof SERIES)[number]>;
 
 export class SpreadDriver implements LabDriver {
   private readonly lab: SpreadLab;
-  private lanes: SpreadLane[] = [];
-  private histories: LaneHistory[] = [];
+  private readonly lanes: SeriesLanes<(typeof SERIES)[number], SpreadLane>;
   private lastStateMs = -Infinity;
   private readonly stateIntervalMs: number;
 
@@ -33,31 +31,26 @@ export class SpreadDriver implements LabDriver {
   ) {
     const { n, dim, init } = config.problem;
     this.lab = new SpreadLab({ n, dim, init }, config.seed);
+    this.lanes = new SeriesLanes(SERIES, config.lanes.length, (i) => this.lab.createLane(config.lanes[i]!, config.seed));
     const lanes = config.lanes.length;
     this.stateIntervalMs = Math.max(MIN_STATE_INTERVAL_MS, (lanes * n * dim * 4) / STATE_BYTES_PER_MS, (lanes * n * n) / 2 / HISTOGRAM_PAIRS_PER_MS);
   }
 
   createLanes(): void {
-    const lanes = buildAll(this.config.lanes.length, (i) => this.lab.createLane(this.config.lanes[i]!, this.config.seed), (lane) => lane.dispose());
-    this.lanes = lanes;
-    this.histories = lanes.map((lane) => {
-      const h: LaneHistory = new SeriesRecord(SERIES);
-      h.record(lane.current);
-      return h;
-    });
+    this.lanes.create();
     this.lastStateMs = -Infinity;
   }
 
   get laneCount(): number {
-    return this.lanes.length;
+    return this.lanes.lanes.length;
   }
 
   stepLane(i: number): void {
-    this.histories[i]!.record(this.lanes[i]!.step());
+    this.lanes.step(i);
   }
 
   settled(): boolean {
-    return this.lanes.every((l) => l.status !== 'running');
+    return this.lanes.settled();
   }
 
   started(): LabStarted {
@@ -68,7 +61,7 @@ export class SpreadDriver implements LabDriver {
       dim,
       start: this.lab.start.slice(0, n * dim),
       reference: this.reference(),
-      lanes: this.lanes.map((lane, i) => {
+      lanes: this.lanes.lanes.map((lane, i) => {
         const c = this.config.lanes[i]!;
         return { id: lane.id, label: lane.label, optimizer: c.optimizer, params: lane.params, loss: c.loss, s: c.s, temperatureDeg: c.temperatureDeg };
       }),
@@ -90,13 +83,8 @@ export class SpreadDriver implements LabDriver {
     const { n, dim } = this.lab;
     return {
       lab: 'spread',
-      lanes: this.lanes.map((lane, i): SpreadLaneBatch => {
-        const batch: SpreadLaneBatch = {
-          id: lane.id,
-          from,
-          ...this.histories[i]!.slice(from, to),
-          status: lane.status === 'running' && runDone ? 'done' : lane.status,
-        };
+      lanes: this.lanes.lanes.map((lane, i): SpreadLaneBatch => {
+        const batch: SpreadLaneBatch = this.lanes.batch(i, from, to, runDone);
         if (withState) {
           batch.vectors = lane.vectors().slice(0, n * dim);
           batch.histogram = lane.angleHistogram();
@@ -107,12 +95,11 @@ export class SpreadDriver implements LabDriver {
   }
 
   disposeLanes(): void {
-    for (const lane of this.lanes) lane.dispose();
-    this.lanes = [];
+    this.lanes.dispose();
   }
 
   dispose(): void {
-    this.disposeLanes();
+    this.lanes.dispose();
     this.lab.dispose();
   }
 }

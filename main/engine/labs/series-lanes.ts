@@ -1,0 +1,56 @@
+/**
+ * What the optimizer labs' drivers share (regression, spread): lanes that step to a state of
+ * named numbers, each lane's per-iteration series of them, and the batch of a frame. A lab's
+ * driver adds its maths object, its runStarted and any bulky state its frames carry.
+ */
+import type { LaneStatus } from '../../protocol/messages';
+import { buildAll } from '../lab-driver';
+import { SeriesRecord } from '../series';
+
+export interface SeriesLane<K extends string> {
+  readonly id: string;
+  status: LaneStatus;
+  readonly current: Readonly<Record<K, number>>;
+  step(): Readonly<Record<K, number>>;
+  dispose(): void;
+}
+
+export class SeriesLanes<K extends string, Lane extends SeriesLane<K>> {
+  lanes: Lane[] = [];
+  private histories: SeriesRecord<K>[] = [];
+
+  constructor(
+    private readonly keys: readonly K[],
+    private readonly count: number,
+    private readonly make: (i: number) => Lane,
+  ) {}
+
+  /** Every lane afresh (all or none), its history holding iteration 0, the shared start. */
+  create(): void {
+    this.lanes = buildAll(this.count, this.make, (lane) => lane.dispose());
+    this.histories = this.lanes.map((lane) => {
+      const h = new SeriesRecord(this.keys);
+      h.record(lane.current);
+      return h;
+    });
+  }
+
+  step(i: number): void {
+    this.histories[i]!.record(this.lanes[i]!.step());
+  }
+
+  settled(): boolean {
+    return this.lanes.every((l) => l.status !== 'running');
+  }
+
+  /** Lane i's series for iterations [from, to), with its status (running lanes of a finished run are done). */
+  batch(i: number, from: number, to: number, runDone: boolean): { id: string; from: number; status: LaneStatus } & Record<K, Float64Array> {
+    const lane = this.lanes[i]!;
+    return { id: lane.id, from, ...this.histories[i]!.slice(from, to), status: lane.status === 'running' && runDone ? 'done' : lane.status };
+  }
+
+  dispose(): void {
+    for (const lane of this.lanes) lane.dispose();
+    this.lanes = [];
+  }
+}
