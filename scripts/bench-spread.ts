@@ -9,11 +9,11 @@
  * loss against every Tammes angle in the table (N ≤ 24), with restarts, and prints each gap.
  */
 import * as tf from '@tensorflow/tfjs';
-import { BACKEND_NAMES } from '../main/protocol/limits';
 import type { OptimizerName } from '../main/protocol/optimizers';
 import type { SpreadLossName } from '../main/protocol/spread';
 import { selectBackend } from '../main/engine/backend';
-import { SpreadLab, exactSpreadMetrics } from '../main/engine/labs/spread';
+import { availableBackends } from './bench-backends';
+import { SpreadLab } from '../main/engine/labs/spread';
 import { publishedOptimum } from '../main/engine/labs/spread-reference';
 
 function stepsPerSecond(n: number, dim: number, loss: SpreadLossName, optimizer: OptimizerName, seconds: number): number {
@@ -42,13 +42,7 @@ export async function benchSpread(): Promise<void> {
     [1000, 3, 41],
     [500, 32, 17],
   ] as const;
-  for (const name of BACKEND_NAMES) {
-    try {
-      await selectBackend(name);
-    } catch {
-      console.log(`  ${name.padEnd(10)} not available here`);
-      continue;
-    }
+  for await (const name of availableBackends()) {
     const coulomb = sizes.map(([n, dim, torch]) => {
       const adam = stepsPerSecond(n, dim, 'coulomb', 'adam', 2);
       const gd = stepsPerSecond(n, dim, 'coulomb', 'gd', 1);
@@ -65,10 +59,8 @@ function bestOf(n: number, loss: SpreadLossName, restarts: number, iterations: n
   const lab = new SpreadLab({ n, dim: 3 }, 1, restarts);
   const lane = lab.createLane({ id: 'ref', optimizer: 'adam', params: { learningRate: 0.01 }, loss, s: 1, temperatureDeg: loss === 'min-angle' ? 1 : 0 }, 1);
   for (let i = 0; i < iterations; i++) lane.step();
-  const v = lane.vectors();
-  const per = n * 3;
-  const all = Array.from({ length: restarts }, (_, r) => exactSpreadMetrics(v.subarray(r * per, (r + 1) * per), n, 3));
-  const best = all[lane.bestRestart()]!;
+  const { all, best: index } = lane.restartMetrics();
+  const best = all[index]!;
   lane.dispose();
   lab.dispose();
   return { best, all };

@@ -182,10 +182,8 @@ export async function spreadCommand(args: string[]): Promise<void> {
     }
     const elapsedMs = performance.now() - t0;
 
-    const all = lane.vectors();
+    const { all: exact, best, vectors: all } = lane.restartMetrics(o.s);
     const perRestart = n * dim;
-    const exact = Array.from({ length: restarts }, (_, r) => exactSpreadMetrics(all.subarray(r * perRestart, (r + 1) * perRestart), n, dim, o.s));
-    const best = lane.bestRestart();
     const vectors = all.slice(best * perRestart, (best + 1) * perRestart);
     const final = { loss: lane.restartState(best).loss, ...exact[best]! };
     const polished = o.polish ? polishEnergy(vectors, n, dim, o.loss === 'coulomb' ? 1 : o.s) : undefined;

@@ -32,7 +32,7 @@ import {
 } from '../../protocol/spread';
 import { createOptimizer } from '../optimizers';
 import { mulberry32 } from '../random';
-import { meanAndVariance } from '../../protocol/spread-exact';
+import { exactSpreadMetrics, meanAndVariance, type ExactSpreadMetrics } from '../../protocol/spread-exact';
 
 export { exactSpreadMetrics, meanAndVariance, polishEnergy, type ExactSpreadMetrics } from '../../protocol/spread-exact';
 
@@ -587,6 +587,18 @@ export class SpreadLane {
     let best = 0;
     for (let r = 1; r < this.lab.restarts; r++) if (this.losses[r]! < this.losses[best]!) best = r;
     return best;
+  }
+
+  /**
+   * Float64 metrics of every restart's current vectors (Riesz energy with exponent `s`), the best
+   * restart by the lane's own loss, and the current vectors themselves ([restarts, n, dim]).
+   */
+  restartMetrics(s = 1): { all: ExactSpreadMetrics[]; best: number; vectors: Float32Array } {
+    const { restarts, n, dim } = this.lab;
+    const vectors = this.vectors();
+    const per = n * dim;
+    const all = Array.from({ length: restarts }, (_, r) => exactSpreadMetrics(vectors.subarray(r * per, (r + 1) * per), n, dim, s));
+    return { all, best: this.bestRestart(), vectors };
   }
 
   get current(): Readonly<SpreadState> {

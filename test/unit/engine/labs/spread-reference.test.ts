@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../../main/engine/backend';
-import { SpreadLab, exactSpreadMetrics } from '../../../../main/engine/labs/spread';
+import { SpreadLab } from '../../../../main/engine/labs/spread';
 import { parseReferenceTable, publishedCounts, publishedOptimum } from '../../../../main/engine/labs/spread-reference';
 import type { SpreadLossName } from '../../../../main/protocol/spread';
 
@@ -18,10 +18,8 @@ function bestOf(n: number, loss: SpreadLossName, restarts: number, iterations: n
   const lab = new SpreadLab({ n, dim: 3 }, seed, restarts);
   const lane = lab.createLane({ id: 'a', optimizer: 'adam', params: { learningRate: 0.01 }, loss, s: 1, temperatureDeg: loss === 'min-angle' ? 1 : 0 }, seed);
   for (let i = 0; i < iterations; i++) lane.step();
-  const v = lane.vectors();
-  const per = n * 3;
-  const all = Array.from({ length: restarts }, (_, r) => exactSpreadMetrics(v.subarray(r * per, (r + 1) * per), n, 3));
-  const best = all[lane.bestRestart()]!;
+  const { all, best: index } = lane.restartMetrics();
+  const best = all[index]!;
   lane.dispose();
   lab.dispose();
   return best;
