@@ -11,8 +11,7 @@
  * machine shared with other jobs CPU time is the better estimate of the unloaded wall time.
  */
 import * as tf from '@tensorflow/tfjs';
-import { BACKEND_NAMES } from '../main/protocol/limits';
-import { selectBackend } from '../main/engine/backend';
+import { availableBackends } from './bench-backends';
 import { AttackRun } from '../main/engine/adversarial/attack-run';
 import { ImageClassifier } from '../main/engine/adversarial/image-classifier';
 import { imageDistance } from '../main/engine/adversarial/image-distance';
@@ -92,13 +91,7 @@ export async function benchAttack(): Promise<void> {
       console.log(`  ${name}: ${(e as Error).message}`);
     }
   }
-  for (const backend of BACKEND_NAMES) {
-    try {
-      await selectBackend(backend);
-    } catch {
-      console.log(`  ${backend.padEnd(10)} not available here`);
-      continue;
-    }
+  for await (const backend of availableBackends()) {
     for (const source of sources) {
       const classifier = await ImageClassifier.load(source);
       const r = benchModel(classifier);

@@ -6,9 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import { BACKEND_NAMES, type EngineMessage, type RunConfig } from '../main/protocol/messages';
+import type { EngineMessage, RunConfig } from '../main/protocol/messages';
 import type { OptimizerName } from '../main/protocol/optimizers';
-import { selectBackend } from '../main/engine/backend';
+import { availableBackends } from './bench-backends';
 import { parseCsvDataset } from '../main/engine/csv-dataset';
 import { defaultDatasetPath } from '../main/engine/default-data';
 import { RegressionLab } from '../main/engine/labs/regression';
@@ -80,13 +80,7 @@ async function frameRate(backend: string, seconds: number): Promise<{ fps: numbe
 async function main(): Promise<void> {
   console.log(`Descent Lab benchmark — node ${process.version}, ${process.platform}/${process.arch}`);
   console.log('regression, 150 points, normalised, steps/s (higher is better)');
-  for (const name of BACKEND_NAMES) {
-    try {
-      await selectBackend(name);
-    } catch {
-      console.log(`  ${name.padEnd(10)} not available here`);
-      continue;
-    }
+  for await (const name of availableBackends()) {
     const adam1 = stepsPerSecond(['adam'], 3);
     const gd1 = stepsPerSecond(['gd'], 2);
     const six = stepsPerSecond(SIX, 3);
