@@ -2,7 +2,8 @@
  * One quantity per iteration for every lane (uPlot), from any lab's store whose lanes keep a
  * ThinnedHistory. The plot is rebuilt only when the lanes change; otherwise the frame loop
  * calls setData at most about 30 times a second while a run streams, and only when the store
- * has moved on. An optional reference value (a known optimum) is drawn dashed.
+ * has moved on. An optional reference value (a known optimum or the exact minimum) is drawn
+ * dashed and kept inside the y range.
  */
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
@@ -25,28 +26,47 @@ interface ChartStore<K extends string> {
   cursor: number | null;
 }
 
+export interface ChartReference {
+  value: number;
+  label: string;
+  /** The label under the line (lanes come down onto it from above, so that side stays clear). */
+  below?: boolean;
+}
+
 interface SeriesChartProps<K extends string> {
   store: ChartStore<K>;
   series: K;
   yLabel: string;
-  reference?: { value: number; label: string } | null;
+  reference?: ChartReference | null;
   log?: boolean;
   /** Divide each lane's values by |its first value| (lanes on different scales). */
   scaleToStart?: boolean;
+  /**
+   * Stop the y axis a little above the largest start value: a diverging lane would stretch it
+   * to 1e38 and flatten every other line, so it leaves through the top instead.
+   */
+  capAtStart?: boolean;
   testId: string;
+}
+
+/** Read by the y range function, which uPlot calls with only the data's extent. */
+interface RangeRefs {
+  reference: ChartReference | null;
+  /** The largest iteration-0 value over the lanes. */
+  startMax: number;
 }
 
 /** uPlot draws thousands of points cheaply, but a million-iteration run is sampled to this many. */
 const MAX_POINTS = 2000;
 const RUNNING_REDRAW_MS = 30;
 
-export function SeriesChart<K extends string>({ store, series, yLabel, reference = null, log = false, scaleToStart = false, testId }: SeriesChartProps<K>) {
+export function SeriesChart<K extends string>({ store, series, yLabel, reference = null, log = false, scaleToStart = false, capAtStart = false, testId }: SeriesChartProps<K>) {
   const hostRef = useRef<HTMLDivElement>(null);
   const plot = useRef<{ key: string; u: uPlot } | null>(null);
   const drawnVersion = useRef(-1);
   const lastDraw = useRef(0);
-  const ref = useRef(reference);
-  ref.current = reference;
+  const refs = useRef<RangeRefs>({ reference, startMax: NaN });
+  refs.current.reference = reference;
 
   useEffect(() => {
     const host = hostRef.current;
@@ -67,10 +87,10 @@ export function SeriesChart<K extends string>({ store, series, yLabel, reference
   useAnimationFrame(() => {
     const host = hostRef.current;
     if (!host || host.offsetParent === null) return;
-    const key = `${log}|${scaleToStart}|${yLabel}|${store.lanes.map((l) => `${l.id}:${l.colour}:${l.label}`).join(',')}`;
+    const key = `${log}|${scaleToStart}|${capAtStart}|${yLabel}|${store.lanes.map((l) => `${l.id}:${l.colour}:${l.label}`).join(',')}`;
     if (plot.current?.key !== key) {
       plot.current?.u.destroy();
-      const u = new uPlot(options(store, yLabel, log, sizeOf(host), ref), chartData(store, series, log, scaleToStart, ref.current), host);
+      const u = new uPlot(options(store, yLabel, log, capAtStart, sizeOf(host), refs.current), chartData(store, series, log, scaleToStart, refs.current), host);
       u.ctx.canvas.dataset['testid'] = testId;
       plot.current = { key, u };
       drawnVersion.current = store.version;
@@ -81,7 +101,7 @@ export function SeriesChart<K extends string>({ store, series, yLabel, reference
     if (store.phase === 'running' && now - lastDraw.current < RUNNING_REDRAW_MS) return;
     lastDraw.current = now;
     drawnVersion.current = store.version;
-    plot.current.u.setData(chartData(store, series, log, scaleToStart, ref.current));
+    plot.current.u.setData(chartData(store, series, log, scaleToStart, refs.current));
   });
 
   return <div ref={hostRef} className="chart-host" />;
@@ -91,9 +111,15 @@ function sizeOf(host: HTMLElement): { width: number; height: number } {
   return { width: Math.max(100, host.clientWidth), height: Math.max(80, host.clientHeight) };
 }
 
-function chartData<K extends string>(store: ChartStore<K>, series: K, log: boolean, scaleToStart: boolean, reference: { value: number } | null): uPlot.AlignedData {
+function chartData<K extends string>(store: ChartStore<K>, series: K, log: boolean, scaleToStart: boolean, refs: RangeRefs): uPlot.AlignedData {
   let n = 0;
-  for (const l of store.lanes) n = Math.max(n, l.history.lastIteration + 1);
+  refs.startMax = NaN;
+  for (const l of store.lanes) {
+    n = Math.max(n, l.history.lastIteration + 1);
+    const first = l.history.first[series];
+    if (!(first <= refs.startMax)) refs.startMax = first;
+  }
+  const reference = refs.reference;
   const m = Math.min(n, MAX_POINTS);
   const xs = new Array<number>(m);
   for (let k = 0; k < m; k++) xs[k] = m === n ? k : Math.round((k * (n - 1)) / (m - 1));
@@ -112,19 +138,34 @@ function chartData<K extends string>(store: ChartStore<K>, series: K, log: boole
   return [xs, ...ys, refLine];
 }
 
-function options<K extends string>(
-  store: ChartStore<K>,
-  yLabel: string,
-  log: boolean,
-  size: { width: number; height: number },
-  reference: { current: { value: number; label: string } | null },
-): uPlot.Options {
+/** The data's extent, capped a little above the largest start, always holding the reference. */
+function cappedRange(log: boolean, refs: RangeRefs): uPlot.Range.Function {
+  return (_u, dataMin, dataMax) => {
+    const e = refs.reference?.value ?? null;
+    let lo = Number.isFinite(dataMin) ? dataMin : (e ?? 1);
+    let hi = Number.isFinite(dataMax) ? dataMax : (e ?? 1) * 10;
+    const s = refs.startMax;
+    if (Number.isFinite(s) && s > 0) hi = Math.min(hi, log ? s * 100 : s * 1.5);
+    lo = Math.min(lo, hi);
+    if (e !== null && Number.isFinite(e) && (!log || e > 0)) {
+      lo = Math.min(lo, e);
+      hi = Math.max(hi, e);
+    }
+    if (log) return uPlot.rangeLog(Math.max(lo, 1e-300), Math.max(hi, lo * 10), 10, true) as [number, number];
+    return uPlot.rangeNum(lo, hi, 0.05, true) as [number, number];
+  };
+}
+
+function options<K extends string>(store: ChartStore<K>, yLabel: string, log: boolean, capAtStart: boolean, size: { width: number; height: number }, refs: RangeRefs): uPlot.Options {
   const axis = { stroke: '#5b6470', grid: { stroke: '#e6e9ee', width: 1 }, ticks: { stroke: '#c3c9d2', width: 1 } };
   return {
     ...size,
     legend: { show: false },
     cursor: { drag: { x: true, y: false } },
-    scales: { x: { time: false, range: (_u, _min, max) => [0, Math.max(1, max ?? 1)] }, y: { distr: log ? 3 : 1, log: 10 } },
+    scales: {
+      x: { time: false, range: (_u, _min, max) => [0, Math.max(1, max ?? 1)] },
+      y: { distr: log ? 3 : 1, log: 10, ...(capAtStart ? { range: cappedRange(log, refs) } : {}) },
+    },
     axes: [
       { label: 'iteration', ...axis },
       { label: yLabel, size: 62, ...axis, values: (_u, splits) => formatTicks(splits.map((v) => (v === null || v === undefined ? NaN : v))) },
@@ -138,7 +179,7 @@ function options<K extends string>(
       draw: [
         (u: uPlot) => drawCursor(u, store.cursor),
         (u: uPlot) => {
-          const r = reference.current;
+          const r = refs.reference;
           if (!r || !Number.isFinite(r.value) || (log && r.value <= 0)) return;
           const y = u.valToPos(r.value, 'y', true);
           const { left, width } = u.bbox;
@@ -156,8 +197,8 @@ function options<K extends string>(
           ctx.fillStyle = '#1f2329';
           ctx.font = `${11 * px}px system-ui, sans-serif`;
           ctx.textAlign = 'right';
-          ctx.textBaseline = 'bottom';
-          ctx.fillText(r.label, left + width - 4 * px, y - 3 * px);
+          ctx.textBaseline = r.below ? 'top' : 'bottom';
+          ctx.fillText(r.label, left + width - 4 * px, r.below ? y + 3 * px : y - 3 * px);
           ctx.restore();
         },
       ],

@@ -4,6 +4,7 @@ import { getDesktopApi } from '../../desktop-bridge';
 import { DropOverlay } from '../../drop-overlay';
 import { LaneList } from '../../run/lane-list';
 import { RunControls } from '../../run/run-controls';
+import { SeriesChart } from '../../run/series-chart';
 import { RunTimeline } from '../../run/timeline';
 import { historyCsv, historyJson } from '../../export/history-export';
 import { useLabRun } from '../../run/use-lab-run';
@@ -12,7 +13,6 @@ import { DatasetPanel } from './dataset-panel';
 import { fallbackStartLine } from './fallback-start-line';
 import { leastSquares, regressionStats } from './least-squares';
 import { Legend } from './legend';
-import { LossChart } from './loss-chart';
 import { Readouts } from './readouts';
 import { buildRunConfig, checkRegressionSettings, defaultSettings, laneLabel, nextLane, sameRunSettings, type RegressionSettings } from './regression-settings';
 import { RunStore } from './run-store';
@@ -46,6 +46,7 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
   const dataExact = useMemo(() => (dataStats ? leastSquares(dataStats) : null), [dataStats]);
 
   const viewsRef = useRef<HTMLDivElement>(null);
+  const exactMse = (store.exact ?? dataExact)?.mse;
   const latest = useRef({ settings, dataset });
   latest.current = { settings, dataset };
 
@@ -183,7 +184,7 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
                 log scale
               </label>
             </figcaption>
-            <LossChart store={store} exactMse={(store.exact ?? dataExact)?.mse ?? null} log={logScale} />
+            <SeriesChart store={store} series="loss" yLabel="loss (MSE)" log={logScale} capAtStart reference={exactMse === undefined ? null : { value: exactMse, label: 'exact minimum', below: true }} testId="loss-chart" />
           </figure>
           <div className="view-card readouts-card">
             <Readouts store={store} dataExact={dataExact} />
