@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseRequest, requestIds, type BackendName, type EngineMessage, type EngineRequest, type ErrorInfo } from '../protocol/messages';
+import { APP_VERSION } from '../protocol/app-info';
 import { useBackendFor } from './backend';
 import { parseCsvDataset } from './csv-dataset';
 import { defaultDatasetPath } from './default-data';
@@ -13,7 +14,6 @@ import { createDriver } from './labs/drivers';
 import { parseVectorsFile } from './labs/spread-vectors-file';
 import { Run } from './run';
 
-export const ENGINE_VERSION = '0.1.0';
 
 function errorInfo(e: unknown): ErrorInfo {
   if (e instanceof Error) return { name: e.name, message: e.message };
@@ -83,7 +83,7 @@ export class Engine {
         // A page says hello when it (re)loads: a run it started before is nobody's now.
         this.run?.dispose();
         this.run = undefined;
-        this.emit({ type: 'ready', backend: this.backend!, version: ENGINE_VERSION });
+        this.emit({ type: 'ready', backend: this.backend!, version: APP_VERSION });
         return;
       case 'defaultDataset': {
         const dataset = parseCsvDataset(readFileSync(defaultDatasetPath(), 'utf8'), { name: 'Adult men (built-in)' });
