@@ -6,6 +6,7 @@ import { LAB_TABS } from './lab-tabs';
 import { AdversarialLab } from './labs/adversarial/adversarial-lab';
 import { RegressionLab } from './labs/regression/regression-lab';
 import { SpreadLab } from './labs/spread/spread-lab';
+import { SurfaceLab } from './labs/surface/surface-lab';
 import { SessionContext, SessionParts } from './session/session-parts';
 import { useSessionFile } from './session/use-session-file';
 import { StatusBar } from './status-bar';
@@ -140,6 +141,9 @@ export function App({ client }: { client: EngineClient }) {
         </div>
         <div role="tabpanel" id="panel-adversarial" aria-labelledby="tab-adversarial" className="lab-panel" hidden={lab !== 'adversarial'}>
           <AdversarialLab {...labProps('adversarial')} />
+        </div>
+        <div role="tabpanel" id="panel-surface" aria-labelledby="tab-surface" className="lab-panel" hidden={lab !== 'surface'}>
+          <SurfaceLab {...labProps('surface')} />
         </div>
       </main>
       <StatusBar engine={engine} />

@@ -3,6 +3,8 @@
  * one line, exit status 2), number and integer flags, and negative numbers as option values.
  */
 import { parseDecimal } from '../protocol/decimal';
+import { LIMITS } from '../protocol/limits';
+import { OPTIMIZER_NAMES, isOptimizerName, resolveHyperParams, type OptimizerName } from '../protocol/optimizers';
 
 /** Bad arguments: main prints the message and exits with status 2. */
 export class UsageError extends Error {
@@ -37,4 +39,29 @@ export function joinNegativeValues(args: readonly string[]): string[] {
     } else out.push(a);
   }
   return out;
+}
+
+/**
+ * `--optimizer NAME [--lr X] [--param NAME=VALUE …]` as a checked optimizer and its resolved
+ * hyper-parameters, over the lab's own defaults (`base`, e.g. its learning rate).
+ */
+export function optimizerOptions(
+  name: string,
+  lr: string | undefined,
+  paramArgs: readonly string[] | undefined,
+  base: Record<string, number> = {},
+): { optimizer: OptimizerName; params: Record<string, number> } {
+  if (!isOptimizerName(name)) throw new UsageError(`unknown optimizer "${name}" (choose ${OPTIMIZER_NAMES.join(', ')})`);
+  const given: Record<string, number> = { ...base };
+  for (const p of paramArgs ?? []) {
+    const m = /^([A-Za-z0-9]+)=(.+)$/.exec(p);
+    if (!m) throw new UsageError(`--param must look like NAME=VALUE, got "${p}"`);
+    given[m[1]!] = decimal(m[2], `--param ${m[1]}`, -LIMITS.maxAbsValue, LIMITS.maxAbsValue)!;
+  }
+  if (lr !== undefined) given.learningRate = decimal(lr, '--lr', 0, LIMITS.maxAbsValue)!;
+  try {
+    return { optimizer: name, params: resolveHyperParams(name, given) };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }

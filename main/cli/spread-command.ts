@@ -9,9 +9,9 @@
  * then runs float64 descent on them to the bottom of their basin.
  */
 import { readFileSync } from 'node:fs';
-import { decimal, integer, joinNegativeValues, UsageError } from './args';
+import { decimal, integer, joinNegativeValues, optimizerOptions, UsageError } from './args';
 import { parseArgs } from 'node:util';
-import { OPTIMIZER_NAMES, isOptimizerName, resolveHyperParams } from '../protocol/optimizers';
+import { OPTIMIZER_NAMES } from '../protocol/optimizers';
 import { LIMITS } from '../protocol/limits';
 import {
   SPREAD_DEFAULT_LEARNING_RATE,
@@ -83,21 +83,7 @@ export function parseSpreadOptions(args: string[]): SpreadCommandOptions {
   const temperatureDeg = decimal(values.temperature, '--temperature', 0, SPREAD_LIMITS.maxTemperatureDeg) ?? (smoothable ? SPREAD_DEFAULT_TEMPERATURE_DEG : 0);
   if (values.polish && loss !== 'coulomb' && loss !== 'riesz') throw new UsageError('--polish refines an energy minimum: it applies to --loss coulomb and riesz only');
 
-  const optimizer = values.optimizer!;
-  if (!isOptimizerName(optimizer)) throw new UsageError(`unknown optimizer "${optimizer}" (choose ${OPTIMIZER_NAMES.join(', ')})`);
-  const given: Record<string, number> = { learningRate: SPREAD_DEFAULT_LEARNING_RATE };
-  for (const p of values.param ?? []) {
-    const m = /^([A-Za-z0-9]+)=(.+)$/.exec(p);
-    if (!m) throw new UsageError(`--param must look like NAME=VALUE, got "${p}"`);
-    given[m[1]!] = decimal(m[2], `--param ${m[1]}`, -LIMITS.maxAbsValue, LIMITS.maxAbsValue)!;
-  }
-  if (values.lr !== undefined) given.learningRate = decimal(values.lr, '--lr', 0, LIMITS.maxAbsValue)!;
-  let params: Record<string, number>;
-  try {
-    params = resolveHyperParams(optimizer, given);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const { optimizer, params } = optimizerOptions(values.optimizer!, values.lr, values.param, { learningRate: SPREAD_DEFAULT_LEARNING_RATE });
 
   let init: SpreadCommandOptions['init'];
   let n = integer(values.n, '--n', SPREAD_LIMITS.minVectors, SPREAD_LIMITS.maxVectors);

@@ -60,6 +60,8 @@ export const LAB_BACKEND_PREFERENCE: Record<LabName, readonly BackendName[]> = {
   spread: ['tensorflow', 'wasm', 'cpu'],
   // An input gradient of MobileNet: ≈ 0.6 s on wasm against ≈ 2.3 s on cpu (shared/models/README).
   adversarial: ['tensorflow', 'wasm', 'cpu'],
+  // A step is a dozen ops on two numbers a lane: dispatch cost decides, as for regression.
+  surface: ['tensorflow', 'cpu', 'wasm'],
 };
 
 /**

@@ -12,6 +12,7 @@ import { defaultDatasetPath } from './default-data';
 import { AdversarialModels } from './labs/adversarial-models';
 import { createDriver } from './labs/drivers';
 import { parseVectorsFile } from './labs/spread-vectors-file';
+import { surfaceGrid, surfaceProbe } from './labs/surface-grid';
 import { Run } from './run';
 
 
@@ -119,6 +120,12 @@ export class Engine {
         this.emit({ type: 'vectors', requestId: req.requestId, name: req.name, n: v.n, dim: v.dim, vectors: v.vectors });
         return;
       }
+      case 'surfaceGrid':
+        this.emit({ type: 'surfaceGrid', requestId: req.requestId, ...(await surfaceGrid(req.fn, req.window, req.resolution)) });
+        return;
+      case 'surfaceProbe':
+        this.emit({ type: 'surfaceProbe', requestId: req.requestId, ...(await surfaceProbe(req.fn, req.point)) });
+        return;
       case 'listModels':
         this.emit({ type: 'models', requestId: req.requestId, models: await this.models().list() });
         return;

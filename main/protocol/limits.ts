@@ -2,7 +2,7 @@
  * Names and limits with no dependencies, so the renderer can import them without pulling the
  * zod validators of messages.ts into its bundle.
  */
-export const LAB_NAMES = ['regression', 'spread', 'adversarial'] as const;
+export const LAB_NAMES = ['regression', 'spread', 'adversarial', 'surface'] as const;
 export type LabName = (typeof LAB_NAMES)[number];
 
 export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;

@@ -11,6 +11,8 @@ import type { SpreadLossName } from './spread';
 import { bounded, checkHyperParams, float64Array, id, inRange, lanesOf, optimizerLaneFields, runFields } from './schema-parts';
 import { spreadRunSchema } from './spread-schema';
 import { adversarialRequestSchemas, adversarialRunSchema } from './adversarial-schema';
+import { surfaceGridRequestSchema, surfaceProbeRequestSchema, surfaceRunSchema } from './surface-schema';
+import type { KnownMinimum, SurfaceFunction, SurfacePoint, SurfaceWindow } from './surface';
 import type { AttackSpec, Classification, CropRect, ModelDownloadProgress, StepReport } from './adversarial';
 
 export { BACKEND_NAMES, LAB_NAMES, LIMITS, type BackendName, type LabName } from './limits';
@@ -41,13 +43,14 @@ export const regressionRunSchema = z.object({
 });
 
 /** A run of any lab, told apart by `lab`. */
-export const runConfigSchema = z.discriminatedUnion('lab', [regressionRunSchema, spreadRunSchema, adversarialRunSchema]);
+export const runConfigSchema = z.discriminatedUnion('lab', [regressionRunSchema, spreadRunSchema, adversarialRunSchema, surfaceRunSchema]);
 export type RegressionRunConfig = z.infer<typeof regressionRunSchema>;
 export type SpreadRunConfig = z.infer<typeof spreadRunSchema>;
 export type SpreadLaneConfig = SpreadRunConfig['lanes'][number];
 export type AdversarialRunConfig = z.infer<typeof adversarialRunSchema>;
 export type AttackLaneConfig = AdversarialRunConfig['lanes'][number];
-export type RunConfig = RegressionRunConfig | SpreadRunConfig | AdversarialRunConfig;
+export type SurfaceRunConfig = z.infer<typeof surfaceRunSchema> & { problem: { fn: SurfaceFunction } };
+export type RunConfig = RegressionRunConfig | SpreadRunConfig | AdversarialRunConfig | SurfaceRunConfig;
 
 export const CONTROL_ACTIONS = ['pause', 'resume', 'step', 'stop', 'reset'] as const;
 export type ControlAction = (typeof CONTROL_ACTIONS)[number];
@@ -74,6 +77,8 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('control'), runId: id, action: z.enum(CONTROL_ACTIONS) }),
   z.object({ type: z.literal('setSpeed'), runId: id, itersPerSecond: z.number().min(0).max(LIMITS.maxItersPerSecond) }),
   ...adversarialRequestSchemas,
+  surfaceGridRequestSchema,
+  surfaceProbeRequestSchema,
 ]);
 export type EngineRequest = z.infer<typeof requestSchema>;
 
@@ -215,7 +220,17 @@ export interface AdversarialRunStarted extends RunStartedBase {
   lanes: AttackLaneIntro[];
 }
 
-export type RunStartedMessage = RegressionRunStarted | SpreadRunStarted | AdversarialRunStarted;
+export interface SurfaceRunStarted extends RunStartedBase {
+  lab: 'surface';
+  fn: SurfaceFunction;
+  /** The formula the lanes descend (a preset's, with the bowl's κ filled in). */
+  formula: string;
+  start: SurfacePoint;
+  minima: KnownMinimum[];
+  lanes: OptimizerLaneIntro[];
+}
+
+export type RunStartedMessage = RegressionRunStarted | SpreadRunStarted | AdversarialRunStarted | SurfaceRunStarted;
 
 interface FrameBase {
   type: 'frame';
@@ -247,7 +262,47 @@ export interface AdversarialFrame extends FrameBase {
   lanes: AdversarialLaneBatch[];
 }
 
-export type FrameMessage = RegressionFrame | SpreadFrame | AdversarialFrame;
+/**
+ * A surface lane per iteration: its point, f there (float64), the autodiff gradient (float32,
+ * the one the optimizer steps with) and float64 central differences at the same point.
+ */
+export interface SurfaceLaneBatch extends LaneBatchBase {
+  x: Float64Array;
+  y: Float64Array;
+  f: Float64Array;
+  gx: Float64Array;
+  gy: Float64Array;
+  fdx: Float64Array;
+  fdy: Float64Array;
+}
+
+export interface SurfaceFrame extends FrameBase {
+  lab: 'surface';
+  lanes: SurfaceLaneBatch[];
+}
+
+export type FrameMessage = RegressionFrame | SpreadFrame | AdversarialFrame | SurfaceFrame;
+
+/** f at a point in float64 and its gradient by float64 central differences. */
+export interface SurfaceProbeReply {
+  type: 'surfaceProbe';
+  requestId: string;
+  x: number;
+  y: number;
+  f: number;
+  gradient: [number, number];
+}
+
+/** f over a grid: `values` row-major [resolution (y, from yMin), resolution (x, from xMin)]; NaN where f is undefined. */
+export interface SurfaceGridReply {
+  type: 'surfaceGrid';
+  requestId: string;
+  formula: string;
+  window: SurfaceWindow;
+  resolution: number;
+  values: Float64Array;
+  minima: KnownMinimum[];
+}
 
 /** A parsed file of vectors, row-major [n, dim] as written (not yet normalised). */
 export interface VectorsReply {
@@ -294,6 +349,8 @@ export type EngineMessage =
   | { type: 'ready'; backend: BackendName; version: string }
   | { type: 'reply'; requestId: string; dataset: Dataset }
   | VectorsReply
+  | SurfaceGridReply
+  | SurfaceProbeReply
   | { type: 'models'; requestId: string; models: ModelEntry[] }
   | { type: 'modelProgress'; requestId: string; progress: ModelDownloadProgress }
   | { type: 'modelReady'; requestId: string; model: ModelInfo }

@@ -28,7 +28,7 @@ export const test = base.extend<{ lab: Page }>({
 export { expect };
 
 /** One lab's tab panel: every lab stays mounted, so test ids repeat across panels. */
-export function inPanel(page: Page, lab: 'regression' | 'spread' | 'adversarial'): Locator {
+export function inPanel(page: Page, lab: 'regression' | 'spread' | 'adversarial' | 'surface'): Locator {
   return page.locator(`#panel-${lab}`);
 }
 

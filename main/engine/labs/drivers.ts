@@ -8,6 +8,7 @@ import { AdversarialDriver } from './adversarial-driver';
 import type { AdversarialModels } from './adversarial-models';
 import { RegressionDriver } from './regression-driver';
 import { SpreadDriver } from './spread-driver';
+import { SurfaceDriver } from './surface-driver';
 
 /** What the engine keeps across runs that a lab's driver may need. */
 export interface DriverContext {
@@ -20,6 +21,7 @@ const FACTORIES: DriverFactories = {
   regression: async (config) => new RegressionDriver(config),
   spread: async (config) => new SpreadDriver(config),
   adversarial: (config, context) => AdversarialDriver.create(config, context.models()),
+  surface: (config) => SurfaceDriver.create(config),
 };
 
 export function createDriver(config: RunConfig, context: DriverContext): Promise<LabDriver> {

@@ -11,7 +11,8 @@ export interface SeriesLane<K extends string> {
   readonly id: string;
   status: LaneStatus;
   readonly current: Readonly<Record<K, number>>;
-  step(): Readonly<Record<K, number>>;
+  /** One step; `current` holds the state to record (for the surface lab, once the batched evaluation has run). */
+  step(): unknown;
   dispose(): void;
 }
 
@@ -25,9 +26,19 @@ export class SeriesLanes<K extends string, Lane extends SeriesLane<K>> {
     private readonly make: (i: number) => Lane,
   ) {}
 
-  /** Every lane afresh (all or none), its history holding iteration 0, the shared start. */
-  create(): void {
+  /**
+   * Every lane afresh (all or none), its history holding iteration 0, the shared start.
+   * `measure` runs on the new lanes before that start is recorded (the surface lab evaluates
+   * every lane's start in one batch); if it throws, the lanes are freed.
+   */
+  create(measure?: () => void): void {
     this.lanes = buildAll(this.count, this.make, (lane) => lane.dispose());
+    try {
+      measure?.();
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
     this.histories = this.lanes.map((lane) => {
       const h = new SeriesRecord(this.keys);
       h.record(lane.current);
@@ -36,7 +47,13 @@ export class SeriesLanes<K extends string, Lane extends SeriesLane<K>> {
   }
 
   step(i: number): void {
-    this.histories[i]!.record(this.lanes[i]!.step());
+    this.lanes[i]!.step();
+    this.record(i);
+  }
+
+  /** Records lane i's current state: for labs whose lanes' states are known only once every lane has stepped. */
+  record(i: number): void {
+    this.histories[i]!.record(this.lanes[i]!.current);
   }
 
   settled(): boolean {

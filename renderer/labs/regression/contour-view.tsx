@@ -1,11 +1,11 @@
-import { contours } from 'd3-contour';
 import { useRef } from 'react';
+import { contourRamp, drawContourBands, drawLanePath } from '../../run/contour-layer';
 import type { LeastSquares, RegressionStats } from '../../../main/protocol/messages';
 import { fitCanvas } from '../../fit-canvas';
 import { useAnimationFrame } from '../../use-animation-frame';
 import { baseWindow, growWindow, type ParamWindow } from './contour-window';
 import { mseFunction } from './least-squares';
-import { blitCachedLayer, clipToFrame, drawAxes, makeFrame, toPxX, toPxY, type CachedLayer, type PlotFrame } from './plot-frame';
+import { blitCachedLayer, clipToFrame, drawAxes, makeFrame, toPxX, toPxY, type CachedLayer, type PlotFrame } from '../../run/plot-frame';
 import type { RunStore } from './run-store';
 
 interface ContourViewProps {
@@ -20,13 +20,8 @@ interface ContourViewProps {
 const LEVELS = 16;
 /** Each iso-line's excess over the minimum is this fraction of the one above: log spacing. */
 const LEVEL_RATIO = 0.5;
-/** A path of more points than this is drawn through every k-th one: same shape, bounded cost. */
-const MAX_PATH_POINTS = 4000;
 /** Least time between redraws while a run is streaming (about 30 a second). */
 const RUNNING_REDRAW_MS = 30;
-/** Path points nearer than this (CSS pixels, both ways) to the previous one are skipped. */
-const MIN_SEGMENT_PX = 1;
-const RAMP = ['#fff4d6', '#f3f1e4', '#dde7f2', '#c2d3ea', '#a9bfe0'];
 
 
 /** MSE over (slope, intercept) as filled iso-bands, every lane's path on top, the minimum marked. */
@@ -95,40 +90,7 @@ export function ContourView({ store, previewStats, previewExact, start }: Contou
       const h = lane.history;
       if (h.length === 0) continue;
       drawStart(ctx, f, h.firstSlope, h.firstIntercept);
-      ctx.beginPath();
-      const upTo = shown >= h.lastIteration ? h.length : Math.min(h.length, Math.floor(shown / h.stride) + 1);
-      const step = Math.max(1, Math.ceil(upTo / MAX_PATH_POINTS));
-      // Points closer than a pixel to the last one drawn add nothing visible, but a converged
-      // lane piles thousands of them on one spot, and stroking those (round joins and all) in
-      // software rendering was most of a frame with eight lanes on a long run.
-      let px = NaN;
-      let py = NaN;
-      for (let k = 0; k < upTo; k += step) {
-        const x = toPxX(f, h.slope[k]!);
-        const y = toPxY(f, h.intercept[k]!);
-        if (!Number.isFinite(x) || !Number.isFinite(y)) break;
-        if (Number.isNaN(px)) ctx.moveTo(x, y);
-        else if (Math.abs(x - px) < MIN_SEGMENT_PX && Math.abs(y - py) < MIN_SEGMENT_PX) continue;
-        else ctx.lineTo(x, y);
-        px = x;
-        py = y;
-      }
-      const lx = toPxX(f, h.at('slope', shown));
-      const ly = toPxY(f, h.at('intercept', shown));
-      if (Number.isFinite(lx) && Number.isFinite(ly)) ctx.lineTo(lx, ly);
-      ctx.strokeStyle = lane.colour;
-      ctx.lineWidth = 2;
-      ctx.lineJoin = 'round';
-      ctx.stroke();
-      if (Number.isFinite(lx) && Number.isFinite(ly)) {
-        ctx.beginPath();
-        ctx.arc(lx, ly, 4.5, 0, 2 * Math.PI);
-        ctx.fillStyle = lane.colour;
-        ctx.fill();
-        ctx.strokeStyle = '#fff';
-        ctx.lineWidth = 1.5;
-        ctx.stroke();
-      }
+      drawLanePath(ctx, f, h, 'slope', 'intercept', shown, lane.colour);
     }
     ctx.restore();
   });
@@ -177,28 +139,13 @@ function drawBackground(
   const floor = Math.min(vMin, exact.mse);
   const thresholds: number[] = [];
   for (let k = LEVELS; k >= 1; k--) thresholds.push(floor + (vMax - floor) * LEVEL_RATIO ** k);
-  const bands = contours().size([nx, ny]).thresholds(thresholds)(Array.from(values));
-
   const gx = (x: number) => f.left + (x / nx) * f.width;
   const gy = (y: number) => f.top + (y / ny) * f.height;
   ctx.save();
   clipToFrame(ctx, f);
-  ctx.fillStyle = RAMP[0]!;
+  ctx.fillStyle = contourRamp(0);
   ctx.fillRect(f.left, f.top, f.width, f.height);
-  bands.forEach((band, k) => {
-    ctx.beginPath();
-    for (const polygon of band.coordinates) {
-      for (const ring of polygon) {
-        ring.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(gx(x!), gy(y!)) : ctx.lineTo(gx(x!), gy(y!))));
-        ctx.closePath();
-      }
-    }
-    ctx.fillStyle = ramp((k + 1) / bands.length);
-    ctx.fill('evenodd');
-    ctx.strokeStyle = 'rgba(52, 74, 120, 0.35)';
-    ctx.lineWidth = 0.8;
-    ctx.stroke();
-  });
+  drawContourBands(ctx, values, nx, ny, thresholds, (x, y) => [gx(x), gy(y)]);
   // The exact minimum: a cross with a ring, visible over any band colour.
   const mx = toPxX(f, exact.slope);
   const my = toPxY(f, exact.intercept);
@@ -218,19 +165,4 @@ function drawBackground(
   ctx.restore();
   drawAxes(ctx, f, 'slope', 'intercept', false);
   return bg;
-}
-
-/** Colour for band t in (0, 1]: pale warm near the minimum, cooler blues up the walls. */
-function ramp(t: number): string {
-  const pos = Math.min(0.9999, Math.max(0, t)) * (RAMP.length - 1);
-  const i = Math.floor(pos);
-  const u = pos - i;
-  const a = hex(RAMP[i]!);
-  const b = hex(RAMP[i + 1]!);
-  const mix = (k: number) => Math.round(a[k]! + (b[k]! - a[k]!) * u);
-  return `rgb(${mix(0)}, ${mix(1)}, ${mix(2)})`;
-}
-
-function hex(c: string): number[] {
-  return [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16));
 }

@@ -2,7 +2,7 @@ import { useRef, type PointerEvent as ReactPointerEvent } from 'react';
 import type { Dataset, LeastSquares, RegressionStats } from '../../../main/protocol/messages';
 import { fitCanvas } from '../../fit-canvas';
 import { useAnimationFrame } from '../../use-animation-frame';
-import { blitCachedLayer, clipToFrame, drawAxes, fromPxX, fromPxY, makeFrame, toPxX, toPxY, type CachedLayer, type PlotFrame } from './plot-frame';
+import { blitCachedLayer, clipToFrame, drawAxes, fromPxX, fromPxY, makeFrame, toPxX, toPxY, type CachedLayer, type PlotFrame } from '../../run/plot-frame';
 import type { RunStore } from './run-store';
 
 interface ScatterViewProps {

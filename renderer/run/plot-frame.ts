@@ -2,7 +2,7 @@
  * Data-to-pixel mapping for the hand-drawn canvas views (scatter, contour) and the axes they
  * share. Pixels are CSS pixels; `fitCanvas` has already scaled the context for the device.
  */
-import { formatTicks, niceTicks } from '../../nice-ticks';
+import { formatTicks, niceTicks } from '../nice-ticks';
 
 export interface PlotFrame {
   left: number;

@@ -1,0 +1,154 @@
+/**
+ * `descent surface` — one optimizer over a preset or a typed formula f(x, y).
+ *   descent surface (--function NAME | --formula "EXPR") [--kappa K] [--start X,Y]
+ *                   [--window XMIN,XMAX,YMIN,YMAX] [--optimizer NAME] [--lr X]
+ *                   [--param NAME=VALUE …] [--iterations N] [--seed K] [--backend B] [--json]
+ * Prints the final point and f, the gradient check there (autodiff against float64 central
+ * differences), the nearest known minimum for presets, the speed and (with --json) the path.
+ */
+import { parseArgs } from 'node:util';
+import { parseDecimal } from '../protocol/decimal';
+import { LIMITS } from '../protocol/limits';
+import { OPTIMIZER_NAMES } from '../protocol/optimizers';
+import {
+  BOWL_KAPPA,
+  SURFACE_LIMITS,
+  SURFACE_PRESETS,
+  SURFACE_PRESET_NAMES,
+  gradientRelativeError,
+  isSurfacePresetName,
+  nearestMinimum,
+  type SurfaceFunction,
+  type SurfacePoint,
+  type SurfaceWindow,
+} from '../protocol/surface';
+import { useBackendFor } from '../engine/backend';
+import { FormulaError } from '../engine/formula/formula';
+import { SurfaceLab } from '../engine/labs/surface';
+import { decimal, integer, joinNegativeValues, optimizerOptions, UsageError } from './args';
+
+export const SURFACE_USAGE = `usage: descent surface (--function ${SURFACE_PRESET_NAMES.join('|')} | --formula "EXPR") [--kappa K] [--start X,Y] [--window XMIN,XMAX,YMIN,YMAX] [--optimizer ${OPTIMIZER_NAMES.join('|')}] [--lr X] [--param NAME=VALUE] [--iterations N] [--seed K] [--backend tensorflow|wasm|cpu] [--json]`;
+
+/** A formula's window and start when none is given. */
+export const FORMULA_DEFAULTS = { window: { xMin: -3, xMax: 3, yMin: -3, yMax: 3 }, start: { x: 1, y: 1 } } as const;
+
+/** "a,b,…" as exactly `count` plain decimals within the coordinate range. */
+function numbers(value: string, flag: string, count: number): number[] {
+  const parts = value.split(',');
+  const out = parts.map((p) => parseDecimal(p.trim()));
+  if (parts.length !== count || !out.every((v) => Number.isFinite(v) && Math.abs(v) <= SURFACE_LIMITS.maxAbsCoordinate)) {
+    throw new UsageError(`${flag} must be ${count} numbers separated by commas (within ±${SURFACE_LIMITS.maxAbsCoordinate}), got "${value}"`);
+  }
+  return out;
+}
+
+export async function surfaceCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: joinNegativeValues(args),
+    allowPositionals: true,
+    options: {
+      function: { type: 'string' },
+      formula: { type: 'string' },
+      kappa: { type: 'string' },
+      start: { type: 'string' },
+      window: { type: 'string' },
+      optimizer: { type: 'string', default: 'adam' },
+      lr: { type: 'string' },
+      param: { type: 'string', multiple: true },
+      iterations: { type: 'string', default: '1000' },
+      seed: { type: 'string', default: '1' },
+      backend: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if ((values.function === undefined) === (values.formula === undefined)) throw new UsageError('give one of --function NAME or --formula "EXPR"');
+  let fn: SurfaceFunction;
+  let window: SurfaceWindow;
+  let start: SurfacePoint;
+  if (values.function !== undefined) {
+    const preset = values.function;
+    if (!isSurfacePresetName(preset)) throw new UsageError(`unknown function "${preset}" (choose ${SURFACE_PRESET_NAMES.join(', ')})`);
+    if (values.kappa !== undefined && preset !== 'bowl') throw new UsageError('--kappa is the bowl\u2019s condition number: it applies to --function bowl only');
+    fn = { kind: 'preset', preset, kappa: decimal(values.kappa, '--kappa', BOWL_KAPPA.min, BOWL_KAPPA.max) };
+    ({ window, start } = SURFACE_PRESETS[preset]);
+  } else {
+    if (values.kappa !== undefined) throw new UsageError('--kappa applies to --function bowl only');
+    fn = { kind: 'formula', formula: values.formula! };
+    ({ window, start } = FORMULA_DEFAULTS);
+  }
+  if (values.window !== undefined) {
+    const [xMin, xMax, yMin, yMax] = numbers(values.window, '--window', 4) as [number, number, number, number];
+    if (!(xMin < xMax && yMin < yMax)) throw new UsageError('--window needs XMIN < XMAX and YMIN < YMAX');
+    window = { xMin, xMax, yMin, yMax };
+  }
+  if (values.start !== undefined) {
+    const [x, y] = numbers(values.start, '--start', 2) as [number, number];
+    start = { x, y };
+  }
+  const { optimizer, params } = optimizerOptions(values.optimizer!, values.lr, values.param);
+  const iterations = integer(values.iterations, '--iterations', 1, LIMITS.maxIterations)!;
+  const seed = integer(values.seed, '--seed', 0, 2 ** 31 - 1)!;
+
+  let lab: SurfaceLab;
+  try {
+    lab = await SurfaceLab.create({ fn, start });
+  } catch (e) {
+    if (e instanceof FormulaError) throw new UsageError(e.message);
+    throw e;
+  }
+  let backend;
+  try {
+    backend = await useBackendFor('surface', values.backend ?? process.env.DESCENT_BACKEND);
+  } catch (e) {
+    lab.dispose();
+    throw new UsageError((e as Error).message);
+  }
+  const lane = lab.createLane({ id: 'cli', optimizer, params });
+  const history = { x: [start.x], y: [start.y], f: [0] };
+  const t0 = performance.now();
+  lab.evaluate([lane]);
+  history.f[0] = lane.current.f;
+  let ran = 0;
+  for (; ran < iterations && lane.status === 'running'; ran++) {
+    lane.step();
+    lab.evaluate([lane]);
+    history.x.push(lane.current.x);
+    history.y.push(lane.current.y);
+    history.f.push(lane.current.f);
+  }
+  const elapsedMs = performance.now() - t0;
+  const s = lane.current;
+  const autodiff: [number, number] = [s.gx, s.gy];
+  const finiteDifference: [number, number] = [s.fdx, s.fdy];
+  const nearest = nearestMinimum(lab.minima, s.x, s.y);
+  const result = {
+    lab: 'surface',
+    backend,
+    function: fn.kind === 'preset' ? fn.preset : null,
+    formula: lab.formula.text,
+    window,
+    start,
+    optimizer,
+    params,
+    seed,
+    iterations: ran,
+    status: lane.status === 'running' ? 'done' : lane.status,
+    final: { x: s.x, y: s.y, f: s.f },
+    gradientCheck: { autodiff, finiteDifference, relativeError: gradientRelativeError(autodiff, finiteDifference) },
+    ...(fn.kind === 'preset' ? { nearestMinimum: nearest } : {}),
+    itersPerSecond: ran / (elapsedMs / 1000),
+    history,
+  };
+  lane.dispose();
+  lab.dispose();
+  if (values.json) {
+    process.stdout.write(JSON.stringify(result) + '\n');
+    return;
+  }
+  const g = (v: number) => v.toPrecision(6);
+  console.log(`backend ${backend}, f(x, y) = ${result.formula}, ${optimizer}, ${ran} iterations at ${result.itersPerSecond.toFixed(0)} it/s${result.status === 'diverged' ? ' (diverged)' : ''}`);
+  console.log(`final: x ${g(s.x)}, y ${g(s.y)}, f ${g(s.f)}`);
+  console.log(`gradient: autodiff (${g(s.gx)}, ${g(s.gy)}), finite differences (${g(s.fdx)}, ${g(s.fdy)}), relative error ${result.gradientCheck.relativeError.toExponential(2)}`);
+  if (nearest) console.log(`nearest known minimum: (${nearest.x}, ${nearest.y}), f ${nearest.f}, distance ${nearest.distance.toExponential(3)}`);
+}
