@@ -75,7 +75,7 @@ function parseJson(text: string, name: string): VectorSet {
   return fromRows(rows, name);
 }
 
-/** Tried in this order: "1,5;2,5" (decimal commas) is semicolon-separated, "1, 2" comma-separated. */
+/** Tried in this order: "1,5;2,5" splits at the semicolons (its decimal commas are then reported, not split apart), "1, 2" at the comma. */
 const DELIMITERS = ['\t', ';', ',', ' '];
 
 function parseCsv(text: string, name: string): VectorSet {
