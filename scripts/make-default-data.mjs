@@ -5,6 +5,7 @@
 // and the height–weight correlation (0.45) are round figures of the size such surveys report;
 // they are assumptions, stated here, not quoted values. Seeded, so the file is reproducible.
 import { writeFileSync } from 'node:fs';
+import Papa from 'papaparse';
 
 let a = 20261125;
 const random = () => {
@@ -17,13 +18,13 @@ const random = () => {
 const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 
 const [meanH, sdH, meanW, sdW, rho] = [69.0, 3.0, 199.8, 32, 0.45];
-const lines = ['height_in,weight_lb'];
+const rows = [['height_in', 'weight_lb']];
 for (let i = 0; i < 150; i++) {
   const z1 = gauss();
   const z2 = gauss();
   const h = meanH + sdH * z1;
   const w = meanW + sdW * (rho * z1 + Math.sqrt(1 - rho * rho) * z2);
-  lines.push(`${h.toFixed(1)},${w.toFixed(1)}`);
+  rows.push([h.toFixed(1), w.toFixed(1)]);
 }
-writeFileSync(new URL('../assets/data/adult-men-150.csv', import.meta.url), lines.join('\n') + '\n');
+writeFileSync(new URL('../assets/data/adult-men-150.csv', import.meta.url), Papa.unparse(rows, { newline: '\n' }) + '\n');
 console.log('wrote assets/data/adult-men-150.csv');

@@ -1,10 +1,9 @@
 // Draws assets/icon.png (1024×1024, the size macOS asks for): the contour lines of a loss bowl
 // and a descent path of dots sliding to its minimum. This is the one source image: every icon
-// the installers need is made from it by scripts/make-icons.mjs (run by the build). Node
-// built-ins only (zlib deflates the PNG), so it runs anywhere:
+// the installers need is made from it by scripts/make-icons.mjs (run by the build). By hand:
 //   node scripts/make-icon.mjs
-import { writeFileSync } from 'node:fs';
-import { deflateSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 
 const SIZE = 1024;
 /** The drawing was designed on a 512 px canvas; every length below is in those units × K. */
@@ -92,38 +91,7 @@ points.forEach((p, i) => {
   disc(x, y, (10 - i) * K, orange);
 });
 
-// PNG: signature, IHDR, one IDAT (filter byte 0 per row), IEND.
-const crcTable = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(buf) {
-  let c = 0xffffffff;
-  for (const byte of buf) c = crcTable[(c ^ byte) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-function chunk(type, data) {
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const out = Buffer.alloc(body.length + 8);
-  out.writeUInt32BE(data.length, 0);
-  body.copy(out, 4);
-  out.writeUInt32BE(crc32(body), body.length + 4);
-  return out;
-}
-const ihdr = Buffer.alloc(13);
-ihdr.writeUInt32BE(SIZE, 0);
-ihdr.writeUInt32BE(SIZE, 4);
-ihdr[8] = 8; // bit depth
-ihdr[9] = 6; // colour type RGBA
-const raw = Buffer.alloc(SIZE * (SIZE * 4 + 1));
-for (let y = 0; y < SIZE; y++) Buffer.from(rgba.buffer, y * SIZE * 4, SIZE * 4).copy(raw, y * (SIZE * 4 + 1) + 1);
-const png = Buffer.concat([
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-  chunk('IHDR', ihdr),
-  chunk('IDAT', deflateSync(raw, { level: 9 })),
-  chunk('IEND', Buffer.alloc(0)),
-]);
-const out = new URL('../assets/icon.png', import.meta.url);
-writeFileSync(out, png);
-console.log(`wrote ${out.pathname} (${png.length} bytes)`);
+// sharp (a dependency already, for the installers' icon sizes) encodes the PNG.
+const out = fileURLToPath(new URL('../assets/icon.png', import.meta.url));
+const info = await sharp(rgba, { raw: { width: SIZE, height: SIZE, channels: 4 } }).png({ compressionLevel: 9 }).toFile(out);
+console.log(`wrote ${out} (${info.size} bytes)`);

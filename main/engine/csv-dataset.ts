@@ -1,12 +1,12 @@
 /**
- * CSV → Dataset for the regression lab. Papaparse does the tokenising (quotes, delimiters);
+ * CSV → Dataset for the regression lab. csv-records.ts (papaparse) does the tokenising;
  * this file decides what the columns mean. Rows whose x or y do not parse are reported with
  * their line numbers, never silently dropped; a file with nothing usable is an error that
  * leaves the caller's current data alone.
  */
-import Papa from 'papaparse';
 import { LIMITS } from '../protocol/limits';
 import type { Dataset } from '../protocol/messages';
+import { guessDelimiter, readCsvRecords } from './csv-records';
 
 export class CsvError extends Error {
   override name = 'CsvError';
@@ -42,50 +42,14 @@ function pickColumn(columns: string[], wanted: string, role: string): number {
   throw new CsvError(`no column "${wanted}" for ${role} (columns: ${columns.join(', ')})`);
 }
 
-/**
- * Papaparse's guess picks the comma in "1,5;2,25" (European decimals); prefer a delimiter that
- * appears the same number of times on each of the first lines, tabs and semicolons first.
- */
-function guessDelimiter(text: string): string | undefined {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, 10);
-  for (const d of ['\t', ';', '|', ',']) {
-    const counts = lines.map((l) => l.split(d).length - 1);
-    if (counts.every((c) => c > 0 && c === counts[0])) return d;
-  }
-  return undefined;
-}
-
 export function parseCsvDataset(text: string, options: CsvOptions = {}): Dataset {
   const name = options.name ?? 'data.csv';
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // byte-order mark
   if (body.trim() === '') throw new CsvError(`${name} is empty`);
   if (body.includes('\u0000')) throw new CsvError(`${name} is not a text file`);
-  const rows: string[][] = [];
-  /** File line (1-based) on which each record starts: quoted fields may span lines. */
-  const lineOf: number[] = [];
-  let delimiter = ',';
-  let line = 1;
-  let scanned = 0;
-  Papa.parse<string[]>(body, {
-    header: false,
-    skipEmptyLines: false,
-    delimiter: guessDelimiter(body) ?? '',
+  const { rows, lineOf, delimiter } = readCsvRecords(body, {
+    delimiter: guessDelimiter(body, ['\t', ';', '|', ',']) ?? '',
     delimitersToGuess: [',', ';', '\t', '|'],
-    step: (result) => {
-      lineOf.push(line);
-      rows.push(result.data);
-      delimiter = result.meta.delimiter || delimiter;
-      // Count the newlines this record consumed, so the next one knows its line.
-      const end = result.meta.cursor;
-      for (let i = scanned; i < end; i++) if (body.charCodeAt(i) === 10) line++;
-      // The record's own terminating newline sits just past the cursor.
-      if (body.charCodeAt(end) === 13) scanned = end + 1;
-      else scanned = end;
-      if (body.charCodeAt(scanned) === 10) {
-        line++;
-        scanned++;
-      }
-    },
   });
   // A trailing newline yields one empty row at the end; it is not a data row.
   while (rows.length && rows[rows.length - 1]!.every((c) => c.trim() === '')) {

@@ -12,6 +12,7 @@ interface Ref {
   offset: number;
   length: number;
 }
+const REF_KEYS: readonly (keyof Ref)[] = ['$ta', 'offset', 'length'];
 
 const align8 = (n: number): number => (n + 7) & ~7;
 
@@ -52,21 +53,38 @@ export function decodeMessage(bytes: Uint8Array): unknown {
   if (4 + headerLength > bytes.byteLength) throw new Error('message header overruns its frame');
   const header = new TextDecoder().decode(bytes.subarray(4, 4 + headerLength));
   const base = align8(4 + headerLength);
-  return JSON.parse(header, (_key, value: unknown) => {
-    if (value && typeof value === 'object' && '$ta' in value) {
-      const ref = value as Ref;
-      const Ctor = KINDS[ref.$ta];
-      if (!Ctor || !Number.isInteger(ref.offset) || !Number.isInteger(ref.length) || ref.length < 0) {
-        throw new Error('bad typed-array reference');
-      }
-      const byteLength = ref.length * Ctor.BYTES_PER_ELEMENT;
-      const start = base + ref.offset;
-      if (start + byteLength > bytes.byteLength) throw new Error('typed array overruns its frame');
-      // Copy so the result is aligned and owns its memory.
-      const copy = new Uint8Array(byteLength);
-      copy.set(bytes.subarray(start, start + byteLength));
-      return new Ctor(copy.buffer);
-    }
-    return value;
-  });
+  return JSON.parse(header, (_key, value: unknown) =>
+    value !== null && typeof value === 'object' && Object.hasOwn(value, '$ta') ? readArray(value, bytes, base) : value,
+  );
+}
+
+/**
+ * The typed array a `{ $ta, offset, length }` reference names, copied out of the frame. Only
+ * own keys count: `KINDS["constructor"]` is `Object`, which would turn the bytes into a bare
+ * ArrayBuffer. Offsets are 8-aligned and relative to the end of the header, as encodeMessage
+ * writes them; anything else is a malformed or hostile frame.
+ */
+function readArray(value: object, bytes: Uint8Array, base: number): TypedArray {
+  const keys = Object.keys(value);
+  if (keys.length !== 3 || !REF_KEYS.every((k) => Object.hasOwn(value, k))) {
+    throw new Error(`bad typed-array reference: keys must be exactly ${REF_KEYS.join(', ')}`);
+  }
+  const { $ta: kind, offset, length } = value as Record<keyof Ref, unknown>;
+  if (typeof kind !== 'string' || !Object.hasOwn(KINDS, kind)) {
+    throw new Error(`bad typed-array reference: unknown kind ${JSON.stringify(kind)}`);
+  }
+  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0 || offset % 8 !== 0) {
+    throw new Error(`bad typed-array reference: offset ${JSON.stringify(offset)} is not a non-negative multiple of 8`);
+  }
+  if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) {
+    throw new Error(`bad typed-array reference: length ${JSON.stringify(length)} is not a non-negative integer`);
+  }
+  const Ctor = KINDS[kind as Kind];
+  const byteLength = length * Ctor.BYTES_PER_ELEMENT;
+  const start = base + offset;
+  if (start + byteLength > bytes.byteLength) throw new Error('typed array overruns its frame');
+  // Copy so the result is aligned and owns its memory.
+  const copy = new Uint8Array(byteLength);
+  copy.set(bytes.subarray(start, start + byteLength));
+  return new Ctor(copy.buffer);
 }

@@ -4,6 +4,7 @@
  * per lane, every second, fourth, … past that: see thinned-history.ts).
  */
 import type { ThinnedHistory } from '../run/thinned-history';
+import { csvText, type CsvCell } from './csv-text';
 
 interface HistoryLane<K extends string> {
   id: string;
@@ -18,17 +19,12 @@ function entries<K extends string>(h: ThinnedHistory<K>): number[] {
   return out;
 }
 
-function csvField(s: string): string {
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export function historyCsv<K extends string>(lanes: readonly HistoryLane<K>[], keys: readonly K[]): string {
-  const rows = [['lane', 'iteration', ...keys].join(',')];
+  const rows: CsvCell[][] = [];
   for (const lane of lanes) {
-    const label = csvField(lane.label);
-    for (const it of entries(lane.history)) rows.push([label, it, ...keys.map((k) => lane.history.at(k, it))].join(','));
+    for (const it of entries(lane.history)) rows.push([lane.label, it, ...keys.map((k) => lane.history.at(k, it))]);
   }
-  return rows.join('\n') + '\n';
+  return csvText(['lane', 'iteration', ...keys], rows);
 }
 
 export function historyJson<K extends string>(lanes: readonly HistoryLane<K>[], keys: readonly K[], about: Record<string, unknown>): string {

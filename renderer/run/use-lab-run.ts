@@ -79,21 +79,32 @@ export function useLabRun<L extends LabName>({ lab, client, connection, store, a
     store.fail(undefined);
   }, [connection, store]);
 
+  /**
+   * The one way a run starts, whether from the run controls or a lab's own (the Adversarial
+   * lab's step-0 preview and its folder table): a fresh run replaces the old one. Stop the old
+   * one ourselves rather than leave it to the engine: if it refuses the new start, the old run
+   * would stream on with no way to stop it (the store has moved on to the new runId).
+   */
+  const start = useCallback(
+    (prepared: PreparedRun): string => {
+      const runId = `${lab}-${++runCounter}-${Date.now().toString(36)}`;
+      if (store.runId && store.isActive()) client.send({ type: 'control', runId: store.runId, action: 'stop' });
+      store.begin(runId, prepared.lanes);
+      client.send({ type: 'start', runId, config: prepared.config });
+      return runId;
+    },
+    [client, store, lab],
+  );
+
+  /** Run or Step with nothing running: the current settings' run, or prepare's reason why not. */
   const startRun = useCallback(
     (paused: boolean): string | null => {
       const prepared = prepareRef.current(paused);
       if (!prepared) return null;
-      const runId = `${lab}-${++runCounter}-${Date.now().toString(36)}`;
-      // A fresh run replaces the old one. Stop the old one ourselves rather than leave it to the
-      // engine: if it refuses the new start, the old run would stream on with no way to stop it
-      // (the store has moved on to the new runId).
-      if (store.runId && store.isActive()) client.send({ type: 'control', runId: store.runId, action: 'stop' });
-      store.begin(runId, prepared.lanes);
       reportError(null);
-      client.send({ type: 'start', runId, config: prepared.config });
-      return runId;
+      return start(prepared);
     },
-    [client, store, reportError, lab],
+    [start, reportError],
   );
 
   const control = useCallback(
@@ -164,5 +175,5 @@ export function useLabRun<L extends LabName>({ lab, client, connection, store, a
     if (store.isActive()) control('stop');
   }, [store, control]);
 
-  return { phase, actions, setSpeed, stopRun };
+  return { phase, actions, setSpeed, stopRun, start };
 }

@@ -7,6 +7,7 @@ import { _electron as electron, expect, test as base, type ElectronApplication, 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { builtInData, gradientDescentMse, leastSquaresMse } from '../regression-expected';
 
 const ROOT = path.resolve(__dirname, '../..');
 const APP_ENTRY = path.join(ROOT, 'dist/main/app.js');
@@ -68,8 +69,13 @@ test('should open the window and run the default lanes to the cap', async ({ win
   await expect(lab.getByTestId('lane-status-0')).toHaveText('done', { timeout: 30_000 });
   await expect(lab.getByTestId('iteration')).toHaveText(String(DEFAULT_MAX_ITERATIONS));
 
+  // The built-in data and the default start: the exact answer and plain gradient descent's loss
+  // after the cap, both worked out in float64 from the data (test/regression-expected.ts).
+  const data = builtInData();
+  const exactMse = Number(await lab.getByTestId('exact-mse').getAttribute('data-value'));
+  expect(Math.abs(exactMse / leastSquaresMse(data) - 1)).toBeLessThan(1e-9);
   const loss = Number(await lab.getByTestId('lane-loss-0').getAttribute('data-value'));
-  expect(Number.isFinite(loss)).toBe(true);
+  expect(Math.abs(loss / gradientDescentMse(data, 2e-5, DEFAULT_MAX_ITERATIONS) - 1)).toBeLessThan(1e-6);
 
   await window.screenshot({ path: path.join(ROOT, 'test-results/screenshots/desktop.png') });
 });

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readCsvRecords } from '../csv-records';
 
 export interface PublishedOptimum {
   n: number;
@@ -40,23 +41,17 @@ export function referenceDir(): string {
 
 /** Parses one table: "#" comment lines, a header row, then rows keyed by their first column n. */
 export function parseReferenceTable(text: string): Table {
-  const notes: string[] = [];
+  // Papaparse skips the comments; they are the tables' sources, so they are kept here.
+  const notes = text
+    .split(/\r?\n/)
+    .filter((line) => line.startsWith('#'))
+    .map((line) => line.replace(/^#\s?/, '').trim());
   const rows = new Map<number, Record<string, string>>();
-  let header: string[] | undefined;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line) continue;
-    if (line.startsWith('#')) {
-      notes.push(line.replace(/^#\s?/, ''));
-      continue;
-    }
-    const cells = line.split(',').map((c) => c.trim());
-    if (!header) {
-      header = cells;
-      continue;
-    }
+  const records = readCsvRecords(text, { delimiter: ',', comments: '#' }).rows.filter((cells) => cells.some((c) => c.trim() !== ''));
+  const [header, ...data] = records.map((cells) => cells.map((c) => c.trim()));
+  for (const cells of data) {
     const row: Record<string, string> = {};
-    header.forEach((name, i) => (row[name] = cells[i] ?? ''));
+    header!.forEach((name, i) => (row[name] = cells[i] ?? ''));
     const n = Number(cells[0]);
     if (Number.isInteger(n)) rows.set(n, row);
   }

@@ -1,11 +1,13 @@
 /**
- * A user's start set for the Spread lab: a CSV of rows of D numbers (an optional header row of
- * names, "#" comments and blank lines are skipped) or JSON, either an array of arrays or an
+ * A user's start set for the Spread lab: a CSV of rows of D numbers separated by tabs,
+ * semicolons, commas or spaces (quoted cells allowed; an optional header row of names, "#"
+ * comment lines and blank lines are skipped) or JSON, either an array of arrays or an
  * object with a "vectors" array of arrays (what `descent spread --json` prints, so a result can
  * be a start). Errors name the line or row and what is wrong; nothing is silently dropped.
  */
 import { parseDecimal } from '../../protocol/decimal';
 import { SPREAD_LIMITS, spreadSizeProblem } from '../../protocol/spread';
+import { guessDelimiter, readCsvRecords } from '../csv-records';
 
 export class VectorsFileError extends Error {
   override name = 'VectorsFileError';
@@ -73,24 +75,30 @@ function parseJson(text: string, name: string): VectorSet {
   return fromRows(rows, name);
 }
 
+/** Tried in this order: "1,5;2,5" splits at the semicolons (its decimal commas are then reported, not split apart), "1, 2" at the comma. */
+const DELIMITERS = ['\t', ';', ',', ' '];
+
 function parseCsv(text: string, name: string): VectorSet {
+  // The delimiter that every one of the first lines has the same number of, else the first one
+  // the first line has: columns aligned with runs of spaces count differently on each line.
+  const firstLine = text.split(/\r?\n/).find((l) => l.trim() !== '' && !l.startsWith('#')) ?? '';
+  const delimiter = guessDelimiter(text, DELIMITERS, '#') ?? DELIMITERS.find((d) => firstLine.includes(d)) ?? ',';
+  const records = readCsvRecords(text, { delimiter, comments: '#' });
   const rows: { cells: number[]; where: string }[] = [];
-  const lines = text.split(/\r\n|\n|\r/);
   let sawData = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const where = `line ${i + 1}`;
-    // Commas, semicolons, tabs or spaces between numbers.
-    const cells = line.split(/\s*[,;\t]\s*|\s+/);
+  records.rows.forEach((raw, r) => {
+    // Space-separated: a run of spaces, or spaces before the first number, separate nothing.
+    const cells = delimiter === ' ' ? raw.filter((c) => c !== '') : raw;
+    if (cells.every((c) => c.trim() === '')) return; // a blank line
+    const where = `line ${records.lineOf[r]}`;
     const values = cells.map(parseDecimal);
-    if (!sawData && values.every(Number.isNaN)) continue; // a header row of column names
+    if (!sawData && values.every(Number.isNaN)) return; // a header row of column names
     sawData = true;
     const bad = values.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) fail(name, `${where}, column ${bad + 1}: "${cells[bad]}" is not a finite number`);
+    if (bad >= 0) fail(name, `${where}, column ${bad + 1}: ${JSON.stringify(cells[bad]!.trim())} is not a finite number`);
     if (rows.length >= MAX_VECTORS) fail(name, `more than ${MAX_VECTORS} vectors`);
     rows.push({ cells: values, where });
-  }
+  });
   return fromRows(rows, name);
 }
 

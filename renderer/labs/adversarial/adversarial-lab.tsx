@@ -6,13 +6,12 @@
  * so the model's verdict on the original shows before any attack.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AdversarialRunConfig } from '../../../main/protocol/messages';
 import { getDesktopApi } from '../../desktop-bridge';
 import { DropOverlay } from '../../drop-overlay';
 import type { ConnectionState, EngineClient } from '../../engine-client';
 import { RunControls, type RunLength } from '../../run/run-controls';
 import type { LaneDraft } from '../../run/run-store-base';
-import { useLabRun } from '../../run/use-lab-run';
+import { useLabRun, type PreparedRun } from '../../run/use-lab-run';
 import { RunTimeline } from '../../run/timeline';
 import type { SavedRun } from '../../run/run-store-base';
 import { asRecord, useSessionPart } from '../../session/session-parts';
@@ -46,7 +45,6 @@ interface AdversarialLabProps {
 }
 
 const GAINS = [1, 2, 4, 8, 16, 32, 64] as const;
-let runCounter = 0;
 
 export function AdversarialLab({ client, connection, reportError, active }: AdversarialLabProps) {
   const [settings, setSettings] = useState<AdversarialSettings>(defaultAdversarialSettings);
@@ -72,7 +70,7 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
     lanesToRun.map((l) => ({ id: l.id, label: attackLaneLabel(l, names), colour: l.colour }));
 
   /** What a run on `image` with these lanes sends, or why there is none yet. */
-  const configFor = useCallback((image: LoadedImage | null, paused: boolean, only?: AttackLaneSettings[]): { config: AdversarialRunConfig; lanes: LaneDraft[] } | string => {
+  const configFor = useCallback((image: LoadedImage | null, paused: boolean, only?: AttackLaneSettings[]): PreparedRun | string => {
     const { settings: s, model: m, size: sz, labels: names } = latest.current;
     if (!m.info || !m.modelId) return 'Wait for the model to load (or open a model folder).';
     if (!image) return 'Drop an image on the window, or open one, to attack it.';
@@ -82,23 +80,13 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
     return { config: buildAdversarialRunConfig(s, m.modelId, image.decoded, names, paused, lanesToRun), lanes: drafts(lanesToRun, names) };
   }, []);
 
-  /**
-   * Starts a run outside the run controls (the step-0 preview, each image of the folder table),
-   * the way useLabRun does: stop the old run first, so a refused start leaves nothing streaming.
-   */
-  const launch = useCallback(
-    (image: LoadedImage, paused: boolean, only?: AttackLaneSettings[]): string | null => {
-      const prepared = configFor(image, paused, only);
-      if (typeof prepared === 'string') return null;
-      const runId = `adversarial-own-${++runCounter}-${Date.now().toString(36)}`;
-      if (store.runId && store.isActive()) client.send({ type: 'control', runId: store.runId, action: 'stop' });
+  /** A run about to start on `image`: its name titles the exports, and "changed since" compares with these settings. */
+  const showRunOn = useCallback(
+    (image: LoadedImage) => {
       store.imageName = image.name;
-      store.begin(runId, prepared.lanes);
       setRunSettings(latest.current.settings);
-      client.send({ type: 'start', runId, config: prepared.config });
-      return runId;
     },
-    [client, store, configFor],
+    [store],
   );
 
   const lanesRef = useRef<HTMLDivElement>(null);
@@ -110,7 +98,7 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
     else fileInput.current?.click();
   }, []);
 
-  const { phase, actions, setSpeed, stopRun } = useLabRun({
+  const { phase, actions, setSpeed, stopRun, start } = useLabRun({
     lab: 'adversarial',
     client,
     connection,
@@ -126,11 +114,24 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
         reportError(prepared);
         return null;
       }
-      store.imageName = image!.name;
-      setRunSettings(latest.current.settings);
+      showRunOn(image!);
       return prepared;
     },
   });
+
+  /**
+   * A run the lab starts on its own (the step-0 preview, each image of the folder table): it
+   * has nothing to say when there is no run yet, and leaves any error shown standing.
+   */
+  const launch = useCallback(
+    (image: LoadedImage, paused: boolean, only?: AttackLaneSettings[]): string | null => {
+      const prepared = configFor(image, paused, only);
+      if (typeof prepared === 'string') return null;
+      showRunOn(image);
+      return start(prepared);
+    },
+    [configFor, showRunOn, start],
+  );
 
   // Each image of the table is selected as its turn comes, so the sidebar shows what the
   // views show (the step-0 preview stands aside while a batch runs).

@@ -2,7 +2,8 @@
 import type { RankedClass } from '../../../main/protocol/adversarial';
 import { saveFile } from '../../save-file';
 import { pct } from './lane-view';
-import { batchCsv, type BatchState } from './use-batch';
+import { batchCsv } from './batch-export';
+import type { BatchState } from './use-batch';
 
 interface BatchTableProps {
   batch: BatchState;

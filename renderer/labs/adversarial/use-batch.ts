@@ -5,21 +5,9 @@
  * and keeps the rows so far.
  */
 import { useCallback, useRef, useState } from 'react';
-import type { ImageDistance, RankedClass } from '../../../main/protocol/adversarial';
 import { latestReport, type AdversarialStore } from './adversarial-store';
+import type { BatchRow } from './batch-export';
 import type { LoadedImage } from './use-images';
-
-export interface BatchRow {
-  name: string;
-  before: RankedClass | null;
-  after: RankedClass | null;
-  success: boolean;
-  steps: number;
-  targetConfidence: number;
-  distance: ImageDistance | null;
-  /** Why this image has no result (the engine refused its run). */
-  error?: string;
-}
 
 export interface BatchState {
   running: boolean;
@@ -124,29 +112,4 @@ export function useBatch(store: AdversarialStore, launch: (image: LoadedImage) =
   }, []);
 
   return { batch: state, startBatch: start, cancelBatch: cancel, closeBatch: close, batchRunning: () => running.current };
-}
-
-/** The table as CSV, one row per image; probabilities and confidences as fractions. */
-export function batchCsv(rows: readonly BatchRow[]): string {
-  const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const head = 'image,original_class,original_p,final_class,final_p,success,steps,target_confidence,linf,l2,l0_pixels,psnr_db,ssim,error';
-  const lines = rows.map((r) =>
-    [
-      q(r.name),
-      q(r.before?.label ?? ''),
-      r.before?.probability ?? '',
-      q(r.after?.label ?? ''),
-      r.after?.probability ?? '',
-      r.error ? '' : r.success,
-      r.steps,
-      r.error ? '' : r.targetConfidence,
-      r.distance?.linf ?? '',
-      r.distance?.l2 ?? '',
-      r.distance?.l0Pixels ?? '',
-      r.distance ? (r.distance.psnrDb ?? 'inf') : '',
-      r.distance?.ssim ?? '',
-      q(r.error ?? ''),
-    ].join(','),
-  );
-  return [head, ...lines].join('\n') + '\n';
 }

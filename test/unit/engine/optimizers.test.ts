@@ -74,11 +74,24 @@ describe('optimizer registry', () => {
     expect(w1).toBeCloseTo(0.1, 5);
   });
 
-  it('should build every registered optimizer from its defaults', () => {
+  it('should hand every hyper-parameter to tf.train under its tfjs name, and nothing else', () => {
+    // Distinct values for each parameter of an optimizer, so two swapped in a factory would show;
+    // batchSize is the lab's mini-batch, not a tf.train argument.
+    const distinct = [0.5, 0.25, 0.125, 0.0625, 0.03125];
     for (const name of OPTIMIZER_NAMES) {
-      const { optimizer, params } = createOptimizer(name);
-      expect(Object.keys(params).sort()).toEqual(OPTIMIZER_SPECS[name].params.map((p) => p.name).sort());
-      optimizer.dispose();
+      const specs = OPTIMIZER_SPECS[name].params;
+      const given = Object.fromEntries(specs.map((p, i) => [p.name, p.integer ? 3 : distinct[i]!]));
+      for (const params of [{}, given]) {
+        const built = createOptimizer(name, params);
+        const config = built.optimizer.getConfig();
+        for (const p of specs) {
+          const expected = p.name in params ? params[p.name as keyof typeof params] : p.default;
+          if (p.name === 'batchSize') expect(config, name).not.toHaveProperty('batchSize');
+          else expect(config[p.name], `${name} ${p.name}`).toBe(expected);
+        }
+        if (name === 'momentum' || name === 'nesterov') expect(config.useNesterov, name).toBe(name === 'nesterov');
+        built.optimizer.dispose();
+      }
     }
   });
 

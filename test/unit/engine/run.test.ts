@@ -1,26 +1,31 @@
 /**
  * The run loop with lanes whose steps are slow (as attack steps are, ≈ 0.6 s each): a pause or
  * stop is handled between two lanes' steps, not after the whole iteration, and frames never carry
- * a lane's step from an iteration that is not finished. The lanes are plain counters on a fake
- * clock (the loop's own `now`), so the test is about the loop alone.
+ * a lane's step from an iteration that is not finished; and a speed-limited run's pace. The
+ * lanes are plain counters on a fake clock (the loop's own `now`), so the tests are about the
+ * loop alone and do not depend on how busy the machine is.
  */
 import { describe, expect, it } from 'vitest';
 import type { LabDriver, LabFrame, LabStarted } from '../../../main/engine/lab-driver';
-import { Run } from '../../../main/engine/run';
+import { FRAME_INTERVAL_MS, Run } from '../../../main/engine/run';
 import type { FrameMessage, RegressionFrame, RunStartedMessage } from '../../../main/protocol/messages';
 
 const STEP_MS = 600;
 
-/** Three lanes; stepping one moves the clock on by STEP_MS; each records its own step count. */
+/** Three lanes; stepping one moves the clock on by stepMs; each records its own step count. */
 class SlowLanes implements LabDriver {
   histories: number[][] = [];
   stepped: number[] = [];
-  constructor(private readonly clock: { t: number }, readonly laneCount = 3) {}
+  constructor(
+    private readonly clock: { t: number },
+    readonly laneCount = 3,
+    private readonly stepMs = STEP_MS,
+  ) {}
   createLanes(): void {
     this.histories = Array.from({ length: this.laneCount }, () => [0]);
   }
   stepLane(i: number): void {
-    this.clock.t += STEP_MS;
+    this.clock.t += this.stepMs;
     this.stepped.push(i);
     const h = this.histories[i]!;
     h.push(h.length);
@@ -81,6 +86,50 @@ describe('run loop with slow lanes', () => {
     const sent = (i: number) => frames.flatMap((f) => Array.from(f.lanes[i]!.loss));
     expect(new Set([0, 1, 2].map((i) => sent(i).length)).size).toBe(1);
     expect(sent(0)).toEqual(Array.from({ length: sent(0).length }, (_, k) => k));
+    run.dispose();
+  });
+
+  it('should pace a speed-limited run by its clock, send no empty frames while it waits, and take a new speed at once', async () => {
+    // Steps take no time on this clock: the pace alone decides. 50 it/s, so 20 iterations are
+    // due at 0.4 s and 50 at 1 s, however many ticks the loop gets in between.
+    const clock = { t: 0 };
+    const driver = new SlowLanes(clock, 1, 0);
+    const frames: RegressionFrame[] = [];
+    const emit = (m: RunStartedMessage | FrameMessage) => {
+      if (m.type === 'frame' && m.lab === 'regression') frames.push(m);
+    };
+    const run = new Run('p', { lab: 'regression', maxIterations: 200, itersPerSecond: 50, paused: false }, driver, 'cpu', emit, () => clock.t);
+    run.start();
+    const settle = async () => {
+      // The loop waits up to a frame interval between ticks when paced: give it several.
+      for (let i = 0; i < 6; i++) await new Promise((r) => setTimeout(r, FRAME_INTERVAL_MS + 2));
+    };
+    await settle();
+    expect(run.iteration).toBe(0);
+    expect(frames).toEqual([]);
+    clock.t = 400;
+    await settle();
+    expect(run.iteration).toBe(20);
+    clock.t = 1000;
+    await settle();
+    expect(run.iteration).toBe(50);
+    expect(driver.stepped).toHaveLength(50);
+    // Frames (at most one per frame interval of this clock) only when there is something new,
+    // and together every iteration sent once.
+    expect(frames.length).toBeGreaterThan(0);
+    let next = 0;
+    for (const f of frames) {
+      expect(f.lanes[0]!.from).toBe(next);
+      expect(f.lanes[0]!.loss.length).toBeGreaterThan(0);
+      next += f.lanes[0]!.loss.length;
+    }
+
+    // Unlimited from now on: the rest of the run goes at once, on the same frozen clock.
+    run.setSpeed(0);
+    await settle();
+    expect(run.iteration).toBe(200);
+    expect(frames.at(-1)).toMatchObject({ iteration: 200, status: 'done' });
+    expect(frames.reduce((sum, f) => sum + f.lanes[0]!.loss.length, 0)).toBe(201); // iteration 0 plus 200 steps
     run.dispose();
   });
 });

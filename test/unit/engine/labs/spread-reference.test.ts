@@ -51,6 +51,10 @@ describe('published optima', () => {
     expect(t.rows.get(3)).toEqual({ n: '3', value: '1.5' });
     expect(t.rows.get(4)).toEqual({ n: '4', value: '2' });
     expect(t.rows.size).toBe(2);
+    // Quoted cells keep their commas and quotes (a split on "," cut them apart).
+    const quoted = parseReferenceTable('# a "note, quoted\nn,symmetry,min_angle_deg\n7,"D5h, ""pentagonal""",72.000\n');
+    expect(quoted.notes).toEqual(['a "note, quoted']);
+    expect(quoted.rows.get(7)).toEqual({ n: '7', symmetry: 'D5h, "pentagonal"', min_angle_deg: '72.000' });
   });
 
   // All N ≤ 32 (Thomson) and N ≤ 24 (Tammes, as far as the table goes) are checked by

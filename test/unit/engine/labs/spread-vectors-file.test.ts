@@ -3,10 +3,21 @@ import { VectorsFileError, parseVectorsFile } from '../../../../main/engine/labs
 
 describe('vectors file', () => {
   it('should read CSV rows of numbers, skipping a header, comments and blank lines', () => {
-    const set = parseVectorsFile('x,y,z\n# the octahedron, half of it\n1,0,0\n\n0, 1, 0\r\n0;0;2e0\n', 'oct.csv');
+    const set = parseVectorsFile('x,y,z\n# the octahedron, half of it\n1,0,0\n\n0, 1, 0\r\n0,0,2e0\n', 'oct.csv');
     expect(set).toMatchObject({ n: 3, dim: 3 });
     expect(Array.from(set.vectors)).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 2]);
-    expect(parseVectorsFile('1 0\n0\t1\n-1   -.5\n').vectors).toEqual(Float64Array.from([1, 0, 0, 1, -1, -0.5]));
+    const square = [1, 0, 0, 1, -1, -0.5];
+    // Space-aligned columns (numpy.savetxt, MATLAB's -ascii), tabs, semicolons.
+    expect(Array.from(parseVectorsFile('   1.0e+00   0\n   0         1\n  -1        -.5\n').vectors)).toEqual(square);
+    expect(Array.from(parseVectorsFile('x\ty\n1\t0\n0\t1\n-1\t-.5\n').vectors)).toEqual(square);
+    expect(Array.from(parseVectorsFile('1;0\n0;1\n-1;-.5\n').vectors)).toEqual(square);
+  });
+
+  it('should read quoted cells, and comments that hold quotes or delimiters', () => {
+    // A regex split kept the quotes ("\"1\"" is no number) and cut the header at its comma.
+    const set = parseVectorsFile('"x, first","y"\n# the "unit, square\n"1","0"\n"0",1\n', 'q.csv');
+    expect(Array.from(set.vectors)).toEqual([1, 0, 0, 1]);
+    expect(() => parseVectorsFile('1,0\n# a note\n"0",\n', 'q.csv')).toThrow(/q\.csv: line 3, column 2: "" is not a finite number/);
   });
 
   it('should read JSON as an array of arrays or as the CLI\u2019s output with a "vectors" field', () => {
@@ -20,6 +31,9 @@ describe('vectors file', () => {
     const cases: [string, RegExp][] = [
       ['1,0,0\n0,1\n', /f: line 2 has 2 numbers, expected 3 like the first vector/],
       ['1,0,0\n0,one,0\n', /f: line 2, column 2: "one" is not a finite number/],
+      ['1,0,0\n0;0;1\n', /f: line 2, column 1: "0;0;1" is not a finite number/],
+      ['"x\nfirst",y\n1,0\n0,one\n', /f: line 4, column 2: "one" is not a finite number/],
+      ['1,0\n"0\n1",1\n', /f: line 2, column 1: "0\\n1" is not a finite number/],
       ['1,0\n1e999,0\n', /line 2, column 1: "1e999" is not a finite number/],
       ['1,0,0\n0,0,0\n', /line 2 is all zeros/],
       ['1,0\n2,0\n', /line 2 points the same way as line 1; coincident vectors never separate/],

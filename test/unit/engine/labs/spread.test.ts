@@ -354,8 +354,14 @@ describe('spread lab: metrics', () => {
     expect(Math.abs(p.energy - exact) / exact).toBeLessThan(1e-13);
   });
 
-  it('should take its limits from the shared protocol', () => {
-    expect(SPREAD_LIMITS.maxVectors).toBeGreaterThanOrEqual(2000);
-    expect(SPREAD_LIMITS.maxDim).toBeGreaterThanOrEqual(64);
+  it('should refuse exactly the sizes the shared protocol refuses', () => {
+    // The lab checks the protocol's limits, not its own copy: one past each is refused, the limit itself is not.
+    const L = SPREAD_LIMITS;
+    expect(() => new SpreadLab({ n: L.maxVectors + 1, dim: 2 }, 1)).toThrow(/N must be an integer from 2 to 4096/);
+    expect(() => new SpreadLab({ n: L.minVectors - 1, dim: 2 }, 1)).toThrow(/N must be/);
+    expect(() => new SpreadLab({ n: 2, dim: L.maxDim + 1 }, 1)).toThrow(/D must be an integer from 2 to 1024/);
+    const atLimits = [new SpreadLab({ n: 2, dim: L.maxDim }, 1), new SpreadLab({ n: L.minVectors, dim: L.minDim }, 1)];
+    expect(atLimits.map((lab) => lab.start.length)).toEqual([2 * L.maxDim, L.minVectors * L.minDim]);
+    for (const lab of atLimits) lab.dispose();
   });
 });
