@@ -123,8 +123,6 @@ beforeAll(async () => {
       extends: join(ROOT, 'electron.config.ts'),
       electronDist: standIn,
       directories: { output: join(work, 'release') },
-      // The native modules installed here are already built for this machine.
-      npmRebuild: false,
     },
   });
   const binary = readFileSync(join(work, 'release/linux-unpacked', config.linux!.executableName!));
@@ -146,6 +144,14 @@ describe('electron.config.ts', () => {
     expect(config.mac?.target).toBe('dmg');
     expect(config.win?.target).toBe('nsis');
     expect(config.fileAssociations).toEqual([expect.objectContaining({ ext: SESSION_EXTENSION, mimeType: SESSION_MIME })]);
+  });
+
+  it('should ship the native modules npm installed, and re-sign unsigned macOS builds after the fuses', () => {
+    // No rebuild: what `npm run dist` packs is what this test packs (below, with the config as
+    // is) and runs. An unsigned arm64 build whose fuses were flipped does not start without the
+    // ad-hoc re-signing.
+    expect(config.npmRebuild).toBe(false);
+    expect(config.electronFuses?.resetAdHocDarwinSignature).toBe(true);
   });
 
   it('should point at files that exist: every icon size each platform needs, from the one source', () => {
