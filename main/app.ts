@@ -12,14 +12,15 @@ import { setupOpenFile } from './desktop/open-file';
 import { RecentFiles } from './desktop/recent-files';
 import { RendererPort } from './desktop/renderer-port';
 import { setupContentsGuard, setupSessionSecurity } from './desktop/security';
-import { sessionPathFromArgv, setupSessions, type SessionFiles } from './desktop/sessions';
+import { localPath, sessionPathFromArgv } from './desktop/session-file';
+import { setupSessions, type SessionFiles } from './desktop/sessions';
 
 let mainWindow: BrowserWindow | undefined;
 let mainSessions: SessionFiles | undefined;
 /** Stops what the current window started (its engine, its IPC handlers). */
 let closeMainWindowFeatures: (() => void) | undefined;
 /** A session file the OS asked us to open before there was a window to open it in. */
-let pendingSession: string | undefined = sessionPathFromArgv(process.argv);
+let pendingSession: string | undefined = sessionPathFromArgv(process.argv, process.cwd());
 
 /** Opens a session file the OS handed us (double-click, dock, second launch). */
 function openSessionFile(file: string): void {
@@ -33,8 +34,9 @@ function openSessionFile(file: string): void {
 
 function setupSingleInstance(): boolean {
   if (!app.requestSingleInstanceLock()) return false;
-  app.on('second-instance', (_event, argv) => {
-    const file = sessionPathFromArgv(argv);
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    // A relative path is relative to the folder the second launch was started in.
+    const file = sessionPathFromArgv(argv, workingDirectory);
     if (!mainWindow || mainWindow.isDestroyed()) {
       // macOS keeps the app running with no window: a second launch opens one (and its file).
       if (file) openSessionFile(file);
@@ -48,7 +50,8 @@ function setupSingleInstance(): boolean {
   // macOS sends files opened from the Finder or the dock this way, possibly before 'ready'.
   app.on('open-file', (event, file) => {
     event.preventDefault();
-    openSessionFile(file);
+    const filePath = localPath(file, process.cwd());
+    if (filePath) openSessionFile(filePath);
   });
   return true;
 }

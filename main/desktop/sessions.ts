@@ -97,8 +97,3 @@ export function setupSessions(win: BrowserWindow, port: RendererPort, recent: Re
     },
   };
 }
-
-/** A session file named on the command line (how Linux and Windows open a double-clicked file). */
-export function sessionPathFromArgv(argv: readonly string[]): string | undefined {
-  return argv.slice(1).find((a) => !a.startsWith('-') && a.toLowerCase().endsWith(`.${SESSION_EXTENSION}`));
-}

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readSessionFile, writeSessionFile } from '../../../main/desktop/session-file';
+import { localPath, readSessionFile, sessionPathFromArgv, writeSessionFile } from '../../../main/desktop/session-file';
 import { APP_VERSION } from '../../../main/protocol/app-info';
 import { decodeSession, encodeSession, SESSION_FORMAT_VERSION, type Session } from '../../../main/protocol/session';
 
@@ -103,4 +103,30 @@ describe('session files on disk', () => {
     expect(decodeSession(readFileSync(file)).labs.regression).toEqual({ note: 'the good copy' });
     expect(existsSync(file)).toBe(true);
   }, 60_000);
+});
+
+describe('a session file named on a command line', () => {
+  // As Electron reports a second launch: its argv (executable first) and its working directory.
+  const exe = '/opt/Descent Lab/descent-lab';
+
+  it('should resolve a relative path against the folder of the launch that named it', () => {
+    expect(sessionPathFromArgv([exe, 'runs/a.descent'], '/home/ann/work')).toBe('/home/ann/work/runs/a.descent');
+    expect(sessionPathFromArgv([exe, '../b.DESCENT'], '/home/ann/work')).toBe('/home/ann/b.DESCENT');
+    expect(sessionPathFromArgv([exe, '/tmp/c.descent'], '/home/ann/work')).toBe('/tmp/c.descent');
+  });
+
+  it('should turn a file: URL (a launcher\'s %U) into its path, decoded', () => {
+    expect(sessionPathFromArgv([exe, 'file:///home/ann/My%20runs/d%C3%A9j%C3%A0.descent'], '/')).toBe('/home/ann/My runs/déjà.descent');
+    expect(sessionPathFromArgv([exe, 'file://localhost/tmp/e.descent'], '/')).toBe('/tmp/e.descent');
+    // A file on another host is no local path: nothing to open.
+    expect(sessionPathFromArgv([exe, 'file://server/share/f.descent'], '/')).toBeUndefined();
+    expect(localPath('file://server/share/f.descent', '/')).toBeUndefined();
+  });
+
+  it('should skip the executable, switches and other files, and take the first session', () => {
+    // `electron . file` in development: '.' is the app folder, not a session.
+    expect(sessionPathFromArgv(['/x/electron', '.', '--no-sandbox', 'data.csv', 'g.descent', 'h.descent'], '/w')).toBe('/w/g.descent');
+    expect(sessionPathFromArgv(['/x/run.descent', '--flag=a.descent'], '/w')).toBeUndefined();
+    expect(sessionPathFromArgv([exe], '/w')).toBeUndefined();
+  });
 });
