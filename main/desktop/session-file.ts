@@ -22,15 +22,23 @@ export async function writeSessionFile(target: string, bytes: Uint8Array): Promi
  */
 export async function readSessionFile(filePath: string): Promise<OpenedSession | { error: string }> {
   const name = path.basename(filePath);
+  const unreadable = (e: unknown) => ({ error: `${name} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).` });
   let info;
   try {
     info = await stat(filePath);
   } catch (e) {
-    return { error: `${name} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).` };
+    return unreadable(e);
   }
   if (!info.isFile()) return { error: `${name} is not a file.` };
   if (info.size > MAX_SESSION_BYTES) return { error: `${name} is over ${MAX_SESSION_BYTES / 2 ** 30} GiB; it is not a session this app can open.` };
-  const raw = await readFile(filePath);
+  let raw;
+  try {
+    // A file can pass stat and still fail here: no read permission, an I/O error, a network
+    // drive gone, a file that grew past what one Buffer holds.
+    raw = await readFile(filePath);
+  } catch (e) {
+    return unreadable(e);
+  }
   const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
   try {
     decodeSession(bytes, name);

@@ -6,10 +6,24 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { localPath, readSessionFile, sessionPathFromArgv, writeSessionFile } from '../../../main/desktop/session-file';
 import { APP_VERSION } from '../../../main/protocol/app-info';
 import { decodeSession, encodeSession, SESSION_FORMAT_VERSION, type Session } from '../../../main/protocol/session';
+
+/**
+ * A read that fails after stat succeeded (an I/O error, a network drive gone): no file can be
+ * made to do that for root, who reads everything, so readFile fails for files of this name.
+ */
+const FAILS_TO_READ = 'eio.descent';
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs/promises')>();
+  const readFile: typeof fs.readFile = (async (...args: Parameters<typeof fs.readFile>) => {
+    if (String(args[0]).endsWith(FAILS_TO_READ)) throw Object.assign(new Error('i/o error, read'), { code: 'EIO' });
+    return fs.readFile(...args);
+  }) as typeof fs.readFile;
+  return { ...fs, readFile };
+});
 
 const ROOT = resolve(__dirname, '../../..');
 const dirs: string[] = [];
@@ -69,6 +83,12 @@ describe('session files on disk', () => {
     if ('error' in r) throw new Error(r.error);
     expect(Buffer.compare(Buffer.from(r.bytes), Buffer.from(bytes))).toBe(0);
     expect(await readSessionFile(join(scratch(), 'missing.descent'))).toMatchObject({ error: expect.stringMatching(/missing\.descent cannot be read \(ENOENT\)/) });
+  });
+
+  it('should say so, not reject, when a file passes stat but cannot be read', async () => {
+    const file = join(scratch(), FAILS_TO_READ);
+    writeFileSync(file, encodeSession(session()));
+    expect(await readSessionFile(file)).toEqual({ error: `${FAILS_TO_READ} cannot be read (EIO).` });
   });
 
   it('should refuse, before the page sees it, a file that is not a session or is from a newer app', async () => {
