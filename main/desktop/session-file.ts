@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import writeFileAtomic from 'write-file-atomic';
 import type { OpenedSession } from '../protocol/desktop-api';
-import { decodeSession, MAX_SESSION_BYTES, SESSION_EXTENSION } from '../protocol/session';
+import { decodeSession, SESSION_EXTENSION, sessionSizeProblem } from '../protocol/session';
 
 export async function writeSessionFile(target: string, bytes: Uint8Array): Promise<void> {
   await writeFileAtomic(target, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { fsync: true });
@@ -30,7 +30,8 @@ export async function readSessionFile(filePath: string): Promise<OpenedSession |
     return unreadable(e);
   }
   if (!info.isFile()) return { error: `${name} is not a file.` };
-  if (info.size > MAX_SESSION_BYTES) return { error: `${name} is over ${MAX_SESSION_BYTES / 2 ** 30} GiB; it is not a session this app can open.` };
+  const tooLarge = sessionSizeProblem(info.size, name);
+  if (tooLarge) return { error: `${tooLarge}; it cannot be opened.` };
   let raw;
   try {
     // A file can pass stat and still fail here: no read permission, an I/O error, a network

@@ -3,13 +3,13 @@
  * write — a process killed while it saves leaves the last good copy whole.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { localPath, readSessionFile, sessionPathFromArgv, writeSessionFile } from '../../../main/desktop/session-file';
 import { APP_VERSION } from '../../../main/protocol/app-info';
-import { decodeSession, encodeSession, SESSION_FORMAT_VERSION, type Session } from '../../../main/protocol/session';
+import { decodeSession, encodeSession, MAX_SESSION_BYTES, SESSION_FORMAT_VERSION, sessionSizeProblem, type Session } from '../../../main/protocol/session';
 
 /**
  * A read that fails after stat succeeded (an I/O error, a network drive gone): no file can be
@@ -69,6 +69,17 @@ describe('session format', () => {
     );
   });
 
+  it('should refuse to save, or open, a session too large to cross Electron IPC in one message, and say why', () => {
+    const MiB = 2 ** 20;
+    expect(sessionSizeProblem(MAX_SESSION_BYTES, 'the session')).toBeUndefined();
+    expect(sessionSizeProblem(MAX_SESSION_BYTES + 1, 'the session')).toBe("the session is 256.1 MiB, over Descent Lab's 256 MiB limit for sessions");
+    // What the page shows after "Could not save the session: ", before anything crosses IPC.
+    const tooMuch = session({ regression: { run: { history: new Uint8Array(MAX_SESSION_BYTES) } } });
+    expect(() => encodeSession(tooMuch)).toThrow(/^the session is 256\.1 MiB, over Descent Lab's 256 MiB limit for sessions \(recorded runs make it so: Reset a lab to save less\)$/);
+    // Opening: untouched zeroed pages, so this costs no memory.
+    expect(() => decodeSession(new Uint8Array(300 * MiB), 'big.descent')).toThrow("big.descent is 300.0 MiB, over Descent Lab's 256 MiB limit for sessions");
+  });
+
   it('should keep APP_VERSION equal to package.json', () => {
     expect(APP_VERSION).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
   });
@@ -83,6 +94,13 @@ describe('session files on disk', () => {
     if ('error' in r) throw new Error(r.error);
     expect(Buffer.compare(Buffer.from(r.bytes), Buffer.from(bytes))).toBe(0);
     expect(await readSessionFile(join(scratch(), 'missing.descent'))).toMatchObject({ error: expect.stringMatching(/missing\.descent cannot be read \(ENOENT\)/) });
+  });
+
+  it('should refuse a file over the size limit before reading it', async () => {
+    const file = join(scratch(), 'big.descent');
+    writeFileSync(file, '');
+    truncateSync(file, 300 * 2 ** 20); // sparse: 300 MiB long, no disk used
+    expect(await readSessionFile(file)).toEqual({ error: "big.descent is 300.0 MiB, over Descent Lab's 256 MiB limit for sessions; it cannot be opened." });
   });
 
   it('should say so, not reject, when a file passes stat but cannot be read', async () => {
