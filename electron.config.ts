@@ -59,6 +59,10 @@ const config: Configuration = {
     ...NOT_AT_RUN_TIME.map((name) => `!**/node_modules/${name}{,/**/*}`),
     ...DEAD_WEIGHT,
   ],
+  // No @electron/rebuild: tfjs-node and sharp are N-API addons (one binary for every Node and
+  // Electron ABI), and rebuilding tfjs-node from source needs libtensorflow and a compiler.
+  // What ships is what npm installed, which is what the packaging test packs and runs.
+  npmRebuild: false,
   asarUnpack: [
     '**/node_modules/@tensorflow/tfjs-node/**/*',
     '**/node_modules/@tensorflow/tfjs-node-gpu/**/*',
@@ -77,6 +81,12 @@ const config: Configuration = {
     enableEmbeddedAsarIntegrityValidation: true,
     onlyLoadAppFromAsar: true,
     grantFileProtocolExtraPrivileges: false,
+    // Flipping a fuse breaks the ad-hoc signature Electron's macOS binary ships with, and an
+    // arm64 Mac refuses to start an app whose signature is broken ("damaged"). With a signing
+    // identity electron-builder signs right after the flip, over this; without one it skips
+    // signing, and this ad-hoc re-signing (`codesign --sign -`, macOS only; @electron/fuses does
+    // nothing for other platforms' binaries) is what keeps an unsigned build startable.
+    resetAdHocDarwinSignature: true,
   },
   // Session files (main/protocol/session.ts): the OS offers the app for them, and the .deb
   // registers the MIME type with the desktop.

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const require = createRequire(import.meta.url);
 let electronDir;
@@ -18,7 +19,9 @@ try {
   process.exit(0); // production install without devDependencies: nothing to fetch
 }
 if (existsSync(join(electronDir, 'path.txt')) && existsSync(join(electronDir, 'dist'))) process.exit(0);
-const r = spawnSync(process.execPath, ['install.js'], { cwd: electronDir, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+// With a progress line on a terminal (electron-download-progress.mjs); stderr is kept for the reason of a failure.
+const progress = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'electron-download-progress.mjs')).href;
+const r = spawnSync(process.execPath, ['--import', progress, 'install.js'], { cwd: electronDir, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
 if (r.status === 0) {
   if (!process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) console.log('descent-lab: Electron binary ready');
   process.exit(0);

@@ -1,4 +1,4 @@
-import { BrowserWindow } from 'electron';
+import { BrowserWindow, dialog } from 'electron';
 import path from 'node:path';
 import { APP_INDEX_URL } from './app-url';
 import { setupNavigationGuard } from './security';
@@ -52,6 +52,10 @@ export function createMainWindow(): BrowserWindow {
     if (state.maximized) win.maximize();
     win.show();
   });
-  void win.loadURL(APP_INDEX_URL);
+  win.loadURL(APP_INDEX_URL).catch((e: Error & { code?: string }) => {
+    // ERR_ABORTED: the window closed, or a reload replaced the load, before it finished.
+    if (win.isDestroyed() || e.code === 'ERR_ABORTED') return;
+    dialog.showErrorBox('Descent Lab could not show its window', `The page did not load: ${e.message}`);
+  });
   return win;
 }

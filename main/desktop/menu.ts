@@ -1,9 +1,7 @@
 import { app, dialog, Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
-import { CHANNELS, type MenuCommand } from '../protocol/desktop-api';
+import type { MenuCommand } from '../protocol/desktop-api';
 import path from 'node:path';
 import type { RecentFiles } from './recent-files';
-import type { RendererPort } from './renderer-port';
-import type { SessionFiles } from './sessions';
 
 /**
  * Accelerators for the Run menu. None of them edits text, so typing in a number field never
@@ -18,25 +16,39 @@ const RUN_ITEMS: { command: MenuCommand; label: string; accelerator: string }[] 
   { command: 'reset', label: 'Reset', accelerator: 'CmdOrCtrl+Shift+F5' },
 ];
 
+/**
+ * What the menu's items do. The app menu outlives windows (macOS keeps the app running with none
+ * open), so it holds no window: main/app.ts looks up the open one when an item is clicked, and
+ * opens a new one where there is none.
+ */
+export interface MenuActions {
+  /** File > Open, Save Session (As…) and the Run items: commands for the page. */
+  pageCommand(command: MenuCommand): void;
+  openSessionDialog(): void;
+  openSessionPath(file: string): void;
+  /** The window dialogs belong to, if one is open. */
+  currentWindow(): BrowserWindow | undefined;
+}
+
 /** Builds the menu now and again whenever the recent sessions change (Open Recent lists them). */
-export function setupMenu(win: BrowserWindow, port: RendererPort, sessions: SessionFiles, recent: RecentFiles): () => void {
-  const build = () => buildMenu(win, port, sessions, recent);
+export function setupMenu(actions: MenuActions, recent: RecentFiles): () => void {
+  const build = () => buildMenu(actions, recent);
   build();
   return recent.onChange(build);
 }
 
-function buildMenu(win: BrowserWindow, port: RendererPort, sessions: SessionFiles, recent: RecentFiles): void {
+function buildMenu(actions: MenuActions, recent: RecentFiles): void {
   const isMac = process.platform === 'darwin';
-  const recentItems: MenuItemConstructorOptions[] = recent.list().map((file) => ({ label: path.basename(file), sublabel: file, click: () => void sessions.openPath(file) }));
+  const recentItems: MenuItemConstructorOptions[] = recent.list().map((file) => ({ label: path.basename(file), sublabel: file, click: () => actions.openSessionPath(file) }));
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' } satisfies MenuItemConstructorOptions] : []),
     {
       label: '&File',
       submenu: [
         // The lab shown decides what to open (a table, vectors, images) and asks for the dialog.
-        { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: () => port.send(CHANNELS.menu, 'open' satisfies MenuCommand) },
+        { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: () => actions.pageCommand('open') },
         { type: 'separator' },
-        { label: 'Open Session…', accelerator: 'CmdOrCtrl+Shift+O', click: () => void sessions.openDialog() },
+        { label: 'Open Session…', accelerator: 'CmdOrCtrl+Shift+O', click: () => actions.openSessionDialog() },
         {
           label: 'Open Recent',
           submenu: recentItems.length
@@ -44,8 +56,8 @@ function buildMenu(win: BrowserWindow, port: RendererPort, sessions: SessionFile
             : [{ label: 'No recent sessions', enabled: false }],
         },
         // The page builds the session (it holds the labs' state) and hands main the bytes to write.
-        { label: 'Save Session', accelerator: 'CmdOrCtrl+S', click: () => port.send(CHANNELS.menu, 'saveSession' satisfies MenuCommand) },
-        { label: 'Save Session As…', accelerator: 'CmdOrCtrl+Shift+S', click: () => port.send(CHANNELS.menu, 'saveSessionAs' satisfies MenuCommand) },
+        { label: 'Save Session', accelerator: 'CmdOrCtrl+S', click: () => actions.pageCommand('saveSession') },
+        { label: 'Save Session As…', accelerator: 'CmdOrCtrl+Shift+S', click: () => actions.pageCommand('saveSessionAs') },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
       ],
@@ -56,7 +68,7 @@ function buildMenu(win: BrowserWindow, port: RendererPort, sessions: SessionFile
       submenu: RUN_ITEMS.map(({ command, label, accelerator }) => ({
         label,
         accelerator,
-        click: () => port.send(CHANNELS.menu, command),
+        click: () => actions.pageCommand(command),
       })),
     },
     {
@@ -75,20 +87,20 @@ function buildMenu(win: BrowserWindow, port: RendererPort, sessions: SessionFile
     },
     {
       role: 'help',
-      submenu: [{ label: 'About Descent Lab', click: () => void showAbout(win) }],
+      submenu: [{ label: 'About Descent Lab', click: () => void showAbout(actions.currentWindow()) }],
     },
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 
-async function showAbout(win: BrowserWindow): Promise<void> {
-  if (win.isDestroyed()) return;
+async function showAbout(win: BrowserWindow | undefined): Promise<void> {
   const v = process.versions;
-  await dialog.showMessageBox(win, {
-    type: 'info',
+  const options = {
+    type: 'info' as const,
     title: 'About Descent Lab',
     message: `${app.getName()} ${app.getVersion()}`,
     detail: `Watch gradient descent work.\n\nElectron ${v.electron}\nChromium ${v.chrome}\nNode ${v.node}`,
     buttons: ['OK'],
-  });
+  };
+  await (win ? dialog.showMessageBox(win, options) : dialog.showMessageBox(options));
 }

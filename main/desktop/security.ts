@@ -82,7 +82,13 @@ async function confirmOpenExternal(win: BrowserWindow, url: string): Promise<voi
   });
   // Reviewed: only an http(s) URL, parsed and re-serialised, that the user has just read in the
   // dialog and chosen to open; no file:, smb: or custom schemes reach the shell.
-  if (response === 0) await shell.openExternal(parsed.href); /* eng-disable OPEN_EXTERNAL_JS_CHECK */
+  if (response !== 0) return;
+  try {
+    await shell.openExternal(parsed.href); /* eng-disable OPEN_EXTERNAL_JS_CHECK */
+  } catch (e) {
+    // No browser registered, or the OS refused: say so, with the address to copy by hand.
+    dialog.showErrorBox('Could not open the link', `${parsed.href}\n\n${(e as Error).message}`);
+  }
 }
 
 function withoutHash(url: string): string {

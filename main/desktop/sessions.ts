@@ -10,7 +10,7 @@
 import { app, dialog, ipcMain, type BrowserWindow, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron';
 import path from 'node:path';
 import { CHANNELS, type SaveSessionResult } from '../protocol/desktop-api';
-import { MAX_SESSION_BYTES, SESSION_EXTENSION } from '../protocol/session';
+import { SESSION_EXTENSION, sessionSizeProblem } from '../protocol/session';
 import { readSessionFile, writeSessionFile } from './session-file';
 import type { RecentFiles } from './recent-files';
 import type { RendererPort } from './renderer-port';
@@ -58,7 +58,10 @@ export function setupSessions(win: BrowserWindow, port: RendererPort, recent: Re
 
   const onSave = async (event: IpcMainInvokeEvent, bytes: unknown, suggestedName: unknown, saveAs: unknown): Promise<SaveSessionResult> => {
     if (!port.isOurs(event.sender, event.senderFrame)) return { saved: false };
-    if (!(bytes instanceof Uint8Array) || bytes.length > MAX_SESSION_BYTES) return { saved: false, error: 'the session is too large to save' };
+    if (!(bytes instanceof Uint8Array)) return { saved: false, error: 'the page sent no session' };
+    // The page checks too (encodeSession); this is for a page that did not.
+    const tooLarge = sessionSizeProblem(bytes.length, 'the session');
+    if (tooLarge) return { saved: false, error: tooLarge };
     let target = saveAs === true ? undefined : currentPath;
     if (!target) {
       if (dialogOpen || win.isDestroyed()) return { saved: false };
@@ -96,9 +99,4 @@ export function setupSessions(win: BrowserWindow, port: RendererPort, recent: Re
       ipcMain.removeListener(CHANNELS.openSessionDialog, onOpenRequest);
     },
   };
-}
-
-/** A session file named on the command line (how Linux and Windows open a double-clicked file). */
-export function sessionPathFromArgv(argv: readonly string[]): string | undefined {
-  return argv.slice(1).find((a) => !a.startsWith('-') && a.toLowerCase().endsWith(`.${SESSION_EXTENSION}`));
 }

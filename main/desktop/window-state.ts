@@ -33,21 +33,27 @@ export function loadWindowState(defaults: { width: number; height: number }): Wi
   return { bounds: { ...defaults, x: NaN, y: NaN }, maximized: false };
 }
 
-/** Saves the window's normal (unmaximised) bounds when it moves, resizes or closes. */
+/**
+ * Saves the window's normal (unmaximised) bounds when it moves or resizes (in the background,
+ * half a second after it settles) and when it closes: then synchronously, because closing the
+ * last window (or quitting) may end the process before a background write lands.
+ */
 export function trackWindowState(win: BrowserWindow): void {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const save = () => {
-    if (win.isDestroyed()) return;
-    const state: WindowState = { bounds: win.getNormalBounds(), maximized: win.isMaximized() };
-    writeFileAtomic(FILE(), JSON.stringify(state), () => {});
-  };
+  const state = (): string => JSON.stringify({ bounds: win.getNormalBounds(), maximized: win.isMaximized() } satisfies WindowState);
   const later = () => {
     clearTimeout(timer);
-    timer = setTimeout(save, 500);
+    timer = setTimeout(() => {
+      if (!win.isDestroyed()) writeFileAtomic(FILE(), state(), () => {}); // best effort
+    }, 500);
   };
   for (const e of ['resize', 'move', 'maximize', 'unmaximize'] as const) win.on(e as 'resize', later);
   win.on('close', () => {
     clearTimeout(timer);
-    save();
+    try {
+      writeFileAtomic.sync(FILE(), state());
+    } catch {
+      // a read-only or full disk: next start uses the defaults
+    }
   });
 }

@@ -14,8 +14,21 @@ export const SESSION_MIME = 'application/x-descent-session';
 const MAGIC = new TextEncoder().encode('DESCENT SESSION\n');
 /** Bumped when a change would make older apps misread a file; they refuse newer ones. */
 export const SESSION_FORMAT_VERSION = 1;
-/** Sessions are read whole into memory. */
-export const MAX_SESSION_BYTES = 1024 * 1024 * 1024;
+const MiB = 1024 * 1024;
+/**
+ * Sessions are read whole into memory and cross Electron IPC whole, in one message (main hands
+ * the page an opened file's bytes; the page hands main the bytes to save). Electron's IPC
+ * serialiser is known to crash past 512 MiB (its buffer then grows ×4, past what shared memory
+ * allows: electron/electron#53961); half that leaves room. Not measured here, where no Electron
+ * runs: lower it if a platform fails below it.
+ */
+export const MAX_SESSION_BYTES = 256 * MiB;
+
+/** Why a session of `byteLength` bytes cannot be saved or opened; undefined if it can. */
+export function sessionSizeProblem(byteLength: number, name: string): string | undefined {
+  if (byteLength <= MAX_SESSION_BYTES) return undefined;
+  return `${name} is ${(Math.ceil((byteLength / MiB) * 10) / 10).toFixed(1)} MiB, over Descent Lab's ${MAX_SESSION_BYTES / MiB} MiB limit for sessions`;
+}
 
 export interface Session {
   format: 'descent-session';
@@ -32,8 +45,11 @@ export class SessionFileError extends Error {
   override readonly name = 'SessionFileError';
 }
 
+/** The session's bytes, or a SessionFileError if it is too large to save and open again. */
 export function encodeSession(session: Session): Uint8Array {
   const body = encodeMessage(session);
+  const tooLarge = sessionSizeProblem(MAGIC.length + body.length, 'the session');
+  if (tooLarge) throw new SessionFileError(`${tooLarge} (recorded runs make it so: Reset a lab to save less)`);
   const out = new Uint8Array(MAGIC.length + body.length);
   out.set(MAGIC);
   out.set(body, MAGIC.length);
@@ -42,7 +58,8 @@ export function encodeSession(session: Session): Uint8Array {
 
 /** Reads a session file, or throws a SessionFileError that says plainly what is wrong. */
 export function decodeSession(bytes: Uint8Array, name = 'the file', appVersion = 'this version'): Session {
-  if (bytes.length > MAX_SESSION_BYTES) throw new SessionFileError(`${name} is over ${MAX_SESSION_BYTES / 2 ** 30} GiB`);
+  const tooLarge = sessionSizeProblem(bytes.length, name);
+  if (tooLarge) throw new SessionFileError(tooLarge);
   if (bytes.length < MAGIC.length || !MAGIC.every((b, i) => bytes[i] === b)) {
     throw new SessionFileError(`${name} is not a Descent Lab session file`);
   }

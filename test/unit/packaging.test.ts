@@ -5,19 +5,25 @@
  * folder (`--dir`) with a stand-in for Electron's files: its file matching (the `files` globs
  * and its default exclusions), its collection of production node_modules, the asar, asarUnpack
  * and the fuses all run for real. The stand-in binary is a shell script carrying Electron's fuse
- * wire, so the flipped fuses can be read back. The test then reads the archive's index and
- * checks that what the app loads at run time is there, laid out where the code looks for it,
- * and that nothing dev-only came along. Needs `npm run build` first (npm test builds before the
- * unit tests): the packer packs dist/ and the icons the build makes.
+ * wire, so the flipped fuses can be read back (@electron/fuses, which flipped them). The test
+ * then reads the archive (@electron/asar, which wrote it) and checks that what the app loads at
+ * run time is there, laid out where the code looks for it, that nothing dev-only came along, and
+ * that the packed engine runs both ways it is started: as the server's Node child and as
+ * Electron's utility process. Needs `npm run build` first (npm test builds before the unit
+ * tests): the packer packs dist/ and the icons the build makes.
  *
  * Left out, because they need Electron's real files or another platform: the AppImage, .deb,
  * .dmg and .exe wrappers around this folder, and signing.
  */
+import { extractAll, extractFile, listPackage, statFile } from '@electron/asar';
+import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
+// Not re-exported from the package's index; the package has no "exports" map that hides them.
+import { FuseState, SENTINEL } from '@electron/fuses/dist/constants';
 import { fork } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, posix, relative, resolve } from 'node:path';
+import { join, posix, relative, resolve, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Arch, build, Platform } from 'electron-builder';
 import config from '../../electron.config';
@@ -29,44 +35,15 @@ const ROOT = resolve(__dirname, '../..');
 const LINUX_ICON_SIZES = [16, 24, 32, 48, 64, 128, 256, 512, 1024];
 const DIST = join(ROOT, 'dist');
 
-/** The asar header: a tree of folders ({ files }) and files ({ size, unpacked? }). */
-interface AsarNode {
-  files?: Record<string, AsarNode>;
-  size?: number;
-  offset?: string;
-  unpacked?: boolean;
-}
-
-/**
- * An asar's files by path, and a reader for their bytes, whether packed or unpacked beside it
- * (format: github.com/electron/asar).
- */
-function openAsar(file: string, unpackedDir: string): { index: Map<string, { unpacked: boolean }>; read: (path: string) => Buffer } {
-  const bytes = readFileSync(file);
-  // A Chromium pickle: [4, header pickle size] then the header pickle [size, JSON length, JSON].
-  const dataStart = 8 + bytes.readUInt32LE(4);
-  const root = JSON.parse(bytes.subarray(16, 16 + bytes.readUInt32LE(12)).toString('utf8')) as AsarNode;
+/** The archive's files (not folders) by path, '/'-separated as the app asks for them, and whether each is unpacked beside it. */
+function asarIndex(archive: string): Map<string, { unpacked: boolean }> {
   const index = new Map<string, { unpacked: boolean }>();
-  const entries = new Map<string, AsarNode>();
-  const walk = (node: AsarNode, at: string) => {
-    for (const [name, child] of Object.entries(node.files ?? {})) {
-      const p = at ? `${at}/${name}` : name;
-      if (child.files) walk(child, p);
-      else {
-        index.set(p, { unpacked: child.unpacked === true });
-        entries.set(p, child);
-      }
-    }
-  };
-  walk(root, '');
-  const read = (p: string) => {
-    const e = entries.get(p);
-    if (!e) throw new Error(`${p} is not in the archive`);
-    if (e.unpacked) return readFileSync(join(unpackedDir, p));
-    const from = dataStart + Number(e.offset ?? 0);
-    return bytes.subarray(from, from + e.size!);
-  };
-  return { index, read };
+  for (const listed of listPackage(archive, { isPack: false })) {
+    const p = listed.split(sep).join('/').replace(/^\//, '');
+    const entry = statFile(archive, p);
+    if (!('files' in entry)) index.set(p, { unpacked: entry.unpacked === true });
+  }
+  return index;
 }
 
 function filesUnder(dir: string, base = dir): string[] {
@@ -89,15 +66,14 @@ function packagesLoadedBy(bundle: string): { required: Set<string>; optional: Se
   };
 }
 
-/** @electron/fuses' marker; the fuse wire follows it: version 1, its length, one byte per fuse. */
-const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
-/** Electron's fuse defaults, in FuseV1Options order ('1' on, '0' off). */
+/** Electron's fuse defaults, in FuseV1Options order ('1' on, '0' off: FuseState's ENABLE and DISABLE bytes). */
 const DEFAULT_FUSES = '10110001';
 
 let work: string;
-let fuses: string;
+/** Each fuse of the packed binary by its FuseV1Options name: 'on' or 'off'. */
+let fuses: Record<string, string>;
+let archive: string;
 let asar: Map<string, { unpacked: boolean }>;
-let readPacked: (path: string) => Buffer;
 let unpacked: string[];
 
 beforeAll(async () => {
@@ -109,7 +85,8 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'descent-pack-'));
   const standIn = join(work, 'electron');
   mkdirSync(join(standIn, 'resources'), { recursive: true });
-  const wire = Buffer.concat([Buffer.from(FUSE_SENTINEL), Buffer.from([1, DEFAULT_FUSES.length]), Buffer.from(DEFAULT_FUSES)]);
+  // The fuse wire follows @electron/fuses' sentinel: version 1, its length, one byte per fuse.
+  const wire = Buffer.concat([Buffer.from(SENTINEL), Buffer.from([1, DEFAULT_FUSES.length]), Buffer.from(DEFAULT_FUSES, 'latin1')]);
   writeFileSync(join(standIn, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\nexit 0\n# '), wire, Buffer.from('\n')]));
   chmodSync(join(standIn, 'electron'), 0o755);
   writeFileSync(join(standIn, 'version'), (JSON.parse(readFileSync(join(ROOT, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version);
@@ -123,15 +100,15 @@ beforeAll(async () => {
       extends: join(ROOT, 'electron.config.ts'),
       electronDist: standIn,
       directories: { output: join(work, 'release') },
-      // The native modules installed here are already built for this machine.
-      npmRebuild: false,
     },
   });
-  const binary = readFileSync(join(work, 'release/linux-unpacked', config.linux!.executableName!));
-  const at = binary.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length + 2;
-  fuses = binary.subarray(at, at + DEFAULT_FUSES.length).toString('latin1');
+  const { version, ...wireRead } = await getCurrentFuseWire(join(work, 'release/linux-unpacked', config.linux!.executableName!));
+  expect(version).toBe('1');
+  const onOff = (state: FuseState | undefined) => (state === FuseState.ENABLE ? 'on' : state === FuseState.DISABLE ? 'off' : `state ${state}`);
+  fuses = Object.fromEntries(Object.entries(wireRead as Record<string, FuseState>).map(([i, state]) => [FuseV1Options[Number(i)], onOff(state)]));
   const resources = join(work, 'release/linux-unpacked/resources');
-  ({ index: asar, read: readPacked } = openAsar(join(resources, 'app.asar'), join(resources, 'app.asar.unpacked')));
+  archive = join(resources, 'app.asar');
+  asar = asarIndex(archive);
   unpacked = existsSync(join(resources, 'app.asar.unpacked')) ? filesUnder(join(resources, 'app.asar.unpacked')) : [];
 }, 240_000);
 
@@ -146,6 +123,14 @@ describe('electron.config.ts', () => {
     expect(config.mac?.target).toBe('dmg');
     expect(config.win?.target).toBe('nsis');
     expect(config.fileAssociations).toEqual([expect.objectContaining({ ext: SESSION_EXTENSION, mimeType: SESSION_MIME })]);
+  });
+
+  it('should ship the native modules npm installed, and re-sign unsigned macOS builds after the fuses', () => {
+    // No rebuild: what `npm run dist` packs is what this test packs (below, with the config as
+    // is) and runs. An unsigned arm64 build whose fuses were flipped does not start without the
+    // ad-hoc re-signing.
+    expect(config.npmRebuild).toBe(false);
+    expect(config.electronFuses?.resetAdHocDarwinSignature).toBe(true);
   });
 
   it('should point at files that exist: every icon size each platform needs, from the one source', () => {
@@ -174,9 +159,16 @@ describe('electron.config.ts', () => {
 
 describe('the packed app', () => {
   it('should have its Electron fuses flipped as configured', () => {
-    // RunAsNode, CookieEncryption, NODE_OPTIONS, --inspect, AsarIntegrity, OnlyLoadAppFromAsar,
-    // BrowserProcessSpecificV8Snapshot (left as it was), GrantFileProtocolExtraPrivileges.
-    expect(fuses).toBe('01001100');
+    expect(fuses).toEqual({
+      RunAsNode: 'off',
+      EnableCookieEncryption: 'on',
+      EnableNodeOptionsEnvironmentVariable: 'off',
+      EnableNodeCliInspectArguments: 'off',
+      EnableEmbeddedAsarIntegrityValidation: 'on',
+      OnlyLoadAppFromAsar: 'on',
+      LoadBrowserProcessSpecificV8Snapshot: 'off', // left as Electron ships it
+      GrantFileProtocolExtraPrivileges: 'off',
+    });
   });
 
   it('should hold what the app loads at run time, where the code looks for it', () => {
@@ -220,7 +212,7 @@ describe('the packed app', () => {
     const manifests = [...asar.keys()].filter((p) => /^(.*\/)?node_modules\/(@[^/]+\/)?[^/@]+\/package\.json$/.test(p) && !p.slice(0, -'/package.json'.length).includes('/node_modules/.'));
     for (const manifest of manifests) {
       const dir = manifest.slice(0, -'/package.json'.length);
-      const meta = JSON.parse(readPacked(manifest).toString('utf8')) as { name?: string; dependencies?: Record<string, string> };
+      const meta = JSON.parse(extractFile(archive, manifest).toString('utf8')) as { name?: string; dependencies?: Record<string, string> };
       if (!meta.name || !dir.endsWith(meta.name)) continue; // a nested package.json that is not a package root
       for (const dep of Object.keys(meta.dependencies ?? {})) {
         const found = dir.split('/node_modules/').some((_, i, parts) => packed(`${parts.slice(0, i + 1).join('/node_modules/')}/node_modules/${dep}`)) || packed(dep);
@@ -229,19 +221,38 @@ describe('the packed app', () => {
     }
   });
 
-  it('should run its engine from the packed files alone: wasm backend, sample data, model manifest, a run', async () => {
+  /**
+   * Electron's utilityProcess hands its child process.parentPort: postMessage, and 'message'
+   * events whose `data` is the message (structured-cloned, as Node's 'advanced' IPC does). This
+   * stand-in, preloaded into a Node child, builds one over the IPC channel and takes
+   * process.send away, so host.js can only talk through parentPort.
+   */
+  const PARENT_PORT_SHIM = `
+    const { EventEmitter } = require('node:events');
+    const send = process.send.bind(process);
+    const parentPort = new EventEmitter();
+    parentPort.postMessage = (message) => send(message);
+    process.on('message', (message) => parentPort.emit('message', { data: message }));
+    process.parentPort = parentPort;
+    delete process.send;
+  `;
+
+  it.each([
+    ['a Node child, as the headless server starts it', false],
+    ['a utility process, as Electron starts it (process.parentPort)', true],
+  ])('should run its engine from the packed files alone, as %s: wasm backend, sample data, model manifest, a run', async (_, utility) => {
     // The archive and its unpacked part, laid out as Electron presents them to the utility
     // process, and the engine started from there in plain Node with an empty working directory
     // (so the lookups' process.cwd() fallback cannot find the checkout's files instead).
     const app = join(work, 'extracted');
-    for (const p of asar.keys()) {
-      mkdirSync(join(app, dirname(p)), { recursive: true });
-      writeFileSync(join(app, p), readPacked(p));
-    }
+    if (!existsSync(app)) extractAll(archive, app);
+    const shim = join(work, 'parent-port-shim.cjs');
+    writeFileSync(shim, PARENT_PORT_SHIM);
     const cwd = mkdtempSync(join(work, 'cwd-'));
     const engine = fork(join(app, 'dist/main/engine/host.js'), [], {
       cwd,
       serialization: 'advanced',
+      execArgv: utility ? ['--require', shim] : [],
       env: { ...process.env, DESCENT_BACKEND: 'wasm', DESCENT_MODELS_DIR: '' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -3,13 +3,27 @@
  * write — a process killed while it saves leaves the last good copy whole.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { readSessionFile, writeSessionFile } from '../../../main/desktop/session-file';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { localPath, readSessionFile, sessionPathFromArgv, writeSessionFile } from '../../../main/desktop/session-file';
 import { APP_VERSION } from '../../../main/protocol/app-info';
-import { decodeSession, encodeSession, SESSION_FORMAT_VERSION, type Session } from '../../../main/protocol/session';
+import { decodeSession, encodeSession, MAX_SESSION_BYTES, SESSION_FORMAT_VERSION, sessionSizeProblem, type Session } from '../../../main/protocol/session';
+
+/**
+ * A read that fails after stat succeeded (an I/O error, a network drive gone): no file can be
+ * made to do that for root, who reads everything, so readFile fails for files of this name.
+ */
+const FAILS_TO_READ = 'eio.descent';
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs/promises')>();
+  const readFile: typeof fs.readFile = (async (...args: Parameters<typeof fs.readFile>) => {
+    if (String(args[0]).endsWith(FAILS_TO_READ)) throw Object.assign(new Error('i/o error, read'), { code: 'EIO' });
+    return fs.readFile(...args);
+  }) as typeof fs.readFile;
+  return { ...fs, readFile };
+});
 
 const ROOT = resolve(__dirname, '../../..');
 const dirs: string[] = [];
@@ -55,6 +69,17 @@ describe('session format', () => {
     );
   });
 
+  it('should refuse to save, or open, a session too large to cross Electron IPC in one message, and say why', () => {
+    const MiB = 2 ** 20;
+    expect(sessionSizeProblem(MAX_SESSION_BYTES, 'the session')).toBeUndefined();
+    expect(sessionSizeProblem(MAX_SESSION_BYTES + 1, 'the session')).toBe("the session is 256.1 MiB, over Descent Lab's 256 MiB limit for sessions");
+    // What the page shows after "Could not save the session: ", before anything crosses IPC.
+    const tooMuch = session({ regression: { run: { history: new Uint8Array(MAX_SESSION_BYTES) } } });
+    expect(() => encodeSession(tooMuch)).toThrow(/^the session is 256\.1 MiB, over Descent Lab's 256 MiB limit for sessions \(recorded runs make it so: Reset a lab to save less\)$/);
+    // Opening: untouched zeroed pages, so this costs no memory.
+    expect(() => decodeSession(new Uint8Array(300 * MiB), 'big.descent')).toThrow("big.descent is 300.0 MiB, over Descent Lab's 256 MiB limit for sessions");
+  });
+
   it('should keep APP_VERSION equal to package.json', () => {
     expect(APP_VERSION).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
   });
@@ -69,6 +94,19 @@ describe('session files on disk', () => {
     if ('error' in r) throw new Error(r.error);
     expect(Buffer.compare(Buffer.from(r.bytes), Buffer.from(bytes))).toBe(0);
     expect(await readSessionFile(join(scratch(), 'missing.descent'))).toMatchObject({ error: expect.stringMatching(/missing\.descent cannot be read \(ENOENT\)/) });
+  });
+
+  it('should refuse a file over the size limit before reading it', async () => {
+    const file = join(scratch(), 'big.descent');
+    writeFileSync(file, '');
+    truncateSync(file, 300 * 2 ** 20); // sparse: 300 MiB long, no disk used
+    expect(await readSessionFile(file)).toEqual({ error: "big.descent is 300.0 MiB, over Descent Lab's 256 MiB limit for sessions; it cannot be opened." });
+  });
+
+  it('should say so, not reject, when a file passes stat but cannot be read', async () => {
+    const file = join(scratch(), FAILS_TO_READ);
+    writeFileSync(file, encodeSession(session()));
+    expect(await readSessionFile(file)).toEqual({ error: `${FAILS_TO_READ} cannot be read (EIO).` });
   });
 
   it('should refuse, before the page sees it, a file that is not a session or is from a newer app', async () => {
@@ -103,4 +141,30 @@ describe('session files on disk', () => {
     expect(decodeSession(readFileSync(file)).labs.regression).toEqual({ note: 'the good copy' });
     expect(existsSync(file)).toBe(true);
   }, 60_000);
+});
+
+describe('a session file named on a command line', () => {
+  // As Electron reports a second launch: its argv (executable first) and its working directory.
+  const exe = '/opt/Descent Lab/descent-lab';
+
+  it('should resolve a relative path against the folder of the launch that named it', () => {
+    expect(sessionPathFromArgv([exe, 'runs/a.descent'], '/home/ann/work')).toBe('/home/ann/work/runs/a.descent');
+    expect(sessionPathFromArgv([exe, '../b.DESCENT'], '/home/ann/work')).toBe('/home/ann/b.DESCENT');
+    expect(sessionPathFromArgv([exe, '/tmp/c.descent'], '/home/ann/work')).toBe('/tmp/c.descent');
+  });
+
+  it('should turn a file: URL (a launcher\'s %U) into its path, decoded', () => {
+    expect(sessionPathFromArgv([exe, 'file:///home/ann/My%20runs/d%C3%A9j%C3%A0.descent'], '/')).toBe('/home/ann/My runs/déjà.descent');
+    expect(sessionPathFromArgv([exe, 'file://localhost/tmp/e.descent'], '/')).toBe('/tmp/e.descent');
+    // A file on another host is no local path: nothing to open.
+    expect(sessionPathFromArgv([exe, 'file://server/share/f.descent'], '/')).toBeUndefined();
+    expect(localPath('file://server/share/f.descent', '/')).toBeUndefined();
+  });
+
+  it('should skip the executable, switches and other files, and take the first session', () => {
+    // `electron . file` in development: '.' is the app folder, not a session.
+    expect(sessionPathFromArgv(['/x/electron', '.', '--no-sandbox', 'data.csv', 'g.descent', 'h.descent'], '/w')).toBe('/w/g.descent');
+    expect(sessionPathFromArgv(['/x/run.descent', '--flag=a.descent'], '/w')).toBeUndefined();
+    expect(sessionPathFromArgv([exe], '/w')).toBeUndefined();
+  });
 });
