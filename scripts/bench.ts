@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: regression iterations per second for 1 and 6 lanes on every backend that
- * loads here, and the frame rate a WebSocket client receives from the headless server.
+ * loads here, and the frame rate a WebSocket client receives from the headless server; then
+ * the attack, spread and surface labs (bench-*.ts).
  * Prints figures; asserts nothing.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
   );
   await (await import('./bench-attack')).benchAttack();
   await (await import('./bench-spread')).benchSpread();
+  await (await import('./bench-surface')).benchSurface();
 }
 
 void main();
