@@ -2,10 +2,10 @@
  * Headless server: the built renderer over HTTP and the engine over a WebSocket at /ws, for
  * any browser, for the end-to-end tests, and for running the engine on another machine.
  * Each connection gets its own engine process (a Node child), so tabs never share a run; one
- * that dies is replaced on the same socket (within a RestartBudget) and the page is told.
+ * that dies is replaced on the same socket and the page is told (engine-supervisor.ts).
  * Bound to 127.0.0.1 unless told otherwise; main/server.ts is the command-line entry.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,8 +13,9 @@ import sirv from 'sirv';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { decodeMessage, encodeMessage } from './protocol/codec';
 import { CONTENT_SECURITY_POLICY } from './protocol/content-security-policy';
-import { LIMITS, parseRequest, requestIds, type EngineMessage } from './protocol/messages';
-import { DEFAULT_RESTART_BUDGET, RestartBudget, type RestartBudgetOptions } from './restart-budget';
+import { EngineSupervisor, type EngineProcess, type EngineProcessEvents } from './engine-supervisor';
+import { LIMITS, type EngineMessage } from './protocol/messages';
+import type { RestartBudgetOptions } from './restart-budget';
 
 
 export interface ServerOptions {
@@ -78,12 +79,30 @@ export function startServer(options: ServerOptions): Promise<{ url: string; clos
       res.end('not found');
     });
   });
-  const children = new Set<ChildProcess>();
-  /** Open connections, each with its engine (or a replacement on the way): the engine limit counts these. */
-  let connections = 0;
-  let shuttingDown = false;
+  /** One per open connection, each with its engine (or a replacement on the way): the engine limit counts these. */
+  const supervisors = new Set<EngineSupervisor>();
   const maxConnections = options.maxConnections ?? 8;
-  const restartBudget = options.restartBudget ?? DEFAULT_RESTART_BUDGET;
+  const env = { ...process.env, ...(options.backend ? { DESCENT_BACKEND: options.backend } : {}) };
+  const spawn = (events: EngineProcessEvents): EngineProcess => {
+    const proc = fork(hostScript, [], { serialization: 'advanced', env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    proc.on('spawn', () => events.spawned());
+    proc.on('message', (message: EngineMessage) => events.message(message));
+    proc.on('exit', (code, signal) => events.exited({ code, signal }));
+    // Sends pass a callback, so 'error' here means the fork itself failed (or a kill did).
+    proc.on('error', (e) => events.failed(e.message));
+    return {
+      send: (request) => {
+        if (!proc.connected) return false;
+        // A send racing the child's death fails in its callback; the exit that follows reports it.
+        // (send's own false means a backlog, and the message is queued all the same.)
+        proc.send(request, () => {});
+        return true;
+      },
+      kill: () => {
+        proc.kill();
+      },
+    };
+  };
   const wss = new WebSocketServer({
     server: http,
     path: '/ws',
@@ -91,52 +110,26 @@ export function startServer(options: ServerOptions): Promise<{ url: string; clos
     verifyClient: ({ origin, req }, done) => {
       if (!hostAllowed(options.host, req.headers.host)) return done(false, 403, 'connections must name this machine (127.0.0.1 or localhost) as the host');
       if (!sameOrigin(origin || undefined, req.headers.host)) return done(false, 403, 'cross-origin connections are refused');
-      if (connections >= maxConnections) return done(false, 503, `at most ${maxConnections} engines at once`);
+      if (supervisors.size >= maxConnections) return done(false, 503, `at most ${maxConnections} engines at once`);
       done(true);
     },
   });
 
   wss.on('connection', (ws: WebSocket) => {
-    connections++;
-    const env = { ...process.env, ...(options.backend ? { DESCENT_BACKEND: options.backend } : {}) };
-    const reply = (message: unknown): void => {
+    const reply = (message: EngineMessage): void => {
       if (ws.readyState === ws.OPEN) ws.send(encodeMessage(message));
     };
-    const budget = new RestartBudget(restartBudget);
-    let closed = false;
-    let restartTimer: NodeJS.Timeout | undefined;
-
     // A dead engine is replaced on the same socket, so the page keeps its settings and the runs
-    // it has drawn: it hears 'engineRestarted' and says hello to the fresh engine.
-    const startEngine = (): ChildProcess => {
-      const proc = fork(hostScript, [], { serialization: 'advanced', env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      children.add(proc);
-      proc.on('message', reply);
-      // A send racing the child's death raises 'error' on the child: the exit handler reports it.
-      proc.on('error', () => {});
-      proc.on('exit', (code, signal) => {
-        children.delete(proc);
-        if (closed || shuttingDown || ws.readyState !== ws.OPEN) return;
-        const reason = signal ? `killed by ${signal}` : `exit code ${code}`;
-        const next = budget.recordDeath(Date.now());
-        if (!next) {
-          reply({
-            type: 'error',
-            error: { name: 'EngineCrashed', message: `the engine stopped (${reason}), ${budget.recentDeaths} times in a short while; not restarting it` },
-          } satisfies EngineMessage);
-          ws.close(1011, 'engine stopped');
-          return;
-        }
-        restartTimer = setTimeout(() => {
-          restartTimer = undefined;
-          if (closed) return;
-          child = startEngine();
-          reply({ type: 'engineRestarted', reason } satisfies EngineMessage);
-        }, next.delayMs);
-      });
-      return proc;
-    };
-    let child = startEngine();
+    // it has drawn; once the budget is spent the socket closes, and the page's reconnect gets a
+    // fresh connection with a fresh engine.
+    const supervisor = new EngineSupervisor({
+      spawn,
+      toPage: reply,
+      remedy: 'Reload the page to start a fresh one.',
+      onGiveUp: () => ws.close(1011, 'engine stopped'),
+      restartBudget: options.restartBudget,
+    });
+    supervisors.add(supervisor);
 
     ws.on('message', (data, isBinary) => {
       let raw: unknown;
@@ -149,26 +142,13 @@ export function startServer(options: ServerOptions): Promise<{ url: string; clos
         reply({ type: 'error', error: { name: 'InvalidRequest', message: (e as Error).message } });
         return;
       }
-      // Validated here and again in the engine: a bad message never reaches the engine process.
-      const parsed = parseRequest(raw);
-      if (!parsed.ok) {
-        reply({ type: 'error', ...requestIds(raw), error: parsed.error });
-        return;
-      }
-      if (child.connected) child.send(parsed.value);
-      else {
-        // Between a death and its replacement (a few seconds at most) there is no one to ask.
-        const error = { name: 'EngineRestarting', message: 'the engine stopped and is being restarted; try again' };
-        reply({ type: 'error', ...requestIds(raw), error } satisfies EngineMessage);
-      }
+      supervisor.request(raw);
     });
     // A malformed frame (say, unmasked) is this connection's problem, never the server's.
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
-      closed = true;
-      connections--;
-      clearTimeout(restartTimer);
-      child.kill();
+      supervisors.delete(supervisor);
+      supervisor.stop();
     });
   });
 
@@ -181,8 +161,7 @@ export function startServer(options: ServerOptions): Promise<{ url: string; clos
         url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
         close: () =>
           new Promise<void>((done) => {
-            shuttingDown = true;
-            for (const c of children) c.kill();
+            for (const supervisor of supervisors) supervisor.stop();
             for (const client of wss.clients) client.terminate();
             wss.close();
             http.close(() => done());
