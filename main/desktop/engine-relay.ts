@@ -30,6 +30,13 @@ export function setupEngineRelay(port: RendererPort): EngineRelay {
     // The engine is trusted and structured clone keeps its typed arrays: relayed as they come.
     proc.on('message', (message: EngineMessage) => events.message(message));
     proc.on('exit', (code: number) => events.exited({ code }));
+    // A fatal V8 error in the engine (out of memory on a large run, say). Unheard, an 'error'
+    // event throws in main ("A JavaScript error occurred in the main process"); Electron emits
+    // 'exit' after it all the same, which the supervisor then ignores.
+    proc.on('error', (type: string, location: string, report: string) => {
+      console.error(`Descent Lab engine: ${type} at ${location}\n${report}`);
+      events.failed(`${type} at ${location}`);
+    });
     return {
       send: (request) => {
         proc.postMessage(request);
