@@ -3,15 +3,19 @@
  * any browser, for the end-to-end tests, and for running the engine on another machine.
  * Each connection gets its own engine process (a Node child), so tabs never share a run; one
  * that dies is replaced on the same socket and the page is told (engine-supervisor.ts).
- * Bound to 127.0.0.1 unless told otherwise; main/server.ts is the command-line entry.
+ * Bound to 127.0.0.1 unless told otherwise. Every request, page or WebSocket, needs the server's
+ * token (access-token.ts); with a certificate it speaks HTTPS and WSS. main/server.ts is the
+ * command-line entry.
  */
 import { fork } from 'node:child_process';
-import { createServer } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sirv from 'sirv';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { decodeMessage, encodeMessage } from './protocol/codec';
+import { AccessToken, isValidToken, randomToken, TOKEN_RULE } from './access-token';
 import { CONTENT_SECURITY_POLICY } from './protocol/content-security-policy';
 import { EngineSupervisor, type EngineProcess, type EngineProcessEvents } from './engine-supervisor';
 import { LIMITS, type EngineMessage } from './protocol/messages';
@@ -28,12 +32,25 @@ export interface ServerOptions {
   distDir?: string;
   /** How often a connection's dead engine is replaced before the connection is closed. */
   restartBudget?: RestartBudgetOptions;
+  /** The secret every page and WebSocket request must carry; a random one when not given. */
+  token?: string;
+  /** A PEM certificate and its key: the page over HTTPS and the engine over WSS. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+}
+
+export interface HeadlessServer {
+  /** Where it listens, without the token: http(s)://host:port */
+  url: string;
+  token: string;
+  /** What to open in a browser (and to print): the address with `?token=`. */
+  openUrl: string;
+  close(): Promise<void>;
 }
 
 /**
  * Browsers do not apply CORS to WebSockets, so any page the user visits could otherwise drive
- * the engine on 127.0.0.1: accept only our own pages (Origin matching Host) and clients that
- * send no Origin at all (the CLI-side tools, scripts).
+ * the engine: accept only our own pages (Origin matching Host) and clients that send no Origin
+ * at all (scripts, which must show the token like everyone else).
  */
 function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
   if (origin === undefined) return true;
@@ -46,7 +63,8 @@ function sameOrigin(origin: string | undefined, host: string | undefined): boole
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
-function isLoopback(address: string): boolean {
+/** Whether `address` (a --host value) can be reached from this machine only. */
+export function isLoopback(address: string): boolean {
   return LOOPBACK_NAMES.has(address) || /^127\.\d+\.\d+\.\d+$/.test(address);
 }
 
@@ -62,7 +80,14 @@ function hostAllowed(boundTo: string, host: string | undefined): boolean {
   return isLoopback(name.toLowerCase());
 }
 
-export function startServer(options: ServerOptions): Promise<{ url: string; close: () => Promise<void> }> {
+/** The page a browser gets without the token: where to find the address that has it. */
+function refuse(res: ServerResponse): void {
+  res.statusCode = 401;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.end('Descent Lab needs its token: open the address the server printed when it started (it ends in ?token=…).\n');
+}
+
+export function startServer(options: ServerOptions): Promise<HeadlessServer> {
   // This file is bundled into dist/main/server.js and dist/scripts/bench.js: one level up is dist/.
   const distDir = options.distDir ?? join(__dirname, '..');
   const rendererDir = join(distDir, 'renderer');
@@ -70,15 +95,33 @@ export function startServer(options: ServerOptions): Promise<{ url: string; clos
   if (!existsSync(join(rendererDir, 'index.html'))) {
     return Promise.reject(new Error(`the renderer is not built (${rendererDir}); run npm run build`));
   }
+  const token = options.token ?? randomToken();
+  if (!isValidToken(token)) return Promise.reject(new Error(`the token must be ${TOKEN_RULE}`));
+  const access = new AccessToken(token);
+  const secure = options.tls !== undefined;
   const serveStatic = sirv(rendererDir, { etag: true, dev: false });
-  const http = createServer((req, res) => {
+  const onRequest: RequestListener = (req: IncomingMessage, res: ServerResponse) => {
     res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    const url = new URL(req.url ?? '/', 'http://any');
+    if (!access.admits(req, url)) return refuse(res);
+    if (url.searchParams.has('token')) {
+      // Shown once in the address: from now on the cookie carries it, and the address bar (and
+      // the history, and a screenshot) loses it.
+      url.searchParams.delete('token');
+      res.statusCode = 302;
+      res.setHeader('Set-Cookie', access.cookie(secure));
+      // One leading slash: '//host' would send the browser to another site.
+      res.setHeader('Location', `/${url.pathname.replace(/^\/+/, '')}${url.search}`);
+      res.end();
+      return;
+    }
     serveStatic(req, res, () => {
       res.statusCode = 404;
       res.end('not found');
     });
-  });
+  };
+  const http = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(onRequest);
   /** One per open connection, each with its engine (or a replacement on the way): the engine limit counts these. */
   const supervisors = new Set<EngineSupervisor>();
   const maxConnections = options.maxConnections ?? 8;
@@ -110,6 +153,8 @@ export function startServer(options: ServerOptions): Promise<{ url: string; clos
     verifyClient: ({ origin, req }, done) => {
       if (!hostAllowed(options.host, req.headers.host)) return done(false, 403, 'connections must name this machine (127.0.0.1 or localhost) as the host');
       if (!sameOrigin(origin || undefined, req.headers.host)) return done(false, 403, 'cross-origin connections are refused');
+      // A page sends the token in its cookie; a script as ?token= on /ws.
+      if (!access.admits(req, new URL(req.url ?? '/', 'http://any'))) return done(false, 401, "the server's token is required");
       if (supervisors.size >= maxConnections) return done(false, 503, `at most ${maxConnections} engines at once`);
       done(true);
     },
@@ -157,8 +202,11 @@ export function startServer(options: ServerOptions): Promise<{ url: string; clos
     http.listen(options.port, options.host, () => {
       const address = http.address();
       const port = typeof address === 'object' && address ? address.port : options.port;
+      const url = `${secure ? 'https' : 'http'}://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
       resolve({
-        url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
+        url,
+        token,
+        openUrl: `${url}/?token=${token}`,
         close: () =>
           new Promise<void>((done) => {
             for (const supervisor of supervisors) supervisor.stop();
