@@ -140,7 +140,7 @@ export class EngineSupervisor {
       this.gaveUp = true;
       this.child = undefined;
       const withinS = this.budgetOptions.windowMs / 1000;
-      const message = `The engine stopped (${reason}) ${this.budget.recentDeaths} times within ${withinS} s and is not restarted again. ${this.options.remedy}`;
+      const message = `The engine stopped (${reason}) ${this.budget.recentDeaths} times within ${withinS} s, so it was left stopped. ${this.options.remedy}`;
       this.options.toPage({ type: 'error', error: { name: 'EngineCrashed', message } });
       this.options.onGiveUp?.();
       return;

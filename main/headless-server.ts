@@ -170,7 +170,8 @@ export function startServer(options: ServerOptions): Promise<HeadlessServer> {
     const supervisor = new EngineSupervisor({
       spawn,
       toPage: reply,
-      remedy: 'Reload the page to start a fresh one.',
+      // The socket closes, and the page's client reconnects: a new connection, a fresh engine and budget.
+      remedy: 'The page reconnects for a fresh one.',
       onGiveUp: () => ws.close(1011, 'engine stopped'),
       restartBudget: options.restartBudget,
     });

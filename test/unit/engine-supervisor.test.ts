@@ -126,7 +126,7 @@ describe('engine supervisor', () => {
     expect(ofType(page, 'error')).toEqual([
       {
         type: 'error',
-        error: { name: 'EngineCrashed', message: 'The engine stopped (exit code 3) 3 times within 60 s and is not restarted again. Restart the app.' },
+        error: { name: 'EngineCrashed', message: 'The engine stopped (exit code 3) 3 times within 60 s, so it was left stopped. Restart the app.' },
       },
     ]);
     expect(onGiveUp).toHaveBeenCalledTimes(1);

@@ -206,7 +206,7 @@ describe('headless server', () => {
       process.kill(second!, 'SIGKILL');
       const crash = await until(() => messages.find((m) => m.type === 'error' && m.error.name === 'EngineCrashed'));
       expect(crash).toMatchObject({
-        error: { message: 'The engine stopped (killed by SIGKILL) 2 times within 60 s and is not restarted again. Reload the page to start a fresh one.' },
+        error: { message: 'The engine stopped (killed by SIGKILL) 2 times within 60 s, so it was left stopped. The page reconnects for a fresh one.' },
       });
       expect(await closed).toBe(1011);
       expect(messages.filter((m) => m.type === 'engineRestarted')).toHaveLength(1);
