@@ -109,7 +109,7 @@ export class EngineSupervisor {
     const child: Child = { dead: false };
     this.child = child;
     const current = (): boolean => this.child === child && !child.dead && !this.stopped;
-    const process = this.options.spawn({
+    const proc = this.options.spawn({
       spawned: () => {
         // Told once the process is up, so the page's answer (a hello) finds it; one that fails
         // to spawn dies instead, and that death counts against the budget like any other.
@@ -128,9 +128,9 @@ export class EngineSupervisor {
         child.process?.kill();
       },
     });
-    child.process = process;
+    child.process = proc;
     // A transport that reported a death before spawn() returned: make sure it is gone.
-    if (child.dead) process.kill();
+    if (child.dead) proc.kill();
   }
 
   private died(child: Child, reason: string): void {
