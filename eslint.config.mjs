@@ -42,6 +42,10 @@ export default tseslint.config(
     paths: [{ pattern: '**/engine/**', message: 'Electron main relays to the engine process; it never imports it.' }],
     message: 'Electron main never loads TensorFlow.js or UI code: the engine runs in its own process.',
   }),
+  layer(['main/engine-supervisor.ts', 'main/restart-budget.ts'], ['electron', ...tfjs, ...node, ...ui, ...server], {
+    paths: [{ pattern: '**/engine/**', message: 'The supervisor drives engine processes; it never imports the engine.' }],
+    message: 'Engine supervision serves every transport (Electron utilityProcess, Node child): plain TypeScript, no runtime imports.',
+  }),
   layer(['preload/**'], [...tfjs, ...node, ...ui, ...server], {
     paths: [{ pattern: '**/engine/**', message: 'The preload sees protocol types only.' }],
     message: 'The preload may import electron (ipcRenderer, contextBridge) and protocol modules only.',

@@ -1,12 +1,12 @@
 import { defineConfig } from '@playwright/test';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { E2E_PORT as PORT, E2E_TOKEN } from './test/e2e/e2e-server';
 
 /**
  * End-to-end: the built renderer served by the headless server (engine over WebSocket),
  * driven in Debian's Chromium. Build first (`npm run build`); never `playwright install`.
  */
-const PORT = 4173;
 /** The real classifiers for the adversarial lab; the cache (for opened folders) a throwaway one. */
 const MODELS_DIR = path.resolve(__dirname, '../shared/models');
 const MODEL_CACHE = path.join(tmpdir(), 'descent-e2e-model-cache');
@@ -20,8 +20,9 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
   webServer: {
-    command: `node dist/main/server.js --port ${PORT}`,
-    url: `http://127.0.0.1:${PORT}`,
+    command: `node dist/main/server.js --port ${PORT} --token ${E2E_TOKEN}`,
+    // Ready when the token is taken (a redirect that sets the cookie).
+    url: `http://127.0.0.1:${PORT}/?token=${E2E_TOKEN}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
     env: { DESCENT_MODELS_DIR: MODELS_DIR, DESCENT_MODEL_CACHE: MODEL_CACHE },

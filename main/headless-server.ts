@@ -2,19 +2,24 @@
  * Headless server: the built renderer over HTTP and the engine over a WebSocket at /ws, for
  * any browser, for the end-to-end tests, and for running the engine on another machine.
  * Each connection gets its own engine process (a Node child), so tabs never share a run; one
- * that dies is replaced on the same socket (within a RestartBudget) and the page is told.
- * Bound to 127.0.0.1 unless told otherwise; main/server.ts is the command-line entry.
+ * that dies is replaced on the same socket and the page is told (engine-supervisor.ts).
+ * Bound to 127.0.0.1 unless told otherwise. Every request, page or WebSocket, needs the server's
+ * token (access-token.ts); with a certificate it speaks HTTPS and WSS. main/server.ts is the
+ * command-line entry.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:http';
+import { fork } from 'node:child_process';
+import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sirv from 'sirv';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { decodeMessage, encodeMessage } from './protocol/codec';
+import { AccessToken, isValidToken, randomToken, TOKEN_RULE } from './access-token';
 import { CONTENT_SECURITY_POLICY } from './protocol/content-security-policy';
-import { LIMITS, parseRequest, requestIds, type EngineMessage } from './protocol/messages';
-import { DEFAULT_RESTART_BUDGET, RestartBudget, type RestartBudgetOptions } from './restart-budget';
+import { EngineSupervisor, type EngineProcess, type EngineProcessEvents } from './engine-supervisor';
+import { LIMITS, type EngineMessage } from './protocol/messages';
+import type { RestartBudgetOptions } from './restart-budget';
 
 
 export interface ServerOptions {
@@ -27,12 +32,25 @@ export interface ServerOptions {
   distDir?: string;
   /** How often a connection's dead engine is replaced before the connection is closed. */
   restartBudget?: RestartBudgetOptions;
+  /** The secret every page and WebSocket request must carry; a random one when not given. */
+  token?: string;
+  /** A PEM certificate and its key: the page over HTTPS and the engine over WSS. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+}
+
+export interface HeadlessServer {
+  /** Where it listens, without the token: http(s)://host:port */
+  url: string;
+  token: string;
+  /** What to open in a browser (and to print): the address with `?token=`. */
+  openUrl: string;
+  close(): Promise<void>;
 }
 
 /**
  * Browsers do not apply CORS to WebSockets, so any page the user visits could otherwise drive
- * the engine on 127.0.0.1: accept only our own pages (Origin matching Host) and clients that
- * send no Origin at all (the CLI-side tools, scripts).
+ * the engine: accept only our own pages (Origin matching Host) and clients that send no Origin
+ * at all (scripts, which must show the token like everyone else).
  */
 function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
   if (origin === undefined) return true;
@@ -45,7 +63,8 @@ function sameOrigin(origin: string | undefined, host: string | undefined): boole
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
-function isLoopback(address: string): boolean {
+/** Whether `address` (a --host value) can be reached from this machine only. */
+export function isLoopback(address: string): boolean {
   return LOOPBACK_NAMES.has(address) || /^127\.\d+\.\d+\.\d+$/.test(address);
 }
 
@@ -61,7 +80,14 @@ function hostAllowed(boundTo: string, host: string | undefined): boolean {
   return isLoopback(name.toLowerCase());
 }
 
-export function startServer(options: ServerOptions): Promise<{ url: string; close: () => Promise<void> }> {
+/** The page a browser gets without the token: where to find the address that has it. */
+function refuse(res: ServerResponse): void {
+  res.statusCode = 401;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.end('Descent Lab needs its token: open the address the server printed when it started (it ends in ?token=…).\n');
+}
+
+export function startServer(options: ServerOptions): Promise<HeadlessServer> {
   // This file is bundled into dist/main/server.js and dist/scripts/bench.js: one level up is dist/.
   const distDir = options.distDir ?? join(__dirname, '..');
   const rendererDir = join(distDir, 'renderer');
@@ -69,21 +95,57 @@ export function startServer(options: ServerOptions): Promise<{ url: string; clos
   if (!existsSync(join(rendererDir, 'index.html'))) {
     return Promise.reject(new Error(`the renderer is not built (${rendererDir}); run npm run build`));
   }
+  const token = options.token ?? randomToken();
+  if (!isValidToken(token)) return Promise.reject(new Error(`the token must be ${TOKEN_RULE}`));
+  const access = new AccessToken(token);
+  const secure = options.tls !== undefined;
   const serveStatic = sirv(rendererDir, { etag: true, dev: false });
-  const http = createServer((req, res) => {
+  const onRequest: RequestListener = (req: IncomingMessage, res: ServerResponse) => {
     res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    const url = new URL(req.url ?? '/', 'http://any');
+    if (!access.admits(req, url)) return refuse(res);
+    if (url.searchParams.has('token')) {
+      // Shown once in the address: from now on the cookie carries it, and the address bar (and
+      // the history, and a screenshot) loses it.
+      url.searchParams.delete('token');
+      res.statusCode = 302;
+      res.setHeader('Set-Cookie', access.cookie(secure));
+      // One leading slash: '//host' would send the browser to another site.
+      res.setHeader('Location', `/${url.pathname.replace(/^\/+/, '')}${url.search}`);
+      res.end();
+      return;
+    }
     serveStatic(req, res, () => {
       res.statusCode = 404;
       res.end('not found');
     });
-  });
-  const children = new Set<ChildProcess>();
-  /** Open connections, each with its engine (or a replacement on the way): the engine limit counts these. */
-  let connections = 0;
-  let shuttingDown = false;
+  };
+  const http = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(onRequest);
+  /** One per open connection, each with its engine (or a replacement on the way): the engine limit counts these. */
+  const supervisors = new Set<EngineSupervisor>();
   const maxConnections = options.maxConnections ?? 8;
-  const restartBudget = options.restartBudget ?? DEFAULT_RESTART_BUDGET;
+  const env = { ...process.env, ...(options.backend ? { DESCENT_BACKEND: options.backend } : {}) };
+  const spawn = (events: EngineProcessEvents): EngineProcess => {
+    const proc = fork(hostScript, [], { serialization: 'advanced', env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    proc.on('spawn', () => events.spawned());
+    proc.on('message', (message: EngineMessage) => events.message(message));
+    proc.on('exit', (code, signal) => events.exited({ code, signal }));
+    // Sends pass a callback, so 'error' here means the fork itself failed (or a kill did).
+    proc.on('error', (e) => events.failed(e.message));
+    return {
+      send: (request) => {
+        if (!proc.connected) return false;
+        // A send racing the child's death fails in its callback; the exit that follows reports it.
+        // (send's own false means a backlog, and the message is queued all the same.)
+        proc.send(request, () => {});
+        return true;
+      },
+      kill: () => {
+        proc.kill();
+      },
+    };
+  };
   const wss = new WebSocketServer({
     server: http,
     path: '/ws',
@@ -91,52 +153,29 @@ export function startServer(options: ServerOptions): Promise<{ url: string; clos
     verifyClient: ({ origin, req }, done) => {
       if (!hostAllowed(options.host, req.headers.host)) return done(false, 403, 'connections must name this machine (127.0.0.1 or localhost) as the host');
       if (!sameOrigin(origin || undefined, req.headers.host)) return done(false, 403, 'cross-origin connections are refused');
-      if (connections >= maxConnections) return done(false, 503, `at most ${maxConnections} engines at once`);
+      // A page sends the token in its cookie; a script as ?token= on /ws.
+      if (!access.admits(req, new URL(req.url ?? '/', 'http://any'))) return done(false, 401, "the server's token is required");
+      if (supervisors.size >= maxConnections) return done(false, 503, `at most ${maxConnections} engines at once`);
       done(true);
     },
   });
 
   wss.on('connection', (ws: WebSocket) => {
-    connections++;
-    const env = { ...process.env, ...(options.backend ? { DESCENT_BACKEND: options.backend } : {}) };
-    const reply = (message: unknown): void => {
+    const reply = (message: EngineMessage): void => {
       if (ws.readyState === ws.OPEN) ws.send(encodeMessage(message));
     };
-    const budget = new RestartBudget(restartBudget);
-    let closed = false;
-    let restartTimer: NodeJS.Timeout | undefined;
-
     // A dead engine is replaced on the same socket, so the page keeps its settings and the runs
-    // it has drawn: it hears 'engineRestarted' and says hello to the fresh engine.
-    const startEngine = (): ChildProcess => {
-      const proc = fork(hostScript, [], { serialization: 'advanced', env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      children.add(proc);
-      proc.on('message', reply);
-      // A send racing the child's death raises 'error' on the child: the exit handler reports it.
-      proc.on('error', () => {});
-      proc.on('exit', (code, signal) => {
-        children.delete(proc);
-        if (closed || shuttingDown || ws.readyState !== ws.OPEN) return;
-        const reason = signal ? `killed by ${signal}` : `exit code ${code}`;
-        const next = budget.recordDeath(Date.now());
-        if (!next) {
-          reply({
-            type: 'error',
-            error: { name: 'EngineCrashed', message: `the engine stopped (${reason}), ${budget.recentDeaths} times in a short while; not restarting it` },
-          } satisfies EngineMessage);
-          ws.close(1011, 'engine stopped');
-          return;
-        }
-        restartTimer = setTimeout(() => {
-          restartTimer = undefined;
-          if (closed) return;
-          child = startEngine();
-          reply({ type: 'engineRestarted', reason } satisfies EngineMessage);
-        }, next.delayMs);
-      });
-      return proc;
-    };
-    let child = startEngine();
+    // it has drawn; once the budget is spent the socket closes, and the page's reconnect gets a
+    // fresh connection with a fresh engine.
+    const supervisor = new EngineSupervisor({
+      spawn,
+      toPage: reply,
+      // The socket closes, and the page's client reconnects: a new connection, a fresh engine and budget.
+      remedy: 'The page reconnects for a fresh one.',
+      onGiveUp: () => ws.close(1011, 'engine stopped'),
+      restartBudget: options.restartBudget,
+    });
+    supervisors.add(supervisor);
 
     ws.on('message', (data, isBinary) => {
       let raw: unknown;
@@ -149,26 +188,13 @@ export function startServer(options: ServerOptions): Promise<{ url: string; clos
         reply({ type: 'error', error: { name: 'InvalidRequest', message: (e as Error).message } });
         return;
       }
-      // Validated here and again in the engine: a bad message never reaches the engine process.
-      const parsed = parseRequest(raw);
-      if (!parsed.ok) {
-        reply({ type: 'error', ...requestIds(raw), error: parsed.error });
-        return;
-      }
-      if (child.connected) child.send(parsed.value);
-      else {
-        // Between a death and its replacement (a few seconds at most) there is no one to ask.
-        const error = { name: 'EngineRestarting', message: 'the engine stopped and is being restarted; try again' };
-        reply({ type: 'error', ...requestIds(raw), error } satisfies EngineMessage);
-      }
+      supervisor.request(raw);
     });
     // A malformed frame (say, unmasked) is this connection's problem, never the server's.
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
-      closed = true;
-      connections--;
-      clearTimeout(restartTimer);
-      child.kill();
+      supervisors.delete(supervisor);
+      supervisor.stop();
     });
   });
 
@@ -177,12 +203,14 @@ export function startServer(options: ServerOptions): Promise<{ url: string; clos
     http.listen(options.port, options.host, () => {
       const address = http.address();
       const port = typeof address === 'object' && address ? address.port : options.port;
+      const url = `${secure ? 'https' : 'http'}://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
       resolve({
-        url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
+        url,
+        token,
+        openUrl: `${url}/?token=${token}`,
         close: () =>
           new Promise<void>((done) => {
-            shuttingDown = true;
-            for (const c of children) c.kill();
+            for (const supervisor of supervisors) supervisor.stop();
             for (const client of wss.clients) client.terminate();
             wss.close();
             http.close(() => done());

@@ -1,6 +1,6 @@
 /**
- * How often a dead engine process is replaced. Both transports use it: Electron main
- * (desktop/engine-relay.ts) and the headless server (one budget per connection). An engine
+ * How often a dead engine process is replaced: the EngineSupervisor's rule (engine-supervisor.ts),
+ * one budget per window in Electron main and per connection in the headless server. An engine
  * that dies on start-up would otherwise be re-forked in a tight loop, each fork loading
  * TensorFlow.js (≈ 1 s of CPU), so restarts back off and stop after a few in a short time.
  */

@@ -40,7 +40,7 @@ function stepsPerSecond(optimizers: OptimizerName[], seconds: number): number {
 
 async function frameRate(backend: string, seconds: number): Promise<{ fps: number; itersPerSecond: number; complete: boolean }> {
   const server = await startServer({ host: '127.0.0.1', port: 0, backend });
-  const ws = new WebSocket(server.url.replace('http', 'ws') + '/ws');
+  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws?token=${server.token}`);
   ws.binaryType = 'nodebuffer';
   await new Promise((ok, fail) => {
     ws.once('open', ok);

@@ -5,6 +5,7 @@
  */
 import { expect, test as base, type Locator, type Page } from '@playwright/test';
 import * as path from 'node:path';
+import { E2E_TOKEN } from './e2e-server';
 
 export const SCREENSHOT_DIR = path.resolve(__dirname, '../../test-results/screenshots');
 export const SEED_CSV = path.resolve(__dirname, '../../../shared/seed-data/height_v_weight.csv');
@@ -17,7 +18,9 @@ export const test = base.extend<{ lab: Page }>({
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(`console: ${m.text()}`);
     });
-    await page.goto('/');
+    // As a user opens the address the server printed: the token becomes a cookie, and the page's
+    // WebSocket carries it.
+    await page.goto(`/?token=${E2E_TOKEN}`);
     await expect(inPanel(page, 'regression').getByTestId('dataset-summary')).toContainText('150 rows');
     await expect(page.getByTestId('backend')).toHaveText(/^(cpu|wasm|tensorflow)$/);
     await use(page);

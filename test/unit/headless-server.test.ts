@@ -1,10 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { connect } from 'node:net';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startServer } from '../../main/headless-server';
+import { startServer, type HeadlessServer } from '../../main/headless-server';
 import { decodeMessage, encodeMessage } from '../../main/protocol/codec';
 import { CONTENT_SECURITY_POLICY } from '../../main/protocol/content-security-policy';
 import type { EngineMessage, RegressionRunConfig } from '../../main/protocol/messages';
@@ -12,13 +15,13 @@ import type { EngineMessage, RegressionRunConfig } from '../../main/protocol/mes
 // The server serves dist/ (renderer and engine host), so it needs `npm run build` first;
 // `npm test` builds before it runs the unit tests.
 const DIST = resolve(__dirname, '../../dist');
-let server: Awaited<ReturnType<typeof startServer>>;
+let server: HeadlessServer;
 let wsUrl = '';
 
 beforeAll(async () => {
   if (!existsSync(`${DIST}/main/engine/host.js`)) throw new Error('dist/ is missing: run `npm run build` first');
   server = await startServer({ host: '127.0.0.1', port: 0, backend: 'cpu', maxConnections: 3, distDir: DIST });
-  wsUrl = server.url.replace('http', 'ws') + '/ws';
+  wsUrl = `${server.url.replace('http', 'ws')}/ws?token=${server.token}`;
 });
 afterAll(async () => {
   await server?.close();
@@ -28,9 +31,9 @@ function open(headers: Record<string, string> = {}): Promise<{ ws: WebSocket; me
   return openAt(wsUrl, headers);
 }
 
-function openAt(url: string, headers: Record<string, string> = {}): Promise<{ ws: WebSocket; messages: EngineMessage[] }> {
+function openAt(url: string, headers: Record<string, string> = {}, ca?: Buffer): Promise<{ ws: WebSocket; messages: EngineMessage[] }> {
   return new Promise((ok, fail) => {
-    const ws = new WebSocket(url, { headers });
+    const ws = new WebSocket(url, { headers, ...(ca ? { ca } : {}) });
     const messages: EngineMessage[] = [];
     ws.on('message', (d: Buffer) => messages.push(decodeMessage(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)) as EngineMessage));
     ws.once('open', () => ok({ ws, messages }));
@@ -47,6 +50,14 @@ async function until<T>(get: () => T | undefined, timeoutMs = 15_000): Promise<T
     if (Date.now() - t0 > timeoutMs) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** The cookie a browser keeps after opening the printed address: its `name=value`. */
+async function tokenCookie(s: HeadlessServer): Promise<string> {
+  const res = await fetch(`${s.url}/?token=${s.token}`, { redirect: 'manual' });
+  const setCookie = res.headers.get('set-cookie');
+  if (res.status !== 302 || !setCookie) throw new Error(`no cookie for the right token (HTTP ${res.status})`);
+  return setCookie.split(';')[0]!;
 }
 
 /** A regression run on four points; `itersPerSecond` 0 runs flat out. */
@@ -89,7 +100,7 @@ describe('headless server', () => {
   });
 
   it('should serve the built page with the content security policy as a header', async () => {
-    const res = await fetch(server.url + '/');
+    const res = await fetch(server.url + '/', { headers: { Cookie: await tokenCookie(server) } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
     expect(await res.text()).toContain('<div id="root">');
@@ -120,7 +131,7 @@ describe('headless server', () => {
     await new Promise<void>((done) => {
       const socket = connect(Number(port), '127.0.0.1', () => {
         socket.write(
-          `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `GET /ws?token=${server.token} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
             'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
         );
         // After the handshake, a binary frame without the client mask the protocol requires.
@@ -183,7 +194,7 @@ describe('headless server', () => {
       restartBudget: { maxRestarts: 1, windowMs: 60_000, firstDelayMs: 0 },
     });
     try {
-      const { ws, messages } = await openAt(strict.url.replace('http', 'ws') + '/ws');
+      const { ws, messages } = await openAt(`${strict.url.replace('http', 'ws')}/ws?token=${strict.token}`);
       const closed = new Promise<number>((done) => ws.once('close', (code) => done(code)));
       const [first] = await until(() => (enginePids().length === 1 ? enginePids() : undefined));
       process.kill(first!, 'SIGKILL');
@@ -194,12 +205,147 @@ describe('headless server', () => {
       });
       process.kill(second!, 'SIGKILL');
       const crash = await until(() => messages.find((m) => m.type === 'error' && m.error.name === 'EngineCrashed'));
-      expect(crash).toMatchObject({ error: { message: expect.stringMatching(/killed by SIGKILL.*not restarting/) } });
+      expect(crash).toMatchObject({
+        error: { message: 'The engine stopped (killed by SIGKILL) 2 times within 60 s, so it was left stopped. The page reconnects for a fresh one.' },
+      });
       expect(await closed).toBe(1011);
       expect(messages.filter((m) => m.type === 'engineRestarted')).toHaveLength(1);
       await until(() => (enginePids().length === 0 ? true : undefined));
     } finally {
       await strict.close();
     }
+  });
+});
+
+describe('headless server token', () => {
+  it('should make a random token of 192 bits per server, and refuse one that cannot travel in a URL or cookie', async () => {
+    expect(server.token).toMatch(/^[0-9a-f]{48}$/);
+    expect(server.openUrl).toBe(`${server.url}/?token=${server.token}`);
+    await expect(startServer({ host: '127.0.0.1', port: 0, distDir: DIST, token: 'a b;c' })).rejects.toThrow(/token must be/);
+    await expect(startServer({ host: '127.0.0.1', port: 0, distDir: DIST, token: '' })).rejects.toThrow(/token must be/);
+  });
+
+  it('should refuse the page and its files without the token, or with a wrong one', async () => {
+    for (const path of ['/', '/index.html', '/?token=', `/?token=${server.token}x`, `/?token=${server.token.slice(0, -1)}`]) {
+      const res = await fetch(server.url + path, { redirect: 'manual' });
+      expect(res.status, path).toBe(401);
+      expect(res.headers.get('set-cookie'), path).toBeNull();
+      expect(await res.text(), path).toMatch(/needs its token: open the address the server printed/);
+    }
+    const wrongCookie = (await tokenCookie(server)).replace(/=.*/, '=' + 'f'.repeat(48));
+    expect((await fetch(server.url + '/', { headers: { Cookie: wrongCookie } })).status).toBe(401);
+  });
+
+  it('should trade the token in the address for an HttpOnly, SameSite=Strict cookie, and serve the page for the cookie', async () => {
+    const res = await fetch(`${server.url}/?lab=spread&token=${server.token}`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    // The token leaves the address; anything else in it stays.
+    expect(res.headers.get('location')).toBe('/?lab=spread');
+    const cookie = res.headers.get('set-cookie')!;
+    expect(cookie).toMatch(new RegExp(`^descent-token-[0-9a-f]{12}=${server.token}; Path=/; HttpOnly; SameSite=Strict$`));
+    // A path that resolves to '//evil.example' (sent as is: fetch would tidy it) stays on this site.
+    const location = await new Promise<string | undefined>((ok, fail) => {
+      httpGet(server.url, { path: `/x/..//evil.example?token=${server.token}` }, (res) => {
+        res.resume();
+        ok(res.headers.location);
+      }).on('error', fail);
+    });
+    expect(location).toBe('/evil.example');
+    const page = await fetch(server.url + '/?lab=spread', { headers: { Cookie: `other=1; ${cookie.split(';')[0]}` } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+  });
+
+  it('should refuse WebSockets without the right token, and accept the page’s cookie or a script’s ?token=', async () => {
+    const base = `${server.url.replace('http', 'ws')}/ws`;
+    const origin = { Origin: server.url };
+    await expect(openAt(base, origin)).rejects.toThrow(/HTTP 401/);
+    await expect(openAt(base)).rejects.toThrow(/HTTP 401/); // no Origin (a script) and no token
+    await expect(openAt(`${base}?token=${server.token}0`)).rejects.toThrow(/HTTP 401/);
+    await expect(openAt(base, { ...origin, Cookie: (await tokenCookie(server)).replace(/=.*/, '=nope') })).rejects.toThrow(/HTTP 401/);
+    // A foreign page is refused even when it has the token: Origin is checked first.
+    await expect(openAt(`${base}?token=${server.token}`, { Origin: 'http://evil.example' })).rejects.toThrow(/HTTP 403/);
+
+    // The page: same Origin, the cookie its browser keeps. A script: no Origin, the token in the URL.
+    for (const [url, headers] of [
+      [base, { ...origin, Cookie: await tokenCookie(server) }],
+      [`${base}?token=${server.token}`, {}],
+    ] as const) {
+      const { ws, messages } = await openAt(url, headers);
+      ws.send(encodeMessage({ type: 'hello' }));
+      expect(await until(() => messages.find((m) => m.type === 'ready'))).toMatchObject({ backend: 'cpu' });
+      ws.close();
+      await until(() => (enginePids().length === 0 ? true : undefined));
+    }
+  });
+
+  it('should take a token set by the user, and not the one of another server', async () => {
+    const other = await startServer({ host: '127.0.0.1', port: 0, distDir: DIST, token: 'chosen-by-me' });
+    try {
+      expect(other.openUrl).toBe(`${other.url}/?token=chosen-by-me`);
+      expect((await fetch(`${other.url}/?token=chosen-by-me`, { redirect: 'manual' })).status).toBe(302);
+      // Servers on one machine share the browser's cookies (cookies ignore ports): each has its own name.
+      const ours = await tokenCookie(server);
+      expect((await fetch(other.url + '/', { headers: { Cookie: ours } })).status).toBe(401);
+      expect((await fetch(`${other.url}/?token=${server.token}`, { redirect: 'manual' })).status).toBe(401);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('headless server over TLS', () => {
+  let dir = '';
+  let cert: Buffer;
+  let tlsServer: HeadlessServer;
+
+  beforeAll(async () => {
+    // A self-signed certificate for 127.0.0.1, made for this test only.
+    dir = mkdtempSync(join(tmpdir(), 'descent-tls-'));
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+    ], { stdio: 'ignore' });
+    cert = readFileSync(join(dir, 'cert.pem'));
+    tlsServer = await startServer({ host: '127.0.0.1', port: 0, backend: 'cpu', distDir: DIST, tls: { cert, key: readFileSync(join(dir, 'key.pem')) } });
+  });
+  afterAll(async () => {
+    await tlsServer?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** GET over HTTPS, trusting only the test's certificate. */
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((ok, fail) => {
+      httpsGet(tlsServer.url + path, { ca: cert, headers }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => ok({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      }).on('error', fail);
+    });
+
+  it('should serve the page over HTTPS behind the token, with a Secure cookie', async () => {
+    expect(tlsServer.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(tlsServer.openUrl).toBe(`${tlsServer.url}/?token=${tlsServer.token}`);
+    expect((await get('/')).status).toBe(401);
+    const shown = await get(`/?token=${tlsServer.token}`);
+    expect(shown.status).toBe(302);
+    const cookie = shown.headers['set-cookie']![0]!;
+    expect(cookie).toMatch(/; HttpOnly; SameSite=Strict; Secure$/);
+    const page = await get('/', { Cookie: cookie.split(';')[0]! });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<div id="root">');
+  });
+
+  it('should run the engine over WSS for the right token only', async () => {
+    const base = `${tlsServer.url.replace('https', 'wss')}/ws`;
+    await expect(openAt(base, {}, cert)).rejects.toThrow(/HTTP 401/);
+    const { ws, messages } = await openAt(`${base}?token=${tlsServer.token}`, { Origin: tlsServer.url }, cert);
+    ws.send(encodeMessage({ type: 'hello' }));
+    expect(await until(() => messages.find((m) => m.type === 'ready'))).toMatchObject({ backend: 'cpu' });
+    ws.close();
+    await until(() => (enginePids().length === 0 ? true : undefined));
   });
 });

@@ -1,0 +1,8 @@
+/**
+ * The headless server the end-to-end tests drive (playwright.config.ts starts it): its port and
+ * the token it is given with --token, so the fixture can open the page as a user opens the
+ * printed address. Fixed, not random: the config is loaded again in every worker process, and
+ * a server left running from an earlier run (reuseExistingServer) must still let the tests in.
+ */
+export const E2E_PORT = 4173;
+export const E2E_TOKEN = 'descent-e2e-token';
