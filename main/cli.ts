@@ -2,6 +2,7 @@
  * `descent` — run a lab headless and print the result.
  *   descent regression [--csv FILE] [--x COL --y COL] --optimizer NAME --lr X --iterations N
  *                      [--init-slope A --init-intercept B] [--normalize] [--param k=v …]
+ *                      [--model "EXPR" [--init NAME=VALUE …]]
  *                      [--seed K] [--backend B] [--json]
  * Bad arguments: one line on stderr, exit code 2.
  */
@@ -10,14 +11,14 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { parseDecimal } from './protocol/decimal';
 import { LIMITS } from './protocol/messages';
-import { OPTIMIZER_NAMES, isOptimizerName, resolveHyperParams } from './protocol/optimizers';
+import { OPTIMIZER_NAMES } from './protocol/optimizers';
 import { useBackendFor } from './engine/backend';
 import { parseCsvDataset } from './engine/csv-dataset';
 import { defaultDatasetPath } from './engine/default-data';
 import { RegressionLab } from './engine/labs/regression';
-import { integer as optionalInteger, joinNegativeValues, UsageError } from './cli/args';
+import { integer as optionalInteger, joinNegativeValues, optimizerOptions, UsageError } from './cli/args';
 
-const USAGE = `usage: descent regression [--csv FILE] [--x COL --y COL] --optimizer ${OPTIMIZER_NAMES.join('|')} --lr X --iterations N [--init-slope A] [--init-intercept B] [--normalize] [--param NAME=VALUE] [--seed K] [--backend tensorflow|wasm|cpu] [--json]`;
+const USAGE = `usage: descent regression [--csv FILE] [--x COL --y COL] [--model "EXPR" [--init NAME=VALUE …]] --optimizer ${OPTIMIZER_NAMES.join('|')} --lr X --iterations N [--init-slope A] [--init-intercept B] [--normalize] [--param NAME=VALUE] [--seed K] [--backend tensorflow|wasm|cpu] [--json]`;
 
 /** A plain decimal number (no hex, no "Infinity"), within the engine's value range. */
 function number(value: string | undefined, flag: string, fallback?: number): number {
@@ -51,28 +52,16 @@ async function regression(args: string[]): Promise<void> {
       'init-slope': { type: 'string' },
       'init-intercept': { type: 'string' },
       normalize: { type: 'boolean', default: false },
+      model: { type: 'string' },
+      init: { type: 'string', multiple: true },
       param: { type: 'string', multiple: true },
       seed: { type: 'string', default: '1' },
       backend: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
-  const optimizer = values.optimizer!;
-  if (!isOptimizerName(optimizer)) throw new UsageError(`unknown optimizer "${optimizer}" (choose ${OPTIMIZER_NAMES.join(', ')})`);
+  const { optimizer, params } = optimizerOptions(values.optimizer!, values.lr, values.param);
   const iterations = integer(values.iterations, '--iterations', 1, LIMITS.maxIterations);
-  const given: Record<string, number> = {};
-  for (const p of values.param ?? []) {
-    const m = /^([A-Za-z0-9]+)=(.+)$/.exec(p);
-    if (!m) throw new UsageError(`--param must look like NAME=VALUE, got "${p}"`);
-    given[m[1]!] = number(m[2], `--param ${m[1]}`);
-  }
-  if (values.lr !== undefined) given.learningRate = number(values.lr, '--lr');
-  let params: Record<string, number>;
-  try {
-    params = resolveHyperParams(optimizer, given);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
   const seed = integer(values.seed, '--seed', 0, 2 ** 31 - 1);
 
   const path = values.csv ?? defaultDatasetPath();
@@ -95,6 +84,22 @@ async function regression(args: string[]): Promise<void> {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  const data = {
+    file: path,
+    x: dataset.xColumn,
+    y: dataset.yColumn,
+    rows: dataset.x.length,
+    skippedRows: dataset.skippedCount,
+    skipped: dataset.skipped.slice(0, 20),
+  };
+  if (values.model !== undefined) {
+    for (const flag of ['init-slope', 'init-intercept', 'normalize'] as const) {
+      if (values[flag] !== undefined && values[flag] !== false) throw new UsageError(`--${flag} is for the line; with --model, start the parameters with --init NAME=VALUE`);
+    }
+    await (await import('./cli/regression-model-command')).fitModel({ model: values.model, init: values.init ?? [], dataset, data, optimizer, params, iterations, seed, backend, json: values.json! });
+    return;
+  }
+  if (values.init !== undefined) throw new UsageError('--init NAME=VALUE starts the parameters of a --model; the line starts with --init-slope and --init-intercept');
   const lab = new RegressionLab({
     x: dataset.x,
     y: dataset.y,
@@ -112,14 +117,7 @@ async function regression(args: string[]): Promise<void> {
   const result = {
     lab: 'regression',
     backend,
-    data: {
-      file: path,
-      x: dataset.xColumn,
-      y: dataset.yColumn,
-      rows: dataset.x.length,
-      skippedRows: dataset.skippedCount,
-      skipped: dataset.skipped.slice(0, 20),
-    },
+    data,
     optimizer,
     params,
     normalize: values.normalize,

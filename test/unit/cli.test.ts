@@ -32,6 +32,29 @@ describe('descent CLI', () => {
     expect(r.final.slope).toBeCloseTo(r.exact.slope, 1);
   });
 
+  it('should fit a model of your own with --model, beside its exact answer when it is linear', async () => {
+    const { code, out } = await cli([
+      'regression', '--csv', ARTICLE_CSV, '--model', 'a*x + b', '--init', 'a=6.0411', '--init', 'b=-180',
+      '--optimizer', 'gd', '--lr', '2e-5', '--iterations', '25', '--backend', 'cpu', '--json',
+    ]);
+    expect(code).toBe(0);
+    const r = JSON.parse(out);
+    expect(r).toMatchObject({ model: 'a*x + b', parameters: ['a', 'b'], linear: true, start: { a: 6.0411, b: -180 }, iterations: 25, status: 'done', exactNote: null });
+    // The same exact answer as the line's path (127.1024, the article's), and the same descent.
+    expect(r.exact.mse).toBeCloseTo(127.1024, 3);
+    const line = JSON.parse(
+      (await cli(['regression', '--csv', ARTICLE_CSV, '--optimizer', 'gd', '--lr', '2e-5', '--iterations', '25', '--init-slope', '6.0411', '--init-intercept', '-180', '--backend', 'cpu', '--json'])).out,
+    );
+    expect(r.exact.values.a).toBeCloseTo(line.exact.slope, 8);
+    expect(r.exact.values.b).toBeCloseTo(line.exact.intercept, 6);
+    expect(r.final.mse).toBeCloseTo(line.final.mse, 2);
+    expect(r.loss).toHaveLength(26);
+
+    const curve = JSON.parse((await cli(['regression', '--csv', ARTICLE_CSV, '--model', 'a*exp(b*x)', '--init', 'b=0.01', '--optimizer', 'adam', '--lr', '0.01', '--iterations', '50', '--backend', 'cpu', '--json'])).out);
+    expect(curve).toMatchObject({ linear: false, exact: null, exactNote: 'nonlinear', relativeGap: null, parameters: ['a', 'b'] });
+    expect(curve.loss[50]).toBeLessThan(curve.loss[0]);
+  });
+
   it('should fail with a one-line error and exit code 2 on bad arguments', async () => {
     for (const args of [
       ['regression', '--optimizer', 'lbfgs'],
@@ -46,6 +69,13 @@ describe('descent CLI', () => {
       ['regression', '--iterations', '0x10'],
       ['regression', '--init-slope', '-1e39'],
       ['regression', '--lr', 'Infinity'],
+      ['regression', '--model', 'sine(x)*a'],
+      ['regression', '--model', '2*x + 1'],
+      ['regression', '--model', 'a*x + b', '--init', 'c=1'],
+      ['regression', '--model', 'a*x + b', '--init', 'a'],
+      ['regression', '--model', 'a*x + b', '--init-slope', '2'],
+      ['regression', '--model', 'a*x + b', '--normalize'],
+      ['regression', '--init', 'a=1'],
       ['spreadsheet'],
     ]) {
       const { code, err } = await cli(args);

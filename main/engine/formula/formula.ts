@@ -68,13 +68,8 @@ function variablesPhrase(variables: readonly string[]): string {
   return `${variables.slice(0, -1).join(', ')} and ${variables[variables.length - 1]} are the only variables`;
 }
 
-/**
- * Parses and checks `text` over `variables` (the Surface lab's are x and y). Throws a
- * FormulaError naming what is wrong and where: empty text, syntax, unknown names, property
- * access, assignments, function definitions, strings, matrices, more than 500 characters,
- * nesting deeper than 64.
- */
-export async function checkFormula(text: string, variables: readonly string[] = ['x', 'y']): Promise<CheckedFormula> {
+/** The length, nesting and syntax checks every formula passes, and its mathjs tree. */
+async function parseTree(text: string): Promise<MathNode> {
   if (typeof text !== 'string' || text.trim() === '') throw new FormulaError('the formula is empty');
   if (text.length > SURFACE_LIMITS.maxFormulaLength) {
     throw new FormulaError(`the formula is ${text.length} characters long; at most ${SURFACE_LIMITS.maxFormulaLength} are allowed`);
@@ -88,15 +83,47 @@ export async function checkFormula(text: string, variables: readonly string[] = 
     if (depth > SURFACE_LIMITS.maxDepth) throw new FormulaError(`parentheses nest deeper than ${SURFACE_LIMITS.maxDepth} levels at column ${i + 1}`);
   }
   const parse = await loadParser();
-  let root: MathNode;
   try {
-    root = parse(text);
+    return parse(text);
   } catch (e) {
     const err = e as Error & { char?: number };
     const message = err.message.replace(/\s*\(char \d+\)\s*$/, '');
     const where = typeof err.char === 'number' ? ` at column ${Math.min(err.char, text.length + 1)}` : '';
     throw new FormulaError(`${message.charAt(0).toLowerCase()}${message.slice(1)}${where}`);
   }
+}
+
+/** At most this many parameters in a model (each is a lane's coordinate and a column of the exact fit). */
+export const MAX_MODEL_PARAMETERS = 16;
+
+/**
+ * A model of the Regression lab, `a*x + b` or `a*exp(b*x)`: `inputs` (x) are the data, every
+ * other name (not a function or constant) is a parameter to fit, in order of first appearance.
+ */
+export async function checkModel(text: string, inputs: readonly string[] = ['x']): Promise<CheckedFormula & { parameters: string[] }> {
+  const root = await parseTree(text);
+  const names: string[] = [];
+  root.traverse((node, _path, parent) => {
+    if (node.type !== 'SymbolNode') return;
+    // A function's name is a SymbolNode too, as the callee of its FunctionNode.
+    if (parent?.type === 'FunctionNode' && (parent as MathNode & { fn: MathNode }).fn === node) return;
+    const name = (node as MathNode & { name: string }).name;
+    if (inputs.includes(name) || own(CONSTANTS, name) || isUnary(name) || isBinary(name) || names.includes(name)) return;
+    names.push(name);
+  });
+  if (names.length === 0) throw new FormulaError(`the model has no parameter to fit: name one, as in a*${inputs[0]} + b`);
+  if (names.length > MAX_MODEL_PARAMETERS) throw new FormulaError(`the model has ${names.length} parameters; at most ${MAX_MODEL_PARAMETERS} can be fitted`);
+  return { ...(await checkFormula(text, [...inputs, ...names])), parameters: names };
+}
+
+/**
+ * Parses and checks `text` over `variables` (the Surface lab's are x and y). Throws a
+ * FormulaError naming what is wrong and where: empty text, syntax, unknown names, property
+ * access, assignments, function definitions, strings, matrices, more than 500 characters,
+ * nesting deeper than 64.
+ */
+export async function checkFormula(text: string, variables: readonly string[] = ['x', 'y']): Promise<CheckedFormula> {
+  const root = await parseTree(text);
   const allowed = new Set(variables);
   const check = (node: MathNode, level: number): FormulaNode => {
     if (level > SURFACE_LIMITS.maxDepth) throw new FormulaError(`the formula nests deeper than ${SURFACE_LIMITS.maxDepth} levels`);

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LaneConfig, LaneStatus, LeastSquares, RegressionProblem, RegressionStats } from '../../protocol/messages';
-import { OPTIMIZER_SPECS } from '../../protocol/optimizers';
+import { OPTIMIZER_SPECS, type OptimizerName } from '../../protocol/optimizers';
 import { createOptimizer } from '../optimizers';
 import { mulberry32 } from '../random';
 import { leastSquares, moments, mseAt, regressionStats, type Moments } from '../../protocol/least-squares';
@@ -24,6 +24,23 @@ interface Scaling {
   sy: number;
   mx: number;
   my: number;
+}
+
+/**
+ * The row indices of each step's mini-batch for an `sgd` lane with a batch smaller than the
+ * data (seeded: every run with the same seed draws the same batches); undefined for full-batch
+ * lanes. The caller disposes each tensor after its step.
+ */
+export function miniBatches(optimizer: OptimizerName, params: Record<string, number>, n: number, seed: number): (() => tf.Tensor1D) | undefined {
+  const batchSize = optimizer === 'sgd' ? Math.min(params.batchSize ?? n, n) : n;
+  if (batchSize >= n) return undefined;
+  const random = mulberry32(seed);
+  const indices = new Int32Array(batchSize);
+  return () => {
+    // Sampling with replacement: each draw is an unbiased estimate of the full gradient.
+    for (let i = 0; i < batchSize; i++) indices[i] = Math.floor(random() * n);
+    return tf.tensor1d(indices, 'int32');
+  };
 }
 
 export class RegressionLab {
@@ -114,22 +131,14 @@ export class RegressionLane {
     this.state = { slope: lab.problem.initSlope, intercept: lab.problem.initIntercept, loss: 0 };
     this.state.loss = lab.loss(this.state.slope, this.state.intercept);
 
-    const batchSize = config.optimizer === 'sgd' ? Math.min(this.params.batchSize ?? lab.n, lab.n) : lab.n;
-    if (batchSize < lab.n) {
-      const random = mulberry32(seed);
-      const indices = new Int32Array(batchSize);
-      this.nextBatch = () => {
-        // Sampling with replacement: each draw is an unbiased estimate of the full gradient.
-        for (let i = 0; i < batchSize; i++) indices[i] = Math.floor(random() * lab.n);
-        return tf.tensor1d(indices, 'int32');
-      };
+    this.nextBatch = miniBatches(config.optimizer, this.params, lab.n, seed);
+    if (this.nextBatch) {
       this.lossFn = () => {
         const rows = tf.gather(design, this.batch!);
         const ys = tf.gather(target, this.batch!);
         return tf.mean(tf.square(tf.sub(tf.matMul(rows, this.theta), ys))) as tf.Scalar;
       };
     } else {
-      this.nextBatch = undefined;
       this.lossFn = () => tf.mean(tf.square(tf.sub(tf.matMul(design, this.theta), target))) as tf.Scalar;
     }
   }
