@@ -1,6 +1,11 @@
 import type { Locator, Page } from '@playwright/test';
 import { expect, inPanel, numberIn, screenshot, test } from './lab-fixture';
 
+async function saveSession(page: Page): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-session').click()]);
+  return download.path();
+}
+
 async function openSurface(page: Page): Promise<Locator> {
   await page.keyboard.press('Control+4');
   const lab = inPanel(page, 'surface');
@@ -87,5 +92,46 @@ test.describe('surface lab', () => {
     expect(await numberIn(point, 'data-x')).toBeCloseTo(1, 2);
     expect(await numberIn(point, 'data-y')).toBeCloseTo(-0.5, 2);
     await screenshot(page, 'surface-formula');
+  });
+
+  test('should keep a typed formula, its start and its run in a session, and show them again after a reload', async ({ lab: page }) => {
+    const lab = await openSurface(page);
+    await lab.getByTestId('surface-function').selectOption('formula');
+    await lab.getByTestId('surface-formula').fill('(x - 2)^2 + 3*(y + 1)^2');
+    await expect(lab.getByText('f = (x - 2)^2 + 3*(y + 1)^2')).toBeVisible();
+    await setField(lab, 'surface-start-x', '-1');
+    await setField(lab, 'surface-start-y', '2');
+    await keepLanes(lab, 2);
+    await setField(lab, 'max-iterations', '50');
+    await lab.getByTestId('run').click();
+    await expect(lab.getByTestId('iteration')).toHaveText('50', { timeout: 30_000 });
+    const x = await numberIn(lab.getByTestId('lane-point-1'), 'data-x');
+    const file = await saveSession(page);
+
+    await page.reload();
+    await expect(inPanel(page, 'regression').getByTestId('dataset-summary')).toContainText('150 rows');
+    await page.getByTestId('session-input').setInputFiles(file);
+    await expect(lab).toBeVisible();
+    await expect(lab.getByTestId('surface-formula')).toHaveValue('(x - 2)^2 + 3*(y + 1)^2');
+    await expect(lab.getByTestId('surface-start-x')).toHaveValue('-1');
+    await expect(lab.getByText('f = (x - 2)^2 + 3*(y + 1)^2')).toBeVisible();
+    await expect(lab.getByTestId('iteration')).toHaveText('50');
+    expect(await numberIn(lab.getByTestId('lane-point-1'), 'data-x')).toBe(x);
+    await expect(lab.getByTestId('lane-status-1')).toHaveText('done');
+  });
+
+  test('should show the adaptive methods rolling off the saddle while gradient descent still sits on it', async ({ lab: page }) => {
+    const lab = await openSurface(page);
+    await lab.getByTestId('surface-function').selectOption('saddle');
+    await expect(lab.getByText('f = x^2 - y^2')).toBeVisible();
+    await setField(lab, 'max-iterations', '150');
+    await lab.getByTestId('run').click();
+    await expect(lab.getByTestId('iteration')).toHaveText('150', { timeout: 30_000 });
+    // All at lr 0.01 from (1, 0.001): gradient descent's y has grown ×1.02 a step, to ≈ 0.02;
+    // RMSprop and Adam step ≈ 0.01 a step in y whatever the slope, so they are past y = 1.
+    expect(Math.abs(await numberIn(lab.getByTestId('lane-point-0'), 'data-y'))).toBeLessThan(0.05);
+    expect(Math.abs(await numberIn(lab.getByTestId('lane-point-2'), 'data-y'))).toBeGreaterThan(1);
+    expect(Math.abs(await numberIn(lab.getByTestId('lane-point-3'), 'data-y'))).toBeGreaterThan(1);
+    await screenshot(page, 'surface-saddle');
   });
 });

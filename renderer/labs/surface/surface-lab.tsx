@@ -134,6 +134,8 @@ export function SurfaceLab({ client, connection, reportError, active }: SurfaceL
 
   const knownMinimum = settings.source !== 'formula' && SURFACE_PRESETS[settings.source].minima.length > 0;
   const chartSeries = knownMinimum ? 'gap' : 'f';
+  // f − f* is ≥ 0 and spans decades: log. A bare f may be negative (a saddle): linear.
+  useEffect(() => setLogScale(knownMinimum), [knownMinimum]);
 
   return (
     <div className="lab">

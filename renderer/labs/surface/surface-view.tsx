@@ -132,6 +132,8 @@ export function SurfaceView({ store, grid, window: win }: { store: SurfaceStore;
     }
     const shown = store.shownIteration;
     const point = new Float32Array(3);
+    const marginX = 0.02 * (w.xMax - w.xMin);
+    const marginY = 0.02 * (w.yMax - w.yMin);
     for (const lane of store.lanes) {
       let l = g.lanes.get(lane.id);
       if (!l) {
@@ -143,17 +145,24 @@ export function SurfaceView({ store, grid, window: win }: { store: SurfaceStore;
       const upTo = shown >= h.lastIteration ? h.length : Math.min(h.length, Math.floor(shown / h.stride) + 1);
       const step = Math.max(1, Math.ceil(upTo / (PATH_POINTS - 1)));
       let n = 0;
+      // A lane that leaves the window (down a saddle, or diverging) leaves the surface there.
+      const inside = (x: number, y: number, fv: number) =>
+        Number.isFinite(fv) && x >= w.xMin - marginX && x <= w.xMax + marginX && y >= w.yMin - marginY && y <= w.yMax + marginY;
+      let left = false;
       for (let k = 0; k < upTo && n < PATH_POINTS - 1; k += step) {
         const x = h.values.x[k]!;
         const y = h.values.y[k]!;
         const fv = h.values.f[k]!;
-        if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(fv)) break;
+        if (!inside(x, y, fv)) {
+          left = true;
+          break;
+        }
         toScene(x, y, fv, l.positions, 3 * n++);
       }
       const x = h.at('x', shown);
       const y = h.at('y', shown);
       const fv = h.at('f', shown);
-      const visible = Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(fv);
+      const visible = !left && inside(x, y, fv);
       if (visible) {
         toScene(x, y, fv, point, 0);
         l.positions.set(point, 3 * n++);
