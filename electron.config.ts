@@ -43,7 +43,7 @@ const config: Configuration = {
   appId: 'org.descentlab.app',
   productName: 'Descent Lab',
   copyright: 'Copyright © the Descent Lab authors',
-  // Built from assets/icon.png by scripts/make-icons.mjs (npm run build).
+  // Built from assets/icon.png by scripts/make-installer-icons.mjs (npm run build).
   directories: { output: 'release', buildResources: 'assets/icons' },
   files: [
     'package.json',

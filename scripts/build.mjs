@@ -4,7 +4,7 @@
 import { build } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import { rmSync } from 'node:fs';
-import { makeIcons } from './make-icons.mjs';
+import { makeIcons } from './make-installer-icons.mjs';
 
 const mainSide = {
   bundle: true,

@@ -10,7 +10,7 @@ import { useBackendFor } from './backend';
 import { parseCsvDataset } from './csv-dataset';
 import { defaultDatasetPath } from './default-data';
 import { AdversarialModels } from './labs/adversarial-models';
-import { createDriver } from './labs/drivers';
+import { createDriver } from './labs/create-driver';
 import { parseVectorsFile } from './labs/spread-vectors-file';
 import { surfaceGrid, surfaceProbe } from './labs/surface-grid';
 import { Run } from './run';

@@ -1,11 +1,11 @@
 // Every icon the installers need, made from the one source image, assets/icon.png (1024×1024,
-// drawn by scripts/make-icon.mjs), into assets/icons/ (not committed; electron.config.ts points
+// drawn by scripts/draw-icon-source.mjs), into assets/icons/ (not committed; electron.config.ts points
 // there):
 //   png/NxN.png  Linux (AppImage, .deb): the hicolor sizes 16…512 and 1024, resized by sharp
 //   icon.ico     Windows (NSIS, the .exe): 16…256, by png2icons, offline and in plain JS
 //   icon.icns    macOS (.dmg, the .app): 16…1024 with the @2x variants, by png2icons
 // The build (scripts/build.mjs) runs this; it does nothing when the icons are newer than the
-// source and this script. By hand: node scripts/make-icons.mjs [--force]
+// source and this script. By hand: node scripts/make-installer-icons.mjs [--force]
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';

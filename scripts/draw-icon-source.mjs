@@ -1,7 +1,7 @@
 // Draws assets/icon.png (1024×1024, the size macOS asks for): the contour lines of a loss bowl
 // and a descent path of dots sliding to its minimum. This is the one source image: every icon
-// the installers need is made from it by scripts/make-icons.mjs (run by the build). By hand:
-//   node scripts/make-icon.mjs
+// the installers need is made from it by scripts/make-installer-icons.mjs (run by the build). By hand:
+//   node scripts/draw-icon-source.mjs
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 
