@@ -113,3 +113,17 @@ export function drawLanePath<K extends string>(
   ctx.stroke();
   return [lx, ly];
 }
+
+/** A known minimum: a dark cross, visible over any band colour. */
+export function drawMinimumMarker(ctx: CanvasRenderingContext2D, px: number, py: number, half = 6): void {
+  ctx.save();
+  ctx.strokeStyle = '#1f2329';
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  ctx.moveTo(px - half, py - half);
+  ctx.lineTo(px + half, py + half);
+  ctx.moveTo(px + half, py - half);
+  ctx.lineTo(px - half, py + half);
+  ctx.stroke();
+  ctx.restore();
+}

@@ -85,12 +85,15 @@ export function useLabRun<L extends LabName>({ lab, client, connection, store, a
    * one ourselves rather than leave it to the engine: if it refuses the new start, the old run
    * would stream on with no way to stop it (the store has moved on to the new runId).
    */
+  /** The run being started was started paused (by Step): a Step while it starts is one more step, not a pause. */
+  const startedPaused = useRef(false);
   const start = useCallback(
     (prepared: PreparedRun): string => {
       const runId = `${lab}-${++runCounter}-${Date.now().toString(36)}`;
       if (store.runId && store.isActive()) client.send({ type: 'control', runId: store.runId, action: 'stop' });
       store.begin(runId, prepared.lanes);
       client.send({ type: 'start', runId, config: prepared.config });
+      startedPaused.current = prepared.config.paused === true;
       return runId;
     },
     [client, store, lab],
@@ -139,7 +142,9 @@ export function useLabRun<L extends LabName>({ lab, client, connection, store, a
         else if (store.phase === 'paused') control('resume');
       },
       step: () => {
-        if (store.phase === 'paused') control('step');
+        // The engine handles requests in order: a step sent while a paused start is on its way
+        // is the run's next step.
+        if (store.phase === 'paused' || (store.phase === 'starting' && startedPaused.current)) control('step');
         else if (store.phase === 'running' || store.phase === 'starting') control('pause');
         else if (startRun(true)) control('step');
       },

@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import { contourRamp, drawContourBands, drawLanePath } from '../../run/contour-layer';
+import { contourRamp, drawContourBands, drawLanePath, drawMinimumMarker } from '../../run/contour-layer';
 import type { LeastSquares, RegressionStats } from '../../../main/protocol/messages';
 import { fitCanvas } from '../../fit-canvas';
 import { useAnimationFrame } from '../../use-animation-frame';
@@ -149,14 +149,7 @@ function drawBackground(
   // The exact minimum: a cross with a ring, visible over any band colour.
   const mx = toPxX(f, exact.slope);
   const my = toPxY(f, exact.intercept);
-  ctx.strokeStyle = '#1f2329';
-  ctx.lineWidth = 2;
-  ctx.beginPath();
-  ctx.moveTo(mx - 7, my - 7);
-  ctx.lineTo(mx + 7, my + 7);
-  ctx.moveTo(mx + 7, my - 7);
-  ctx.lineTo(mx - 7, my + 7);
-  ctx.stroke();
+  drawMinimumMarker(ctx, mx, my, 7);
   ctx.font = '600 11px system-ui, sans-serif';
   ctx.fillStyle = '#1f2329';
   ctx.textBaseline = 'bottom';

@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
 import type { LaneStatus, LeastSquares } from '../../../main/protocol/messages';
 import { formatNumber } from '../../format-number';
 import type { RunPhase } from '../../run/run-store-base';
+import { useStoreSnapshot } from '../../run/use-store-snapshot';
 import type { RunStore } from './run-store';
 
 interface LaneReadout {
@@ -30,8 +30,6 @@ function laneNumber(v: number): string {
   return Number.isFinite(v) ? formatNumber(v) : '—';
 }
 
-/** Numbers change faster than anyone reads them; ten updates a second is plenty and cheap. */
-const REFRESH_MS = 100;
 
 function snapshot(store: RunStore): Snapshot {
   // The timeline's iteration while scrubbing, else the latest.
@@ -63,13 +61,7 @@ interface ReadoutsProps {
 }
 
 export function Readouts({ store, dataExact }: ReadoutsProps) {
-  const [snap, setSnap] = useState(() => snapshot(store));
-  useEffect(() => {
-    const timer = setInterval(() => {
-      if (store.version !== snap.version) setSnap(snapshot(store));
-    }, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [store, snap.version]);
+  const snap = useStoreSnapshot(store, snapshot);
 
   const exact = snap.exact ?? dataExact;
   return (

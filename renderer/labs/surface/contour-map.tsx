@@ -9,7 +9,7 @@ import type { SurfaceGridReply, SurfaceProbeReply } from '../../../main/protocol
 import type { SurfacePoint, SurfaceWindow } from '../../../main/protocol/surface';
 import { fitCanvas } from '../../fit-canvas';
 import { formatNumber } from '../../format-number';
-import { contourRamp, drawContourBands, drawLanePath } from '../../run/contour-layer';
+import { contourRamp, drawContourBands, drawLanePath, drawMinimumMarker } from '../../run/contour-layer';
 import { blitCachedLayer, clipToFrame, drawAxes, fromPxX, fromPxY, makeFrame, toPxX, toPxY, type CachedLayer, type PlotFrame } from '../../run/plot-frame';
 import { useAnimationFrame } from '../../use-animation-frame';
 import { heightScale } from './height-scale';
@@ -222,7 +222,7 @@ function drawBackground(f: PlotFrame, grid: SurfaceGridReply | null, showField: 
     ];
     drawContourBands(ctx, values, n, n, thresholds, toPx);
     if (showField) drawField(ctx, f, grid);
-    for (const m of grid.minima) drawMinimum(ctx, f, m.x, m.y);
+    for (const m of grid.minima) drawMinimumMarker(ctx, toPxX(f, m.x), toPxY(f, m.y));
   }
   ctx.restore();
   drawAxes(ctx, f, 'x', 'y', false);
@@ -274,17 +274,4 @@ function drawField(ctx: CanvasRenderingContext2D, f: PlotFrame, grid: SurfaceGri
     ctx.closePath();
     ctx.fill();
   }
-}
-
-function drawMinimum(ctx: CanvasRenderingContext2D, f: PlotFrame, x: number, y: number): void {
-  const mx = toPxX(f, x);
-  const my = toPxY(f, y);
-  ctx.strokeStyle = '#1f2329';
-  ctx.lineWidth = 2;
-  ctx.beginPath();
-  ctx.moveTo(mx - 6, my - 6);
-  ctx.lineTo(mx + 6, my + 6);
-  ctx.moveTo(mx + 6, my - 6);
-  ctx.lineTo(mx - 6, my + 6);
-  ctx.stroke();
 }

@@ -4,11 +4,11 @@
  * beside float64 central differences at the same point, with their relative error and a
  * warning where they disagree (a kink of abs, min or max).
  */
-import { useEffect, useState } from 'react';
 import type { LaneStatus } from '../../../main/protocol/messages';
 import { SURFACE_LIMITS, gradientRelativeError, nearestMinimum } from '../../../main/protocol/surface';
 import { formatNumber } from '../../format-number';
 import type { RunPhase } from '../../run/run-store-base';
+import { useStoreSnapshot } from '../../run/use-store-snapshot';
 import type { SurfaceStore } from './surface-store';
 
 interface LaneReadout {
@@ -33,7 +33,6 @@ interface Snapshot {
   lanes: LaneReadout[];
 }
 
-const REFRESH_MS = 100;
 
 function snapshot(store: SurfaceStore): Snapshot {
   const shown = store.shownIteration;
@@ -69,13 +68,7 @@ const pair = ([a, b]: [number, number]) => `(${num(a)}, ${num(b)})`;
 const short = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : '—');
 
 export function SurfaceReadouts({ store }: { store: SurfaceStore }) {
-  const [snap, setSnap] = useState(() => snapshot(store));
-  useEffect(() => {
-    const timer = setInterval(() => {
-      if (store.version !== snap.version) setSnap(snapshot(store));
-    }, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [store, snap.version]);
+  const snap = useStoreSnapshot(store, snapshot);
   const hasMinima = store.minima.length > 0;
 
   return (
