@@ -1,5 +1,11 @@
-import type { Locator, Page } from '@playwright/test';
+import type { Download, Locator, Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { expect, inPanel, numberIn, screenshot, test } from './lab-fixture';
+
+async function saved(page: Page, click: () => Promise<void>): Promise<Buffer> {
+  const [download]: [Download, void] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), click()]);
+  return readFileSync(await download.path());
+}
 
 async function saveSession(page: Page): Promise<string> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-session').click()]);
@@ -133,5 +139,26 @@ test.describe('surface lab', () => {
     expect(Math.abs(await numberIn(lab.getByTestId('lane-point-2'), 'data-y'))).toBeGreaterThan(1);
     expect(Math.abs(await numberIn(lab.getByTestId('lane-point-3'), 'data-y'))).toBeGreaterThan(1);
     await screenshot(page, 'surface-saddle');
+  });
+
+  test('should export the run: every iteration of every lane as CSV and JSON, and the view as a PNG', async ({ lab: page }) => {
+    const lab = await openSurface(page);
+    await keepLanes(lab, 2);
+    await setField(lab, 'max-iterations', '20');
+    await lab.getByTestId('run').click();
+    await expect(lab.getByTestId('iteration')).toHaveText('20', { timeout: 30_000 });
+    const csv = (await saved(page, () => lab.getByTestId('export-history-csv').click())).toString('utf8').trim().split('\n').filter((l) => !l.startsWith('#'));
+    expect(csv[0]).toBe('lane,iteration,x,y,f,gx,gy,fdx,fdy');
+    expect(csv).toHaveLength(1 + 2 * 21);
+    // Beale's start (1, 1.5): f = 2² + 3.5² + 5² = 41.25.
+    const first = csv[1]!.split(',');
+    expect(Number(first[2])).toBe(1);
+    expect(Number(first[3])).toBe(1.5);
+    expect(Number(first[4])).toBeCloseTo(41.25, 10);
+    const json = JSON.parse((await saved(page, () => lab.getByTestId('export-history-json').click())).toString('utf8'));
+    expect(json).toMatchObject({ lab: 'surface', formula: '(1.5 - x + x*y)^2 + (2.25 - x + x*y^2)^2 + (2.625 - x + x*y^3)^2', start: { x: 1, y: 1.5 } });
+    expect(json.lanes).toHaveLength(2);
+    const png = await saved(page, () => lab.getByTestId('export-view-png').click());
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
   });
 });
