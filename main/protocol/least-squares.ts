@@ -77,3 +77,36 @@ export function momentsFromStats(s: RegressionStats): Moments {
     cov: s.sxy - s.sx * s.sy,
   };
 }
+
+/**
+ * The map between a line in data units (slope, intercept) and the same line over the data
+ * standardised to mean 0 and spread 1 (a, b), where the loss is a round bowl: what the engine
+ * descends with "normalise" on and what the contour map draws then. The identity when off.
+ */
+export interface LineScaling {
+  /** x' = (x − mx)/sx and y' = (y − my)/sy: how the data are standardised. */
+  readonly mx: number;
+  readonly my: number;
+  readonly sx: number;
+  readonly sy: number;
+  toInternal(slope: number, intercept: number): [number, number];
+  toOriginal(a: number, b: number): [number, number];
+}
+
+export function lineScaling(m: Moments, normalize: boolean): LineScaling {
+  const mx = normalize ? m.meanX : 0;
+  const my = normalize ? m.meanY : 0;
+  const sx = normalize ? Math.sqrt(m.varX) : 1;
+  const sy = normalize ? Math.sqrt(m.varY) || 1 : 1;
+  return {
+    mx,
+    my,
+    sx,
+    sy,
+    toInternal: (slope, intercept) => [(slope * sx) / sy, (intercept + slope * mx - my) / sy],
+    toOriginal: (a, b) => {
+      const slope = (a * sy) / sx;
+      return [slope, my + b * sy - slope * mx];
+    },
+  };
+}

@@ -73,6 +73,8 @@ export function drawLanePath<K extends string>(
   yKey: K,
   shown: number,
   colour: string,
+  /** Where a recorded (x, y) sits on the map, when the map's axes are not the history's (the regression lab's normalised view). */
+  map: (x: number, y: number) => [number, number] = (x, y) => [x, y],
 ): [number, number] | null {
   if (h.length === 0) return null;
   const xs = h.values[xKey];
@@ -86,8 +88,9 @@ export function drawLanePath<K extends string>(
   let px = NaN;
   let py = NaN;
   for (let k = 0; k < upTo; k += step) {
-    const x = toPxX(f, xs[k]!);
-    const y = toPxY(f, ys[k]!);
+    const [mx, my] = map(xs[k]!, ys[k]!);
+    const x = toPxX(f, mx);
+    const y = toPxY(f, my);
     if (!Number.isFinite(x) || !Number.isFinite(y)) break;
     if (Number.isNaN(px)) ctx.moveTo(x, y);
     else if (Math.abs(x - px) < MIN_SEGMENT_PX && Math.abs(y - py) < MIN_SEGMENT_PX) continue;
@@ -95,8 +98,9 @@ export function drawLanePath<K extends string>(
     px = x;
     py = y;
   }
-  const lx = toPxX(f, h.at(xKey, shown));
-  const ly = toPxY(f, h.at(yKey, shown));
+  const [ex, ey] = map(h.at(xKey, shown), h.at(yKey, shown));
+  const lx = toPxX(f, ex);
+  const ly = toPxY(f, ey);
   const end = Number.isFinite(lx) && Number.isFinite(ly);
   if (end) ctx.lineTo(lx, ly);
   ctx.strokeStyle = colour;

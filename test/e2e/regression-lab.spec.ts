@@ -128,6 +128,37 @@ test.describe('starting line', () => {
     expect(Number(await inPanel(lab, 'regression').getByTestId('init-slope').inputValue()), 'shift-drag up on the right steepens').toBeGreaterThan(6.0411);
     await screenshot(lab, 'dragged-start-line');
   });
+
+  test('should move with a click on the loss contour, in data units or, normalising, on the standardised bowl', async ({ lab }) => {
+    const panel = inPanel(lab, 'regression');
+    const contour = panel.getByTestId('contour');
+    const box = (await contour.boundingBox())!;
+    const start = async () => [Number(await panel.getByTestId('init-slope').inputValue()), Number(await panel.getByTestId('init-intercept').inputValue())] as const;
+    // The map's x axis is the slope and its y axis the intercept: a click right and up of
+    // another gives a steeper line with a higher intercept.
+    await contour.click({ position: { x: box.width * 0.3, y: box.height * 0.7 } });
+    const [s1, i1] = await start();
+    await contour.click({ position: { x: box.width * 0.7, y: box.height * 0.3 } });
+    const [s2, i2] = await start();
+    expect(s2).toBeGreaterThan(s1);
+    expect(i2).toBeGreaterThan(i1);
+    // A drag moves it as it goes.
+    await lab.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    await lab.mouse.down();
+    await lab.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.5, { steps: 4 });
+    await lab.mouse.up();
+    const [s3] = await start();
+    expect(s3).not.toBe(s2);
+
+    await panel.getByTestId('normalize').check();
+    await expect(panel.getByText('of the standardised data')).toBeVisible();
+    await screenshot(lab, 'contour-normalised');
+    await contour.click({ position: { x: box.width * 0.3, y: box.height * 0.5 } });
+    const [s4] = await start();
+    await contour.click({ position: { x: box.width * 0.7, y: box.height * 0.5 } });
+    const [s5] = await start();
+    expect(s5).toBeGreaterThan(s4);
+  });
 });
 
 test.describe('long runs', () => {

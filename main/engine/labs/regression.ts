@@ -9,7 +9,7 @@ import type { LaneConfig, LaneStatus, LeastSquares, RegressionProblem, Regressio
 import { OPTIMIZER_SPECS, type OptimizerName } from '../../protocol/optimizers';
 import { createOptimizer } from '../optimizers';
 import { mulberry32 } from '../random';
-import { leastSquares, moments, mseAt, regressionStats, type Moments } from '../../protocol/least-squares';
+import { leastSquares, lineScaling, moments, mseAt, regressionStats, type LineScaling, type Moments } from '../../protocol/least-squares';
 
 /** Line parameters in original units plus their exact loss. */
 export interface RegressionState {
@@ -18,13 +18,6 @@ export interface RegressionState {
   loss: number;
 }
 
-/** Maps between the original units and the space the optimizer works in. */
-interface Scaling {
-  sx: number;
-  sy: number;
-  mx: number;
-  my: number;
-}
 
 /**
  * The row indices of each step's mini-batch for an `sgd` lane with a batch smaller than the
@@ -48,7 +41,7 @@ export class RegressionLab {
   readonly exact: LeastSquares;
   readonly stats: RegressionStats;
   readonly n: number;
-  private readonly scaling: Scaling;
+  private readonly scaling: LineScaling;
   /** [n, 2] rows of (x, 1), so one matMul gives every prediction. */
   private readonly design: tf.Tensor2D;
   private readonly target: tf.Tensor2D;
@@ -58,10 +51,8 @@ export class RegressionLab {
     this.moments = moments(problem.x, problem.y);
     this.exact = leastSquares(this.moments);
     this.stats = regressionStats(this.moments);
-    const { meanX, meanY, varX, varY } = this.moments;
-    this.scaling = problem.normalize
-      ? { mx: meanX, my: meanY, sx: Math.sqrt(varX), sy: Math.sqrt(varY) || 1 }
-      : { mx: 0, my: 0, sx: 1, sy: 1 };
+    this.scaling = lineScaling(this.moments, problem.normalize);
+    // The data the optimizer sees: standardised when normalising (the same map as the line's).
     const { mx, my, sx, sy } = this.scaling;
     const rows = new Float32Array(this.n * 2);
     const ys = new Float32Array(this.n);
@@ -76,14 +67,11 @@ export class RegressionLab {
 
   /** Original-unit line → optimizer space (identity unless normalised). */
   toInternal(slope: number, intercept: number): [number, number] {
-    const { mx, my, sx, sy } = this.scaling;
-    return [(slope * sx) / sy, (intercept + slope * mx - my) / sy];
+    return this.scaling.toInternal(slope, intercept);
   }
 
   toOriginal(a: number, b: number): [number, number] {
-    const { mx, my, sx, sy } = this.scaling;
-    const slope = (a * sy) / sx;
-    return [slope, my + b * sy - slope * mx];
+    return this.scaling.toOriginal(a, b);
   }
 
   loss(slope: number, intercept: number): number {

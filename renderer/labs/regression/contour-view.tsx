@@ -5,7 +5,8 @@ import { fitCanvas } from '../../fit-canvas';
 import { useAnimationFrame } from '../../use-animation-frame';
 import { baseWindow, growWindow, type ParamWindow } from './contour-window';
 import { mseFunction } from './least-squares';
-import { blitCachedLayer, clipToFrame, drawAxes, makeFrame, toPxX, toPxY, type CachedLayer, type PlotFrame } from '../../run/plot-frame';
+import { lineScaling, momentsFromStats, type LineScaling } from '../../../main/protocol/least-squares';
+import { blitCachedLayer, clipToFrame, drawAxes, fromPxX, fromPxY, makeFrame, toPxX, toPxY, type CachedLayer, type PlotFrame } from '../../run/plot-frame';
 import type { RunStore } from './run-store';
 
 interface ContourViewProps {
@@ -15,7 +16,16 @@ interface ContourViewProps {
   previewExact: LeastSquares | null;
   /** The settings' starting point, shown until a run reports its own iteration 0. */
   start: { slope: number; intercept: number };
+  /** Draw the loss over the standardised data's (slope, intercept): the round bowl normalising gives. */
+  normalize: boolean;
+  /** A click or drag on the map moves every lane's start there. */
+  onStartChange: (slope: number, intercept: number) => void;
 }
+
+/** Window scales of standardised data: spread 1 in x and in y. */
+const UNIT_STATS: RegressionStats = { n: 1, sx: 0, sy: 0, sxx: 1, sxy: 0, syy: 1 };
+
+export const CONTOUR_HELP = 'Click or drag on the map to move the start of every lane';
 
 const LEVELS = 16;
 /** Each iso-line's excess over the minimum is this fraction of the one above: log spacing. */
@@ -25,13 +35,15 @@ const RUNNING_REDRAW_MS = 30;
 
 
 /** MSE over (slope, intercept) as filled iso-bands, every lane's path on top, the minimum marked. */
-export function ContourView({ store, previewStats, previewExact, start }: ContourViewProps) {
+export function ContourView({ store, previewStats, previewExact, start, normalize, onStartChange }: ContourViewProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const background = useRef<CachedLayer | null>(null);
   // `seen` counts, per lane, the history entries already checked against the window.
   const win = useRef<{ key: string; base: ParamWindow; current: ParamWindow; seen: Map<string, number> } | null>(null);
   const drawn = useRef('');
   const lastDraw = useRef(0);
+  const view = useRef<{ frame: PlotFrame; scaling: LineScaling } | null>(null);
+  const dragging = useRef(false);
 
   useAnimationFrame(() => {
     const canvas = canvasRef.current;
@@ -40,7 +52,7 @@ export function ContourView({ store, previewStats, previewExact, start }: Contou
     const size = fitCanvas(canvas, ctx);
     const stats = store.stats ?? previewStats;
     const exact = store.exact ?? previewExact;
-    const drawKey = `${store.version}|${start.slope}|${start.intercept}|${canvas.width}x${canvas.height}|${stats?.sxy}|${stats?.n}`;
+    const drawKey = `${store.version}|${start.slope}|${start.intercept}|${canvas.width}x${canvas.height}|${stats?.sxy}|${stats?.n}|${normalize}`;
     if (drawKey === drawn.current && !size.resized) return;
     // While frames stream in, 30 redraws a second look the same as 60 and cost half.
     const now = performance.now();
@@ -49,15 +61,17 @@ export function ContourView({ store, previewStats, previewExact, start }: Contou
     drawn.current = drawKey;
     ctx.clearRect(0, 0, size.width, size.height);
     if (!stats || !exact) return;
+    const scaling = lineScaling(momentsFromStats(stats), normalize);
+    const map = (slope: number, intercept: number) => scaling.toInternal(slope, intercept);
 
     // The window restarts with each run, new data or a moved start, and only grows within one.
     const origins: [number, number][] = store.lanes
       .filter((l) => l.history.length > 0)
-      .map((l) => [l.history.firstSlope, l.history.firstIntercept]);
-    if (origins.length === 0) origins.push([start.slope, start.intercept]);
-    const winKey = `${store.runId}|${stats.sxy}|${stats.n}|${origins[0]![0]}|${origins[0]![1]}`;
+      .map((l) => map(l.history.firstSlope, l.history.firstIntercept));
+    if (origins.length === 0) origins.push(map(start.slope, start.intercept));
+    const winKey = `${store.runId}|${stats.sxy}|${stats.n}|${origins[0]![0]}|${origins[0]![1]}|${normalize}`;
     if (win.current?.key !== winKey) {
-      const base = baseWindow([...origins, [exact.slope, exact.intercept]], stats);
+      const base = baseWindow([...origins, map(exact.slope, exact.intercept)], normalize ? UNIT_STATS : stats);
       win.current = { key: winKey, base, current: base, seen: new Map() };
     }
     // Every new point, not just the latest: one frame can carry many iterations. Only points
@@ -69,33 +83,80 @@ export function ContourView({ store, previewStats, previewExact, start }: Contou
       const worst = 2 * h.firstLoss;
       let w = win.current.current;
       for (let k = Math.min(seen, h.length); k < h.length; k++) {
-        if (h.loss[k]! <= worst) w = growWindow(w, win.current.base, h.slope[k]!, h.intercept[k]!);
+        if (h.loss[k]! <= worst) w = growWindow(w, win.current.base, ...map(h.slope[k]!, h.intercept[k]!));
       }
-      if (h.lastLoss <= worst) w = growWindow(w, win.current.base, h.lastSlope, h.lastIntercept);
+      if (h.lastLoss <= worst) w = growWindow(w, win.current.base, ...map(h.lastSlope, h.lastIntercept));
       win.current.current = w;
       win.current.seen.set(l.id, h.length);
     }
-    const w = win.current.current;
+    const w = normalize ? equalScale(win.current.current, size.width, size.height) : win.current.current;
     const f = makeFrame(size.width, size.height, w.aMin, w.aMax, w.bMin, w.bMax);
+    view.current = { frame: f, scaling };
 
     const bgKey = `${winKey}|${w.aMin}|${w.aMax}|${w.bMin}|${w.bMax}|${canvas.width}x${canvas.height}`;
-    blitCachedLayer(ctx, background, bgKey, () => drawBackground(f, stats, exact, canvas.width, canvas.height, size.dpr));
+    blitCachedLayer(ctx, background, bgKey, () => drawBackground(f, stats, exact, scaling, normalize, canvas.width, canvas.height, size.dpr));
 
     ctx.save();
     clipToFrame(ctx, f);
-    if (store.lanes.length === 0) drawStart(ctx, f, start.slope, start.intercept);
+    if (store.lanes.length === 0) drawStart(ctx, f, ...map(start.slope, start.intercept));
     // Scrubbing the timeline draws each path up to the iteration shown.
     const shown = store.shownIteration;
     for (const lane of store.lanes) {
       const h = lane.history;
       if (h.length === 0) continue;
-      drawStart(ctx, f, h.firstSlope, h.firstIntercept);
-      drawLanePath(ctx, f, h, 'slope', 'intercept', shown, lane.colour);
+      drawStart(ctx, f, ...map(h.firstSlope, h.firstIntercept));
+      drawLanePath(ctx, f, h, 'slope', 'intercept', shown, lane.colour, map);
     }
     ctx.restore();
   });
 
-  return <canvas ref={canvasRef} className="view-canvas" data-testid="contour" />;
+  const startAt = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    const v = view.current;
+    if (!v) return;
+    const r = e.currentTarget.getBoundingClientRect();
+    const px = e.clientX - r.left;
+    const py = e.clientY - r.top;
+    const f = v.frame;
+    if (px < f.left || px > f.left + f.width || py < f.top || py > f.top + f.height) return;
+    const [slope, intercept] = v.scaling.toOriginal(fromPxX(f, px), fromPxY(f, py));
+    // Rounded to four significant digits: a clicked start reads as one typed.
+    onStartChange(Number(slope.toPrecision(4)), Number(intercept.toPrecision(4)));
+  };
+
+  return (
+    <canvas
+      ref={canvasRef}
+      className="view-canvas crosshair"
+      data-testid="contour"
+      title={CONTOUR_HELP}
+      onPointerDown={(e) => {
+        if (e.button !== 0) return;
+        dragging.current = true;
+        e.currentTarget.setPointerCapture(e.pointerId);
+        startAt(e);
+      }}
+      onPointerMove={(e) => dragging.current && startAt(e)}
+      onPointerUp={() => (dragging.current = false)}
+    />
+  );
+}
+
+/**
+ * The window widened along one axis so that a unit of slope and of intercept take the same
+ * pixels: standardised data's bowl is round, and should look it.
+ */
+function equalScale(w: ParamWindow, cssWidth: number, cssHeight: number): ParamWindow {
+  const f = makeFrame(cssWidth, cssHeight, w.aMin, w.aMax, w.bMin, w.bMax);
+  const perPxA = (w.aMax - w.aMin) / f.width;
+  const perPxB = (w.bMax - w.bMin) / f.height;
+  if (perPxA > perPxB) {
+    const half = (perPxA * f.height) / 2;
+    const c = (w.bMin + w.bMax) / 2;
+    return { ...w, bMin: c - half, bMax: c + half };
+  }
+  const half = (perPxB * f.width) / 2;
+  const c = (w.aMin + w.aMax) / 2;
+  return { ...w, aMin: c - half, aMax: c + half };
 }
 
 function drawStart(ctx: CanvasRenderingContext2D, f: PlotFrame, a: number, b: number): void {
@@ -110,6 +171,8 @@ function drawBackground(
   f: PlotFrame,
   stats: RegressionStats,
   exact: LeastSquares,
+  scaling: LineScaling,
+  normalize: boolean,
   w: number,
   h: number,
   dpr: number,
@@ -130,7 +193,7 @@ function drawBackground(
   for (let j = 0; j < ny; j++) {
     const b = f.yMax - ((j + 0.5) / ny) * (f.yMax - f.yMin);
     for (let i = 0; i < nx; i++) {
-      const v = mse(f.xMin + ((i + 0.5) / nx) * (f.xMax - f.xMin), b);
+      const v = mse(...scaling.toOriginal(f.xMin + ((i + 0.5) / nx) * (f.xMax - f.xMin), b));
       values[j * nx + i] = v;
       if (v > vMax) vMax = v;
       if (v < vMin) vMin = v;
@@ -147,8 +210,9 @@ function drawBackground(
   ctx.fillRect(f.left, f.top, f.width, f.height);
   drawContourBands(ctx, values, nx, ny, thresholds, (x, y) => [gx(x), gy(y)]);
   // The exact minimum: a cross with a ring, visible over any band colour.
-  const mx = toPxX(f, exact.slope);
-  const my = toPxY(f, exact.intercept);
+  const [ea, eb] = scaling.toInternal(exact.slope, exact.intercept);
+  const mx = toPxX(f, ea);
+  const my = toPxY(f, eb);
   drawMinimumMarker(ctx, mx, my, 7);
   ctx.font = '600 11px system-ui, sans-serif';
   ctx.fillStyle = '#1f2329';
@@ -156,6 +220,6 @@ function drawBackground(
   ctx.textAlign = mx > f.left + f.width - 80 ? 'right' : 'left';
   ctx.fillText('minimum', mx + (ctx.textAlign === 'right' ? -9 : 9), my - 4);
   ctx.restore();
-  drawAxes(ctx, f, 'slope', 'intercept', false);
+  drawAxes(ctx, f, normalize ? 'slope (standardised data)' : 'slope', normalize ? 'intercept (standardised data)' : 'intercept', false);
   return bg;
 }

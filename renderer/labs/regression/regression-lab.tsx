@@ -8,7 +8,7 @@ import { SeriesChart } from '../../run/series-chart';
 import { RunTimeline } from '../../run/timeline';
 import { historyCsv, historyJson } from '../../export/history-export';
 import { useLabRun } from '../../run/use-lab-run';
-import { ContourView } from './contour-view';
+import { CONTOUR_HELP, ContourView } from './contour-view';
 import { DatasetPanel } from './dataset-panel';
 import { fallbackStartLine } from './fallback-start-line';
 import { leastSquares, regressionStats } from './least-squares';
@@ -168,12 +168,19 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
             />
           </figure>
           <figure className="view-card">
-            <figcaption>Loss surface: MSE over (slope, intercept)</figcaption>
+            <figcaption>
+              Loss surface: MSE over (slope, intercept){settings.normalize ? ' of the standardised data' : ''}{' '}
+              <span className="muted help" title={CONTOUR_HELP}>
+                · click to move the start (?)
+              </span>
+            </figcaption>
             <ContourView
               store={store}
               previewStats={dataStats}
               previewExact={dataExact}
               start={startLine}
+              normalize={settings.normalize}
+              onStartChange={setStart}
             />
           </figure>
           <figure className="view-card">

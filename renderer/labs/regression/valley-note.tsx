@@ -16,7 +16,7 @@ export function ValleyNote({ stats, xName, normalized }: { stats: RegressionStat
     return (
       <p className="note" data-testid="valley-note">
         <b>Normalised:</b> the optimizers step on x and y scaled to mean 0, spread 1, where the bowl is round and one
-        learning rate suits both parameters. Lines and paths are still drawn in the data's units.
+        learning rate suits both parameters. The loss map shows that round bowl; the lines and the readouts stay in the data's units.
       </p>
     );
   }
