@@ -42,11 +42,23 @@ export class SurfaceLab {
     this.f64 = compileFloat64(formula);
     this.minima = knownMinima(problem.fn);
     this.tfFormula = compileTf(formula);
-    const sumF = (points: tf.Tensor): tf.Scalar => {
+    // f per row, differentiated with an upstream gradient of ones: the gradient of Σf without
+    // the sum (and its backward pass), five kernels fewer in a step of about forty.
+    const fRows = tf.grad((points: tf.Tensor): tf.Tensor => {
       const [x, y] = tf.split(points, 2, 1);
-      return tf.sum(this.tfFormula.apply([x!, y!]));
-    };
-    this.gradient = tf.grad(sumF) as (points: tf.Tensor2D) => tf.Tensor2D;
+      return this.tfFormula.apply([x!, y!]);
+    });
+    this.gradient = (points) => fRows(points, this.onesFor(points.shape[0])) as tf.Tensor2D;
+  }
+
+  /** [rows, 1] of ones, kept per row count (at most one per lane count) until dispose(). */
+  private readonly ones = new Map<number, tf.Tensor2D>();
+  private onesFor(rows: number): tf.Tensor2D {
+    const kept = this.ones.get(rows);
+    if (kept) return kept;
+    const t = tf.keep(tf.ones([rows, 1]) as tf.Tensor2D); // freed by dispose()
+    this.ones.set(rows, t);
+    return t;
   }
 
   /** Compiles the function; a bad formula throws a FormulaError saying what and where. */
@@ -83,6 +95,8 @@ export class SurfaceLab {
 
   dispose(): void {
     this.tfFormula.dispose();
+    for (const t of this.ones.values()) t.dispose();
+    this.ones.clear();
   }
 }
 
