@@ -1,9 +1,18 @@
+/**
+ * Where every number the window shows (readouts, axis ticks) switches to exponent form: at a
+ * million and above, below 1e-4. One cut-off, so a figure reads the same in a table and on the
+ * axis beside it.
+ */
+export function needsExponent(v: number): boolean {
+  const a = Math.abs(v);
+  return a !== 0 && (a >= 1e6 || a < 1e-4);
+}
+
 /** Readout numbers: six significant digits, exponent form when very large or small. */
 export function formatNumber(v: number | null | undefined): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
   if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
   if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e6 || a < 1e-4) return v.toExponential(4).replace('e+', 'e');
+  if (needsExponent(v)) return v.toExponential(4).replace('e+', 'e');
   return String(Number(v.toPrecision(6)));
 }

@@ -1,3 +1,5 @@
+import { needsExponent } from './format-number';
+
 /** Round tick values (1, 2, 5 × 10ⁿ steps) covering [min, max], about `count` of them. */
 export function niceTicks(min: number, max: number, count: number): number[] {
   if (!Number.isFinite(min) || !Number.isFinite(max) || max <= min) return [];
@@ -12,13 +14,8 @@ export function niceTicks(min: number, max: number, count: number): number[] {
   return ticks;
 }
 
-/** Tick labels without float noise (0.30000000000000004). */
-export function formatTick(v: number): string {
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e5 || a < 1e-3) return v.toExponential(1).replace('e+', 'e');
-  return String(Number(v.toPrecision(6)));
-}
+/** A plain label without float noise (0.30000000000000004). */
+const plain = (v: number): string => String(Number(v.toPrecision(6)));
 
 /**
  * Labels for one axis in one style: scientific for all of them when any would need it (very
@@ -28,11 +25,11 @@ export function formatTick(v: number): string {
  */
 export function formatTicks(values: readonly number[]): string[] {
   const mags = values.filter((v) => Number.isFinite(v) && v !== 0).map((v) => Math.abs(v));
-  if (mags.length === 0) return values.map((v) => (Number.isFinite(v) ? formatTick(v) : ''));
+  if (mags.length === 0) return values.map((v) => (Number.isFinite(v) ? plain(v) : ''));
   const lo = Math.min(...mags);
   const hi = Math.max(...mags);
-  const scientific = hi >= 1e5 || lo < 1e-3 || hi / lo >= 1e4;
-  if (!scientific) return values.map((v) => (Number.isFinite(v) ? String(Number(v.toPrecision(6))) : ''));
+  const scientific = needsExponent(hi) || needsExponent(lo) || hi / lo >= 1e4;
+  if (!scientific) return values.map((v) => (Number.isFinite(v) ? plain(v) : ''));
   for (let digits = 0; ; digits++) {
     const labels = values.map((v) => (!Number.isFinite(v) ? '' : v === 0 ? '0' : v.toExponential(digits).replace('e+', 'e')));
     if (digits >= 6 || new Set(labels).size === new Set(values).size) return labels;
