@@ -1,5 +1,5 @@
 import type { ModelDownloadProgress } from '../main/protocol/adversarial';
-import type { Dataset, DecodedImage, EngineMessage, EngineRequest, ModelEntry, ModelInfo, VectorsReply } from '../main/protocol/messages';
+import type { Dataset, DecodedImage, EngineMessage, EngineRequest, ModelEntry, ModelInfo, SurfaceGridReply, SurfaceProbeReply, VectorsReply } from '../main/protocol/messages';
 import type { EngineClient } from './engine-client';
 
 type Asking = Extract<EngineRequest, { requestId: string }>;
@@ -103,4 +103,14 @@ export function decodeImage(client: EngineClient, name: string, bytes: Uint8Arra
 /** The engine's PNG of 8-bit RGB rows: the exact bytes a saved adversarial image holds. */
 export function encodePng(client: EngineClient, rgb: Uint8Array, width: number, height: number): Promise<Uint8Array> {
   return requestReply(client, { type: 'encodePng', rgb, width, height }).then(expect('png')).then((m) => m.bytes);
+}
+
+/** f over a grid of a window (the Surface lab's views), or the engine's FormulaError saying what and where. */
+export function requestSurfaceGrid(client: EngineClient, req: WithoutId<Extract<Asking, { type: 'surfaceGrid' }>>): Promise<SurfaceGridReply> {
+  return requestReply(client, req).then(expect('surfaceGrid'));
+}
+
+/** f and its gradient at one point, in float64 (the Surface lab's hover readout). */
+export function requestSurfaceProbe(client: EngineClient, req: WithoutId<Extract<Asking, { type: 'surfaceProbe' }>>): Promise<SurfaceProbeReply> {
+  return requestReply(client, req).then(expect('surfaceProbe'));
 }

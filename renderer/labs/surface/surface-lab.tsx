@@ -4,11 +4,10 @@
  * with each lane's f, gradient check and distance to the known minimum.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { SurfaceProbeReply } from '../../../main/protocol/messages';
 import { SURFACE_PRESETS, surfaceFormula, type SurfacePoint, type SurfacePresetName } from '../../../main/protocol/surface';
 import type { ConnectionState, EngineClient } from '../../engine-client';
 import { historyCsv, historyJson } from '../../export/history-export';
-import { requestReply } from '../../request-dataset';
+import { requestSurfaceProbe } from '../../request-dataset';
 import { LaneList } from '../../run/lane-list';
 import { optimizerLaneLabel } from '../../run/optimizer-lane';
 import { RunControls } from '../../run/run-controls';
@@ -128,7 +127,7 @@ export function SurfaceLab({ client, connection, reportError, active }: SurfaceL
 
   const setStart = useCallback((start: SurfacePoint) => patch({ start }), [patch]);
   const probe = useCallback(
-    async (point: SurfacePoint) => (await requestReply(client, { type: 'surfaceProbe', fn: surfaceFunction(latest.current), point })) as SurfaceProbeReply,
+    (point: SurfacePoint) => requestSurfaceProbe(client, { type: 'surfaceProbe', fn: surfaceFunction(latest.current), point }),
     [client],
   );
 

@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { SurfaceGridReply } from '../../../main/protocol/messages';
 import type { SurfaceFunction, SurfaceWindow } from '../../../main/protocol/surface';
 import type { ConnectionState, EngineClient } from '../../engine-client';
-import { requestReply } from '../../request-dataset';
+import { requestSurfaceGrid } from '../../request-dataset';
 
 /** Grid points a side: smooth at the views' sizes, ≈ 20 ms of float64 evaluation. */
 export const GRID_RESOLUTION = 161;
@@ -32,10 +32,10 @@ export function useSurfaceGrid(client: EngineClient, connection: ConnectionState
     if (connection !== 'open') return;
     setState((s) => ({ ...s, pending: true }));
     const timer = setTimeout(() => {
-      requestReply(client, { type: 'surfaceGrid', fn, window, resolution: GRID_RESOLUTION }).then(
-        (reply) => {
+      requestSurfaceGrid(client, { type: 'surfaceGrid', fn, window, resolution: GRID_RESOLUTION }).then(
+        (grid) => {
           if (latest.current !== key) return; // a newer function is on its way
-          setState({ grid: reply as SurfaceGridReply, error: null, pending: false });
+          setState({ grid, error: null, pending: false });
         },
         (e: Error) => {
           if (latest.current !== key) return;
