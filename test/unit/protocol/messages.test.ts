@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS, parseRequest, type RegressionRunConfig } from '../../../main/protocol/messages';
+import { LIMITS, parseRequest, type RegressionRunConfig, type SurfaceRunConfig } from '../../../main/protocol/messages';
 
 const config = (): RegressionRunConfig => ({
   lab: 'regression',
@@ -33,5 +33,42 @@ describe('protocol validation', () => {
     const unknown = parseRequest({ type: 'rm -rf' });
     expect(unknown.ok).toBe(false);
     expect(parseRequest(null).ok).toBe(false);
+  });
+});
+
+describe('surface requests', () => {
+  const surface = (): SurfaceRunConfig => ({
+    lab: 'surface',
+    problem: { fn: { kind: 'preset', preset: 'bowl', kappa: 10 }, start: { x: 1, y: -1 } },
+    lanes: [{ id: 'a', optimizer: 'adam', params: { learningRate: 0.05 } }],
+    maxIterations: 10,
+    itersPerSecond: 0,
+    seed: 1,
+  });
+  const bad = (mutate: (c: SurfaceRunConfig) => void) => {
+    const c = surface();
+    mutate(c);
+    const r = parseRequest({ type: 'start', runId: 'r1', config: c });
+    return r.ok ? 'accepted' : r.error.message;
+  };
+
+  it('should accept a preset, the bowl with its κ, and a formula (whose grammar the engine checks)', () => {
+    expect(bad(() => undefined)).toBe('accepted');
+    expect(bad((c) => (c.problem.fn = { kind: 'formula', formula: 'x^2 + sin(y)' }))).toBe('accepted');
+  });
+
+  it('should refuse what no function can be: unknown presets, κ out of range, long formulas, far starts, bad windows', () => {
+    expect(bad((c) => (c.problem.fn = { kind: 'preset', preset: 'sombrero' as 'bowl' }))).toMatch(/config\.problem\.fn\.preset/);
+    expect(bad((c) => (c.problem.fn = { kind: 'preset', preset: 'bowl', kappa: 0.5 }))).toBe('config.problem.fn.kappa: κ must be in [1, 1000]');
+    expect(bad((c) => (c.problem.fn = { kind: 'formula', formula: 'x+'.repeat(251) }))).toBe('config.problem.fn.formula: the formula is longer than 500 characters');
+    expect(bad((c) => (c.problem.start = { x: 1e7, y: 0 }))).toBe('config.problem.start.x: must be within ±1000000');
+    expect(bad((c) => (c.problem.start = { x: Number.NaN, y: 0 }))).toMatch(/config\.problem\.start\.x/);
+    const grid = (window: unknown, resolution = 50) => {
+      const r = parseRequest({ type: 'surfaceGrid', requestId: 'g', fn: { kind: 'preset', preset: 'beale' }, window, resolution });
+      return r.ok ? 'accepted' : r.error.message;
+    };
+    expect(grid({ xMin: -1, xMax: 1, yMin: -1, yMax: 1 })).toBe('accepted');
+    expect(grid({ xMin: 1, xMax: -1, yMin: -1, yMax: 1 })).toBe('window: the window needs xMin < xMax and yMin < yMax');
+    expect(grid({ xMin: -1, xMax: 1, yMin: -1, yMax: 1 }, 401)).toMatch(/^resolution: /);
   });
 });
