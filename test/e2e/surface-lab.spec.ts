@@ -161,4 +161,21 @@ test.describe('surface lab', () => {
     const png = await saved(page, () => lab.getByTestId('export-view-png').click());
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
   });
+
+  test('should set the bowl’s condition number with its slider, and descend the narrower valley it makes', async ({ lab: page }) => {
+    const lab = await openSurface(page);
+    await lab.getByTestId('surface-function').selectOption('bowl');
+    await expect(lab.getByText('f = x^2 + 10*y^2')).toBeVisible();
+    // The slider is log10 κ: 2 is κ = 100.
+    await lab.getByTestId('surface-kappa').fill('2');
+    await expect(lab.getByText('f = x^2 + 100*y^2')).toBeVisible();
+    await keepLanes(lab, 1);
+    await setField(lab, 'max-iterations', '3');
+    await lab.getByTestId('run').click();
+    await expect(lab.getByTestId('iteration')).toHaveText('3');
+    // Gradient descent at lr 0.004 on x² + 100·y² from (−1.8, 1.2): y ← y·(1 − 2·100·0.004) = 0.2·y
+    // and x ← x·(1 − 2·0.004) = 0.992·x each step — the steep direction is done, the flat one not.
+    expect(await numberIn(lab.getByTestId('lane-point-0'), 'data-y')).toBeCloseTo(1.2 * 0.2 ** 3, 6);
+    expect(await numberIn(lab.getByTestId('lane-point-0'), 'data-x')).toBeCloseTo(-1.8 * 0.992 ** 3, 5);
+  });
 });
