@@ -5,6 +5,7 @@
  * pushed to React. Each lab's store extends this with what its frames carry.
  */
 import type { LaneIntro, LaneStatus, RunStatus } from '../../main/protocol/messages';
+import { withBackend, type RunCard } from '../export/run-card';
 
 export type RunPhase = 'idle' | 'starting' | RunStatus;
 
@@ -21,6 +22,7 @@ export interface LaneTrackBase extends LaneDraft {
 
 interface StartedLike {
   runId: string;
+  backend: string;
   lanes: LaneIntro[];
 }
 
@@ -39,6 +41,8 @@ export interface SavedRun {
   lanes: Record<string, unknown>[];
   /** What the lab's store adds (its exact answer, its vectors' start, …). */
   extra: Record<string, unknown>;
+  /** The settings that produced it (absent from sessions saved before there was one). */
+  card?: RunCard | null;
 }
 
 export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends StartedLike, Frame extends FrameLike> {
@@ -54,6 +58,8 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
    * null follows the run (its latest iteration).
    */
   cursor: number | null = null;
+  /** The settings that produced the shown run, for its exports; the backend once the engine said. */
+  private card: RunCard | null = null;
   private readonly phaseListeners = new Set<(phase: RunPhase) => void>();
   private readonly laneListeners = new Set<() => void>();
 
@@ -76,7 +82,12 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
     if (this.phase === 'idle' || this.phase === 'starting') return null;
     // A run that was going is, once reopened, a run that stopped there.
     const phase = this.phase === 'running' || this.phase === 'paused' ? 'stopped' : this.phase;
-    return { phase, iteration: this.iteration, lanes: this.lanes.map((l) => this.saveTrack(l)), extra: this.saveExtra() };
+    return { phase, iteration: this.iteration, lanes: this.lanes.map((l) => this.saveTrack(l)), extra: this.saveExtra(), card: this.card };
+  }
+
+  /** What produced the shown run (null: no run, or one reopened from an older session). */
+  get runCard(): RunCard | null {
+    return this.card;
   }
 
   /**
@@ -90,8 +101,10 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
     const lanes = saved.lanes.map((l) => this.loadTrack(l));
     const extra = saved.extra ?? {};
     const phase: RunPhase = saved.phase === 'done' ? 'done' : 'stopped';
+    const card = saved.card && typeof saved.card === 'object' ? saved.card : null;
     return () => {
       this.clear();
+      this.card = card;
       this.loadExtra(extra);
       this.lanes = lanes;
       this.iteration = saved.iteration;
@@ -106,8 +119,9 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
   }
 
   /** Called as the start request is sent, so frames for any older run are ignored. */
-  begin(runId: string, lanes: LaneDraft[]): void {
+  begin(runId: string, lanes: LaneDraft[], card: RunCard | null = null): void {
     this.runId = runId;
+    this.card = card;
     this.lanes = lanes.map((l) => this.track(l.params ? { ...l, params: { ...l.params } } : { ...l }));
     this.reset();
     this.cursor = null;
@@ -120,6 +134,7 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
   runStarted(msg: Started): void {
     if (msg.runId !== this.runId) return;
     this.cursor = null;
+    if (this.card) this.card = withBackend(this.card, msg.backend);
     this.started(msg);
     // The engine's word on each lane (its label and, for optimizer lanes, the resolved
     // hyper-parameters) is what the views and the legend show. A fresh array, so React
@@ -176,6 +191,7 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
   /** Back to "no run": views show the settings' start again. */
   clear(): void {
     this.runId = null;
+    this.card = null;
     if (this.lanes.length) {
       this.lanes = [];
       this.lanesChanged();

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ControlAction, FrameMessage, LabName, RunConfig, RunStartedMessage } from '../../main/protocol/messages';
 import { getDesktopApi } from '../desktop-bridge';
 import type { ConnectionState, EngineClient } from '../engine-client';
+import { runCard } from '../export/run-card';
 import type { RunActions } from './run-controls';
 import type { LaneDraft, RunPhase, RunStoreBase } from './run-store-base';
 import { useKeyboardShortcuts } from './use-keyboard-shortcuts';
@@ -15,6 +16,8 @@ import { useKeyboardShortcuts } from './use-keyboard-shortcuts';
 export interface PreparedRun {
   config: RunConfig;
   lanes: LaneDraft[];
+  /** Names for the run card that the config holds only as ids or arrays (a model's, a data set's). */
+  about?: Record<string, unknown>;
 }
 
 interface LabRunOptions<L extends LabName> {
@@ -89,7 +92,7 @@ export function useLabRun<L extends LabName>({ lab, client, connection, store, a
     (prepared: PreparedRun): string => {
       const runId = `${lab}-${++runCounter}-${Date.now().toString(36)}`;
       if (store.runId && store.isActive()) client.send({ type: 'control', runId: store.runId, action: 'stop' });
-      store.begin(runId, prepared.lanes);
+      store.begin(runId, prepared.lanes, runCard(prepared.config, prepared.about));
       client.send({ type: 'start', runId, config: prepared.config });
       return runId;
     },

@@ -90,10 +90,10 @@ export function SpreadReadouts({ store, dim }: { store: SpreadStore; dim: number
     if (!lane || !sample) return;
     const { n, dim: d } = store;
     const base = `spread-${n}x${d}-${lane.label.replace(/[^\w.-]+/g, '_')}-it${sample.iteration}`;
-    if (format === 'csv') saveFile(`${base}.csv`, new Blob([vectorsCsv(sample.vectors, n, d)], { type: 'text/csv' }));
+    if (format === 'csv') saveFile(`${base}.csv`, new Blob([vectorsCsv(sample.vectors, n, d, { lane: lane.label, iteration: sample.iteration, ...store.runCard })], { type: 'text/csv' }));
     else {
       const h = lane.history;
-      const about = { lane: lane.label, iteration: sample.iteration, minAngleDeg: h.at('minAngleDeg', sample.iteration), energy: h.at('energy', sample.iteration) };
+      const about = { run: store.runCard, lane: lane.label, iteration: sample.iteration, minAngleDeg: h.at('minAngleDeg', sample.iteration), energy: h.at('energy', sample.iteration) };
       saveFile(`${base}.json`, new Blob([vectorsJson(sample.vectors, n, d, about)], { type: 'application/json' }));
     }
   };
