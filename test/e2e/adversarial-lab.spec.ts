@@ -116,7 +116,7 @@ test.describe('adversarial lab', () => {
     await expect(lab.getByTestId('lane-view-0').getByTestId('lane-step')).toHaveAttribute('data-value', '0');
   });
 
-  test('should tabulate the first lane’s attack over the five sample photos with a success rate', async ({ lab: page }) => {
+  test('should tabulate the lane’s attack over the five sample photos with a success rate and its settings', async ({ lab: page }) => {
     const lab = await openAdversarial(page);
     const files = ['img_0.jpg', 'img_1.jpg', 'img_2.jpg', 'img_3.jpg', 'img_4.jpg'].map((f) => path.join(SAMPLE_IMAGES, f));
     await lab.getByTestId('images-input').setInputFiles(files);
@@ -137,8 +137,27 @@ test.describe('adversarial lab', () => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), lab.getByTestId('batch-csv').click()]);
     const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
-    expect(csv[0]).toMatch(/^image,original_class,/);
-    expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(['img_0.jpg', 'img_1.jpg', 'img_2.jpg', 'img_3.jpg', 'img_4.jpg']);
+    // The attack's settings first, as comment lines; then a row per image (and lane: one here).
+    const card = csv.filter((l) => l.startsWith('# '));
+    expect(card).toContainEqual(expect.stringMatching(/^# lanes: \[\{.*"method":"pgd"/));
+    expect(card).toContainEqual(expect.stringMatching(/^# images: \["img_0.jpg",.*"img_4.jpg"\]$/));
+    const rows = csv.filter((l) => !l.startsWith('#'));
+    expect(rows[0]).toMatch(/^image,lane,original_class,/);
+    expect(rows.slice(1).map((l) => l.split(',')[0])).toEqual(['img_0.jpg', 'img_1.jpg', 'img_2.jpg', 'img_3.jpg', 'img_4.jpg']);
+  });
+
+  test('should attack every image with every lane, a row each, and keep the lanes in sight', async ({ lab: page }) => {
+    const lab = await openAdversarial(page);
+    await lab.getByTestId('images-input').setInputFiles(['img_0.jpg', 'img_1.jpg'].map((f) => path.join(SAMPLE_IMAGES, f)));
+    await expect(lab.getByTestId('image-thumb')).toHaveCount(2);
+    for (const i of [0, 1]) await setField(lab, `lane-${i}-iterations`, '1');
+    await expect(lab.getByTestId('batch-run')).toContainText('with all 2 lanes');
+    await lab.getByTestId('batch-run').click();
+    await expect(lab.getByTestId('batch-summary')).toBeVisible({ timeout: 90_000 });
+    await expect(lab.getByTestId('lane-view-1')).toBeVisible();
+    await expect(lab.getByTestId('batch-row')).toHaveCount(4);
+    await expect(lab.getByTestId('batch-rate')).toHaveCount(2);
+    await screenshot(page, 'adversarial-folder-every-lane');
   });
 
   test('should open a model folder the user picks and use it', async ({ lab: page }) => {

@@ -70,14 +70,17 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
     lanesToRun.map((l) => ({ id: l.id, label: attackLaneLabel(l, names), colour: l.colour }));
 
   /** What a run on `image` with these lanes sends, or why there is none yet. */
-  const configFor = useCallback((image: LoadedImage | null, paused: boolean, only?: AttackLaneSettings[]): PreparedRun | string => {
+  const configFor = useCallback((image: LoadedImage | null, paused: boolean): PreparedRun | string => {
     const { settings: s, model: m, size: sz, labels: names } = latest.current;
     if (!m.info || !m.modelId) return 'Wait for the model to load (or open a model folder).';
     if (!image) return 'Drop an image on the window, or open one, to attack it.';
     const name = image.name;
     if (!fitsSize(image, sz)) return `${name} is still being decoded for ${m.info.displayName}.`;
-    const lanesToRun = only ?? s.lanes;
-    return { config: buildAdversarialRunConfig(s, m.modelId, image.decoded, names, paused, lanesToRun), lanes: drafts(lanesToRun, names) };
+    return {
+      config: buildAdversarialRunConfig(s, m.modelId, image.decoded, names, paused),
+      lanes: drafts(s.lanes, names),
+      about: { modelName: m.info.displayName },
+    };
   }, []);
 
   /** A run about to start on `image`: its name titles the exports, and "changed since" compares with these settings. */
@@ -124,8 +127,8 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
    * has nothing to say when there is no run yet, and leaves any error shown standing.
    */
   const launch = useCallback(
-    (image: LoadedImage, paused: boolean, only?: AttackLaneSettings[]): string | null => {
-      const prepared = configFor(image, paused, only);
+    (image: LoadedImage, paused: boolean): string | null => {
+      const prepared = configFor(image, paused);
       if (typeof prepared === 'string') return null;
       showRunOn(image);
       return start(prepared);
@@ -139,7 +142,7 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
     store,
     (image) => {
       latest.current.imgs.select(image.id);
-      return launch(image, false, latest.current.settings.lanes.slice(0, 1));
+      return launch(image, false);
     },
     actions.stop,
   );
@@ -293,11 +296,11 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
             type="button"
             className="adv-batch-button"
             disabled={batching || decodedImages.length === 0 || !model.info}
-            onClick={() => void startBatch(decodedImages, attackLaneLabel(settings.lanes[0]!, labels))}
+            onClick={() => void startBatch(decodedImages, settings.lanes.map((l) => attackLaneLabel(l, labels)))}
             data-testid="batch-run"
-            title="Run the first lane's attack on every loaded image in turn and tabulate the results"
+            title={`Run every lane's attack (${settings.lanes.length}) on every loaded image in turn and tabulate the results, a row per image and lane`}
           >
-            Attack every image{decodedImages.length ? ` (${decodedImages.length})` : ''}
+            Attack every image{decodedImages.length ? ` (${decodedImages.length})` : ''} with {settings.lanes.length === 1 ? 'the lane' : `all ${settings.lanes.length} lanes`}
           </button>
         </div>
         <div className="adv-lanes" data-testid="lane-views" ref={lanesRef}>
