@@ -5,7 +5,7 @@
  * (the browser's MediaRecorder). Both report progress and stop when the signal aborts.
  */
 import { applyPalette, GIFEncoder, quantize } from 'gifenc';
-import { captureView } from './capture-view';
+import { captureView, captureWidth } from './capture-view';
 
 export interface ReplaySource {
   /** The last recorded iteration. */
@@ -43,7 +43,7 @@ export function replayIterations(last: number, count: number): number[] {
 
 async function eachFrame(source: ReplaySource, o: ReplayOptions, draw: (canvas: HTMLCanvasElement, index: number) => void | Promise<void>): Promise<void> {
   const iterations = replayIterations(source.lastIteration, o.frames);
-  const scale = Math.min(1, o.maxWidth / Math.max(1, source.root.getBoundingClientRect().width));
+  const scale = Math.min(1, o.maxWidth / Math.max(1, captureWidth(source.root)));
   const canvas = document.createElement('canvas');
   try {
     for (let i = 0; i < iterations.length; i++) {
