@@ -117,3 +117,8 @@ export function pngSize(png: Uint8Array): { width: number; height: number } {
 export function rgbOf(css: string): number[] {
   return (css.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
 }
+
+/** An element's computed background colour as numbers (written as a string: no DOM types on this side). */
+export async function backgroundOf(locator: Locator): Promise<number[]> {
+  return rgbOf(String(await locator.evaluate('(el) => getComputedStyle(el).backgroundColor')));
+}

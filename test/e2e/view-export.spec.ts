@@ -8,7 +8,7 @@ import type { Download, Locator, Page } from '@playwright/test';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Papa from 'papaparse';
-import { dragBinaryFiles, expect, inPanel, numberIn, pngPixel, pngSize, rgbOf, SAMPLE_IMAGES, SCREENSHOT_DIR, test } from './lab-fixture';
+import { backgroundOf, dragBinaryFiles, expect, inPanel, numberIn, pngPixel, pngSize, SAMPLE_IMAGES, SCREENSHOT_DIR, test } from './lab-fixture';
 
 async function saved(page: Page, button: Locator, keepAs?: string): Promise<Buffer> {
   const [download]: [Download, void] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), button.click()]);
@@ -50,7 +50,7 @@ test.describe('view exports', () => {
     await expect(swatches).toHaveCount(3);
     for (let i = 0; i < 3; i++) {
       const swatch = swatches.nth(i);
-      const colour = rgbOf(await swatch.evaluate((el) => getComputedStyle(el).backgroundColor));
+      const colour = await backgroundOf(swatch);
       const at = await centreFrom(swatch, origin);
       expectColour(await pngPixel(page, png, at.x, at.y), colour);
     }
@@ -101,13 +101,13 @@ test.describe('view exports', () => {
       // The fills of the top class's bar and of the larger of the cat and dog bars.
       const group = (await numberIn(lane.getByTestId('cat-bar'))) > (await numberIn(lane.getByTestId('dog-bar'))) ? 'cat-bar' : 'dog-bar';
       for (const part of [lane.getByTestId(group).locator('.adv-bar > span'), lane.getByTestId('top5-row').first().locator('.adv-bar > span')]) {
-        const colour = rgbOf(await part.evaluate((el) => getComputedStyle(el).backgroundColor));
+        const colour = await backgroundOf(part);
         const b = (await part.boundingBox())!;
         // A few pixels into the fill (it is as wide as the probability).
         expectColour(await pngPixel(page, png, b.x - origin.x + 2, b.y - origin.y + b.height / 2), colour);
       }
       const badge = lane.getByTestId('lane-success');
-      const badgeColour = rgbOf(await badge.evaluate((el) => getComputedStyle(el).backgroundColor));
+      const badgeColour = await backgroundOf(badge);
       const bb = (await badge.boundingBox())!;
       expectColour(await pngPixel(page, png, bb.x - origin.x + 3, bb.y - origin.y + bb.height / 2), badgeColour);
     }
@@ -140,7 +140,7 @@ async function expectSwatchesIn(page: Page, lab: Locator, name: string): Promise
   const swatches = lab.locator('.readouts-card .swatch');
   expect(await swatches.count()).toBeGreaterThan(0);
   for (const swatch of await swatches.all()) {
-    const colour = rgbOf(await swatch.evaluate((el) => getComputedStyle(el).backgroundColor));
+    const colour = await backgroundOf(swatch);
     const at = await centreFrom(swatch, { x: views.x, y: views.y });
     expectColour(await pngPixel(page, png, at.x, at.y), colour);
   }
