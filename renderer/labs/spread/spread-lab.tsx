@@ -230,7 +230,8 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
               series="energy"
               yLabel="energy"
               log={logEnergy}
-              reference={ref?.thomsonEnergy ? { value: ref.thomsonEnergy, label: 'best known (Thomson)' } : null}
+              // Under the line: no energy is below the best known, so the lanes come down onto it from above.
+              reference={ref?.thomsonEnergy ? { value: ref.thomsonEnergy, label: 'best known (Thomson)', below: true } : null}
               testId="spread-energy-chart"
             />
           </figure>
