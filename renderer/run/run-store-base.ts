@@ -8,6 +8,22 @@ import type { LaneIntro, LaneStatus, RunStatus } from '../../main/protocol/messa
 import { withBackend, type RunCard } from '../export/run-card';
 
 export type RunPhase = 'idle' | 'starting' | RunStatus;
+/**
+ * The phase as the page words it: a run paused before its first iteration (after Reset, or
+ * the Adversarial lab's preview of a new image) has not run at all, so it is "ready", not
+ * "paused"; Run, Step or Space set it going.
+ */
+export type ShownPhase = RunPhase | 'ready';
+
+export function shownPhase(store: { phase: RunPhase; iteration: number }): ShownPhase {
+  return store.phase === 'paused' && store.iteration === 0 ? 'ready' : store.phase;
+}
+
+/** A lane's status as its row says it: a lane still going takes the run's paused, ready or stopped. */
+export function laneStatusText(status: LaneStatus, phase: ShownPhase): string {
+  if (status !== 'running') return status;
+  return phase === 'paused' || phase === 'ready' || phase === 'stopped' || phase === 'starting' ? phase : 'running';
+}
 
 /** What the page knows of a lane before the engine's runStarted: its label and colour (and the lab's settings). */
 export interface LaneDraft extends LaneIntro {
@@ -158,9 +174,10 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
     }
     // A resumed (or stepped) run is followed live again.
     if (msg.status === 'running' || msg.iteration > this.iteration) this.cursor = null;
+    const wasReady = shownPhase(this) === 'ready';
     this.iteration = msg.iteration;
     this.itersPerSecond = msg.itersPerSecond;
-    this.setPhase(msg.status);
+    if (!this.setPhase(msg.status) && wasReady !== (shownPhase(this) === 'ready')) this.phaseChanged();
     this.version++;
   }
 
@@ -223,10 +240,17 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
     for (const cb of this.laneListeners) cb();
   }
 
-  private setPhase(phase: RunPhase): void {
-    if (phase === this.phase) return;
+  /** False when the phase was already `phase`. */
+  private setPhase(phase: RunPhase): boolean {
+    if (phase === this.phase) return false;
     this.phase = phase;
     this.version++;
-    for (const cb of this.phaseListeners) cb(phase);
+    this.phaseChanged();
+    return true;
+  }
+
+  /** Also when a paused run takes its first step (ready → paused), which keeps the phase. */
+  private phaseChanged(): void {
+    for (const cb of this.phaseListeners) cb(this.phase);
   }
 }

@@ -9,7 +9,7 @@ import { getDesktopApi } from '../desktop-bridge';
 import type { ConnectionState, EngineClient } from '../engine-client';
 import { runCard } from '../export/run-card';
 import type { RunActions } from './run-controls';
-import type { LaneDraft, RunPhase, RunStoreBase } from './run-store-base';
+import { shownPhase, type LaneDraft, type RunStoreBase, type ShownPhase } from './run-store-base';
 import { useKeyboardShortcuts } from './use-keyboard-shortcuts';
 
 /** A run ready to send: its config and the lanes as the page shows them until the engine answers. */
@@ -43,8 +43,11 @@ let runCounter = 0;
 const engineRuns = new WeakMap<EngineClient, string>();
 
 export function useLabRun<L extends LabName>({ lab, client, connection, store, active, reportError, prepare, onOpen }: LabRunOptions<L>) {
-  const [phase, setPhase] = useState<RunPhase>(store.phase);
-  useEffect(() => store.onPhase(setPhase), [store]);
+  const [phase, setPhase] = useState<ShownPhase>(() => shownPhase(store));
+  useEffect(() => {
+    setPhase(shownPhase(store));
+    return store.onPhase(() => setPhase(shownPhase(store)));
+  }, [store]);
   const prepareRef = useRef(prepare);
   prepareRef.current = prepare;
   const onOpenRef = useRef(onOpen);

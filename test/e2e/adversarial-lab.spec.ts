@@ -46,6 +46,9 @@ test.describe('adversarial lab', () => {
     const pgd = lab.getByTestId('lane-view-1');
     await expect(signed.getByTestId('top5-row')).toHaveCount(5);
     await expect(pgd.getByTestId('top5-row')).toHaveCount(5);
+    // Nothing has run: the lanes are ready, with no Resume to press.
+    for (const lane of [signed, pgd]) await expect(lane.getByTestId('lane-status')).toHaveText('ready');
+    await expect(lab.getByTestId('pause')).toBeDisabled();
     expect(await numberIn(signed.getByTestId('cat-bar'))).toBeGreaterThan(0.5);
     const originalTop = await signed.getByTestId('top5-row').first().getAttribute('data-label');
     await expect(lab.getByTestId('image-verdict')).toContainText(`Model: ${originalTop}`);

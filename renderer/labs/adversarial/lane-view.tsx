@@ -7,8 +7,8 @@
  */
 import { useEffect, useState, type MutableRefObject } from 'react';
 import type { Classification, StepReport } from '../../../main/protocol/adversarial';
-import type { LaneStatus } from '../../../main/protocol/messages';
 import type { EngineClient } from '../../engine-client';
+import { laneStatusText, shownPhase } from '../../run/run-store-base';
 import { encodePng } from '../../request-dataset';
 import { saveFile } from '../../save-file';
 import { targetText } from './adversarial-settings';
@@ -17,12 +17,6 @@ import { ConfidenceChart } from './confidence-chart';
 import { PixelCanvas, type Lens } from './pixel-views';
 
 const REFRESH_MS = 100;
-
-/** A lane still going says how the run is: paused at a step, or stopped. */
-function laneStatus(status: LaneStatus, phase: AdversarialStore['phase']): string {
-  if (status !== 'running') return status;
-  return phase === 'paused' || phase === 'stopped' || phase === 'starting' ? phase : 'running';
-}
 
 interface LaneSnapshot {
   version: number;
@@ -38,7 +32,7 @@ function snapshot(store: AdversarialStore, laneId: string, labels: readonly stri
   const originalLabel = store.before?.top5[0]?.label ?? null;
   return {
     version: store.version,
-    status: lane ? laneStatus(lane.status, store.phase) : 'running',
+    status: lane ? laneStatusText(lane.status, shownPhase(store)) : 'running',
     report: lane ? store.shownReport(lane) : null,
     maxSteps: lane?.maxSteps ?? 0,
     targetText: lane?.target ? targetText(lane.target, labels, originalLabel) : '',

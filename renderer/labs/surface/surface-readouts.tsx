@@ -8,7 +8,7 @@ import { useEffect, useState } from 'react';
 import type { LaneStatus } from '../../../main/protocol/messages';
 import { SURFACE_LIMITS, gradientRelativeError, nearestMinimum } from '../../../main/protocol/surface';
 import { formatNumber } from '../../format-number';
-import type { RunPhase } from '../../run/run-store-base';
+import { laneStatusText, shownPhase, type ShownPhase } from '../../run/run-store-base';
 import type { SurfaceStore } from './surface-store';
 
 interface LaneReadout {
@@ -27,7 +27,7 @@ interface LaneReadout {
 
 interface Snapshot {
   version: number;
-  phase: RunPhase;
+  phase: ShownPhase;
   iteration: number;
   itersPerSecond: number;
   lanes: LaneReadout[];
@@ -39,7 +39,7 @@ function snapshot(store: SurfaceStore): Snapshot {
   const shown = store.shownIteration;
   return {
     version: store.version,
-    phase: store.phase,
+    phase: shownPhase(store),
     iteration: shown,
     itersPerSecond: store.cursor === null ? store.itersPerSecond : 0,
     lanes: store.lanes.map((l) => {
@@ -126,7 +126,7 @@ export function SurfaceReadouts({ store }: { store: SurfaceStore }) {
                     {Number.isFinite(error) ? `${bad ? '⚠' : '✓'} ${error.toExponential(0)}` : '—'}
                   </td>
                   <td data-testid={`lane-status-${i}`} className={`status-${l.status}`}>
-                    {l.status === 'running' && (snap.phase === 'paused' || snap.phase === 'stopped') ? snap.phase : l.status}
+                    {laneStatusText(l.status, snap.phase)}
                   </td>
                 </tr>
               );
