@@ -61,12 +61,22 @@ export interface SavedRun {
   card?: RunCard | null;
 }
 
+/** The span a displayed rate is measured over: long enough to hold steady between a slow run's frames. */
+const RATE_WINDOW_MS = 5000;
+
 export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends StartedLike, Frame extends FrameLike> {
   runId: string | null = null;
   phase: RunPhase = 'idle';
   lanes: Track[] = [];
   iteration = 0;
+  /**
+   * Iterations a second, measured by the page over the frames of the last few seconds while
+   * the run goes (the engine's own figure until there are two): a slow run's rate holds
+   * between its frames instead of dropping to 0. 0 when not known.
+   */
   itersPerSecond = 0;
+  /** (page time, iteration) of the frames of the last RATE_WINDOW_MS while running. */
+  private rateSamples: { ms: number; iteration: number }[] = [];
   /** Bumped on every change; views redraw when it differs from what they last drew. */
   version = 0;
   /**
@@ -143,6 +153,7 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
     this.cursor = null;
     this.iteration = 0;
     this.itersPerSecond = 0;
+    this.rateSamples = [];
     this.lanesChanged();
     this.setPhase('starting');
   }
@@ -164,7 +175,8 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
     this.version++;
   }
 
-  frame(msg: Frame): void {
+  /** `nowMs`: when the frame arrived (page time); a parameter so tests need no clock. */
+  frame(msg: Frame, nowMs = performance.now()): void {
     if (msg.runId !== this.runId) return;
     for (const batch of msg.lanes) {
       const lane = this.lanes.find((l) => l.id === batch.id);
@@ -176,9 +188,23 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
     if (msg.status === 'running' || msg.iteration > this.iteration) this.cursor = null;
     const wasReady = shownPhase(this) === 'ready';
     this.iteration = msg.iteration;
-    this.itersPerSecond = msg.itersPerSecond;
+    this.itersPerSecond = this.measureRate(msg, nowMs);
     if (!this.setPhase(msg.status) && wasReady !== (shownPhase(this) === 'ready')) this.phaseChanged();
     this.version++;
+  }
+
+  private measureRate(msg: Frame, nowMs: number): number {
+    // Time paused is not the engine's speed: a resumed run measures afresh.
+    if (msg.status !== 'running') {
+      this.rateSamples = [];
+      return msg.itersPerSecond;
+    }
+    const samples = this.rateSamples;
+    samples.push({ ms: nowMs, iteration: msg.iteration });
+    while (samples.length > 2 && nowMs - samples[1]!.ms >= RATE_WINDOW_MS) samples.shift();
+    const first = samples[0]!;
+    const spanMs = nowMs - first.ms;
+    return spanMs > 0 && msg.iteration > first.iteration ? ((msg.iteration - first.iteration) * 1000) / spanMs : msg.itersPerSecond;
   }
 
   /** The iteration the views show: the timeline's, or the latest. */
@@ -217,6 +243,7 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
     this.cursor = null;
     this.iteration = 0;
     this.itersPerSecond = 0;
+    this.rateSamples = [];
     this.setPhase('idle');
     this.version++;
   }

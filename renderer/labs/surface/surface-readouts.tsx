@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'react';
 import type { LaneStatus } from '../../../main/protocol/messages';
 import { SURFACE_LIMITS, gradientRelativeError, nearestMinimum } from '../../../main/protocol/surface';
-import { formatNumber } from '../../format-number';
+import { formatNumber, formatRate } from '../../format-number';
 import { laneStatusText, shownPhase, type ShownPhase } from '../../run/run-store-base';
 import type { SurfaceStore } from './surface-store';
 
@@ -83,7 +83,12 @@ export function SurfaceReadouts({ store }: { store: SurfaceStore }) {
       <h3>
         Lanes <span className="muted">· iteration </span>
         <span data-testid="iteration" data-value={snap.iteration}>{snap.lanes.length ? snap.iteration : '—'}</span>
-        {snap.itersPerSecond > 0 && <span className="muted"> · {formatNumber(Math.round(snap.itersPerSecond))} it/s</span>}
+        {snap.phase === 'running' && (
+          <span className="muted" data-testid="rate">
+            {' '}
+            · {formatRate(snap.itersPerSecond)}
+          </span>
+        )}
       </h3>
       {snap.lanes.length === 0 ? (
         <p className="muted">Press Run (or Space) to start every lane from the start point.</p>
