@@ -149,6 +149,25 @@ test.describe('adversarial lab', () => {
     expect(rows.slice(1).map((l) => l.split(',')[0])).toEqual(['img_0.jpg', 'img_1.jpg', 'img_2.jpg', 'img_3.jpg', 'img_4.jpg']);
   });
 
+  test('should aim the default lane by the first verdict: a dog becomes a cat, a cat a dog, with no success figure before a step', async ({ lab: page }) => {
+    const lab = await openAdversarial(page);
+    const first = lab.getByTestId('lane-view-0');
+    await dropImage(page, 'img_0.jpg', readFileSync(path.join(SAMPLE_IMAGES, 'img_0.jpg')));
+    await expect(lab.getByTestId('lane-0-target-cat')).toHaveAttribute('aria-pressed', 'true', { timeout: RUN_TIMEOUT });
+    await expect(first.getByTestId('lane-status')).toHaveText('ready', { timeout: RUN_TIMEOUT });
+    await expect(first.locator('.adv-lane-title')).toContainText('→ cat');
+    await expect(first.getByTestId('target-confidence')).toHaveText('—');
+    await screenshot(page, 'adversarial-dog-default-target');
+    // The cat photo turns it back towards dog; a target the user picks stays.
+    await dropImage(page, 'img_1.jpg', readFileSync(CAT));
+    await expect(lab.getByTestId('lane-0-target-dog')).toHaveAttribute('aria-pressed', 'true', { timeout: RUN_TIMEOUT });
+    await expect(first.locator('.adv-lane-title')).toContainText('→ dog', { timeout: RUN_TIMEOUT });
+    await lab.getByTestId('lane-0-target-untargeted').click();
+    await lab.getByTestId('image-thumb').first().click();
+    await expect(first.getByTestId('lane-status')).toHaveText('ready', { timeout: RUN_TIMEOUT });
+    await expect(lab.getByTestId('lane-0-target-untargeted')).toHaveAttribute('aria-pressed', 'true');
+  });
+
   test('should attack every image with every lane, a row each, and keep the lanes in sight', async ({ lab: page }) => {
     const lab = await openAdversarial(page);
     await lab.getByTestId('images-input').setInputFiles(['img_0.jpg', 'img_1.jpg'].map((f) => path.join(SAMPLE_IMAGES, f)));

@@ -21,6 +21,7 @@ import {
   buildAdversarialRunConfig,
   checkAdversarialSettings,
   defaultAdversarialSettings,
+  fitTargets,
   longestLane,
   sameAdversarialRun,
   type AdversarialSettings,
@@ -76,9 +77,11 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
     if (!image) return 'Drop an image on the window, or open one, to attack it.';
     const name = image.name;
     if (!fitsSize(image, sz)) return `${name} is still being decoded for ${m.info.displayName}.`;
+    // Targets the model has (the settings catch up in the effect below, with a note).
+    const fitted = { ...s, lanes: fitTargets(s.lanes, m.info.hasCatDog, null).lanes };
     return {
-      config: buildAdversarialRunConfig(s, m.modelId, image.decoded, names, paused),
-      lanes: drafts(s.lanes, names),
+      config: buildAdversarialRunConfig(fitted, m.modelId, image.decoded, names, paused),
+      lanes: drafts(fitted.lanes, names),
       about: { modelName: m.info.displayName },
     };
   }, []);
@@ -171,6 +174,38 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
     const image = latest.current.imgs.selected;
     if (image) launch(image, true);
   }, [previewKey, launch, active]);
+
+  // Targets follow the model: a cat or dog target on a model without those classes becomes
+  // "not current", and says so.
+  const hasCatDog = model.info?.hasCatDog ?? true;
+  const [targetNote, setTargetNote] = useState<string | null>(null);
+  useEffect(() => {
+    if (!model.info) return;
+    const fit = fitTargets(latest.current.settings.lanes, model.info.hasCatDog, null);
+    if (fit.lanes !== latest.current.settings.lanes) setSettings((s) => ({ ...s, lanes: fitTargets(s.lanes, model.info!.hasCatDog, null).lanes }));
+    setTargetNote(fit.note);
+  }, [model.info]);
+
+  // A lane left on its default target takes the one the first verdict suggests (a cat → dog,
+  // a dog → cat, anything else → not current), as soon as the step-0 preview has it.
+  useEffect(() => {
+    if (phase !== 'ready' || !store.before || !selected || store.imageName !== selected.name) return;
+    const { cat, dog } = store.before;
+    const fit = fitTargets(latest.current.settings.lanes, hasCatDog, { cat, dog });
+    if (fit.lanes !== latest.current.settings.lanes) setSettings((s) => ({ ...s, lanes: fit.lanes }));
+  }, [phase, store, selected, hasCatDog]);
+
+  // New targets before anything ran: the preview is taken again, so the lanes show them.
+  const targetsKey = settings.lanes.map((l) => `${l.id}:${JSON.stringify(l.target)}`).join('|');
+  const previewedTargets = useRef(targetsKey);
+  useEffect(() => {
+    if (previewedTargets.current === targetsKey) return;
+    previewedTargets.current = targetsKey;
+    const image = latest.current.imgs.selected;
+    if (!image || !active || store.phase !== 'paused' || store.iteration !== 0 || batchRunning.current()) return;
+    if (previewed.current !== previewKey) return; // the preview effect takes it
+    launch(image, true);
+  }, [targetsKey, active, store, previewKey, launch]);
 
   useSessionPart(
     'adversarial',
@@ -276,7 +311,7 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
             e.target.value = ''; // let the same files be chosen again
           }}
         />
-        <AttackLaneList lanes={settings.lanes} labels={labels} hasCatDog={model.info?.hasCatDog ?? true} onChange={(l) => patch({ lanes: l })} />
+        <AttackLaneList lanes={settings.lanes} labels={labels} hasCatDog={hasCatDog} note={targetNote} onChange={(l) => patch({ lanes: l })} />
       </aside>
       <section className="workspace adv-workspace">
         <RunControls phase={phase} settings={runLength} canRun={ready && !batching} actions={actions} onSettings={patch} pendingChanges={pending} resetTitle="Back to the original image" />

@@ -13,10 +13,12 @@ interface AttackLaneListProps {
   lanes: AttackLaneSettings[];
   labels: readonly string[] | null;
   hasCatDog: boolean;
+  /** Why targets changed on their own (a model without cat and dog classes). */
+  note?: string | null;
   onChange: (lanes: AttackLaneSettings[]) => void;
 }
 
-export function AttackLaneList({ lanes, labels, hasCatDog, onChange }: AttackLaneListProps) {
+export function AttackLaneList({ lanes, labels, hasCatDog, note, onChange }: AttackLaneListProps) {
   const add = () => onChange([...lanes, nextAttackLane(lanes[lanes.length - 1], lanes.map((l) => l.colour))]);
   return (
     <section className="panel" title="Every lane attacks the same image with the same model and seed">
@@ -26,6 +28,11 @@ export function AttackLaneList({ lanes, labels, hasCatDog, onChange }: AttackLan
           + Add lane
         </button>
       </div>
+      {note && (
+        <p className="field-message" role="status" data-testid="target-note">
+          {note}
+        </p>
+      )}
       <ol className="lane-list">
         {lanes.map((lane, i) => (
           <AttackLaneRow
@@ -137,7 +144,7 @@ function AttackLaneRow({ lane, index, labels, hasCatDog, canRemove, onChange, on
           />
         )}
       </div>
-      <TargetPicker target={lane.target} index={index} labels={labels} hasCatDog={hasCatDog} onChange={(target) => onChange({ ...lane, target })} />
+      <TargetPicker target={lane.target} index={index} labels={labels} hasCatDog={hasCatDog} onChange={(target) => onChange({ ...lane, target, autoTarget: false })} />
     </li>
   );
 }

@@ -98,8 +98,9 @@ export function LaneView({ store, client, laneId, index, label, colour, labels, 
             {r.success ? 'fooled' : 'not yet'}
           </span>
         )}
-        <span className="adv-target-conf" title={`The target (${snap.targetText}) confidence of the rounded image`}>
-          {snap.targetText}: <b data-testid="target-confidence" data-value={r?.targetConfidence ?? ''}>{r ? pct(r.targetConfidence) : '—'}</b>
+        {/* A success figure only once the attack has stepped: at step 0 it is the original's. */}
+        <span className="adv-target-conf" title={`The target (${snap.targetText}) confidence of the rounded image, from the first step`}>
+          {snap.targetText}: <b data-testid="target-confidence" data-value={r && r.step > 0 ? r.targetConfidence : ''}>{r && r.step > 0 ? pct(r.targetConfidence) : '—'}</b>
         </span>
         <button type="button" className="small" onClick={savePng} disabled={!snap.hasImage || saving} data-testid="save-png" title="The adversarial image as shown (8 bits per channel) as a PNG">
           Save PNG
