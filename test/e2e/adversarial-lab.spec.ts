@@ -6,7 +6,8 @@
  */
 import type { Locator, Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { dragBinaryFiles, expect, inPanel, numberIn, SAMPLE_IMAGES, screenshot, test } from './lab-fixture';
 
@@ -192,4 +193,34 @@ test.describe('adversarial lab', () => {
     await expect(lab.getByTestId('lane-view-0')).toBeVisible();
     await expect(lab.getByTestId('lane-view-0')).toContainText(/cat|kitten|tabby|Persian|terrier/i, { timeout: RUN_TIMEOUT });
   });
+
+  test('should name a folder model by its folder, list it once, and move targets off cat and dog when it has none', async ({ lab: page }) => {
+    // darknet-tiny's weights as a model of the user's own: another model.json (one byte more,
+    // so no manifest model's) and labels with no cat or dog classes.
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'descent-e2e-folder-')), 'my-classifier');
+    cpSync(path.join(SAMPLE_IMAGES, '../../models/darknet-tiny'), dir, { recursive: true });
+    appendFileSync(path.join(dir, 'model.json'), '\n');
+    writeFileSync(path.join(dir, 'labels.json'), JSON.stringify(Array.from({ length: 1000 }, (_, i) => `thing ${i}`)));
+    try {
+      const lab = await openAdversarial(page);
+      const options = lab.getByTestId('model-select').locator('option');
+      const before = await options.count();
+      for (let k = 0; k < 2; k++) {
+        await lab.getByTestId('model-folder-input').setInputFiles(dir);
+        await expect(lab.getByTestId('model-ready')).toContainText('my-classifier ready: 224×224 input, 1000 classes', { timeout: 60_000 });
+      }
+      await expect(options).toHaveCount(before + 1);
+      await expect(lab.getByTestId('model-select').locator('option:checked')).toHaveText('my-classifier');
+      // The default lane aimed at dogs: the model has none, so it attacks "not current" and says so.
+      await expect(lab.getByTestId('target-note')).toContainText('no cat and dog classes: lane 1');
+      await expect(lab.getByTestId('lane-0-target-untargeted')).toHaveAttribute('aria-pressed', 'true');
+      await dropImage(page, 'img_1.jpg', readFileSync(CAT));
+      await expect(lab.getByTestId('lane-view-0').getByTestId('lane-status')).toHaveText('ready', { timeout: RUN_TIMEOUT });
+      await expect(lab.getByTestId('lane-view-0').getByTestId('top5-row').first()).toContainText('thing');
+      await screenshot(page, 'adversarial-own-model-folder');
+    } finally {
+      rmSync(path.dirname(dir), { recursive: true, force: true });
+    }
+  });
 });
+

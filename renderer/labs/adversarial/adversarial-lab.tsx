@@ -36,7 +36,7 @@ import { ModelPanel } from './model-panel';
 import { Lens } from './pixel-views';
 import { useBatch } from './use-batch';
 import { fitsSize, useImages, type LoadedImage } from './use-images';
-import { useModel } from './use-model';
+import { useModel, type ModelState } from './use-model';
 
 interface AdversarialLabProps {
   client: EngineClient;
@@ -183,7 +183,8 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
     if (!model.info) return;
     const fit = fitTargets(latest.current.settings.lanes, model.info.hasCatDog, null);
     if (fit.lanes !== latest.current.settings.lanes) setSettings((s) => ({ ...s, lanes: fitTargets(s.lanes, model.info!.hasCatDog, null).lanes }));
-    setTargetNote(fit.note);
+    // The note stays while the model lacks the classes (loading it again changes nothing more).
+    if (fit.note || model.info.hasCatDog) setTargetNote(fit.note);
   }, [model.info]);
 
   // A lane left on its default target takes the one the first verdict suggests (a cat → dog,
@@ -339,7 +340,7 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
           </button>
         </div>
         <div className="adv-lanes" data-testid="lane-views" ref={lanesRef}>
-          {lanes.length === 0 && <p className="adv-empty muted">{emptyText(model.info !== null, imgs.images.length > 0)}</p>}
+          {lanes.length === 0 && <p className="adv-empty muted">{emptyText(model.state.kind, imgs.images.length > 0, !!selected)}</p>}
           {lanes.map((l, i) => (
             <LaneView key={l.id} store={store} client={client} laneId={l.id} index={i} label={l.label} colour={l.colour} labels={labels} lens={lens} gain={gainRef} gainLabel={gain} reportError={reportError} />
           ))}
@@ -360,10 +361,12 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
   );
 }
 
-function emptyText(modelReady: boolean, haveImages: boolean): string {
-  if (!modelReady) return 'The model is loading; then drop a photo anywhere on the window.';
+/** What the empty lanes area says: the same state the model panel shows, in one sentence. */
+function emptyText(model: ModelState['kind'], haveImages: boolean, selected: boolean): string {
+  if (model === 'unavailable' || model === 'failed' || model === 'cancelled') return 'No model to attack with yet: see the Model panel (Open model folder…).';
+  if (model !== 'ready') return 'The model is loading; then drop a photo anywhere on the window.';
   if (!haveImages) return 'Drop a photo anywhere on the window (or Open images…): a cat, a dog, anything.';
-  return 'Pick an image to attack.';
+  return selected ? 'Preparing the image…' : 'Pick an image to attack.';
 }
 
 /** What the model says of the selected image, when the run shown is on it. */

@@ -95,7 +95,7 @@ export function fitTargets(lanes: AttackLaneSettings[], hasCatDog: boolean, verd
     let target = lane.autoTarget && verdict ? targetForVerdict(verdict) : lane.target;
     if (target.kind === 'group' && !hasCatDog) {
       target = { kind: 'untargeted' };
-      if (!lane.autoTarget) fellBack.push(i + 1);
+      fellBack.push(i + 1);
     }
     return sameTarget(target, lane.target) ? lane : { ...lane, target };
   });
