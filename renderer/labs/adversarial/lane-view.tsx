@@ -29,7 +29,8 @@ interface LaneSnapshot {
 
 function snapshot(store: AdversarialStore, laneId: string, labels: readonly string[] | null): LaneSnapshot {
   const lane = store.lanes.find((l) => l.id === laneId);
-  const originalLabel = store.before?.top5[0]?.label ?? null;
+  // ImageNet labels list synonyms ("tabby, tabby cat"): the first names the class.
+  const originalLabel = store.before?.top5[0]?.label.split(',')[0] ?? null;
   return {
     version: store.version,
     status: lane ? laneStatusText(lane.status, shownPhase(store)) : 'running',
@@ -141,7 +142,7 @@ function Top5({ classification }: { classification: Classification | null }) {
       {rows.map((c) => (
         <li key={c.index} data-testid="top5-row" data-label={c.label} data-value={c.probability}>
           <span className="adv-class-label" title={`${c.label} (#${c.index})`}>
-            {c.label}
+            {c.label.split(',')[0]}
           </span>
           <span className="adv-bar">
             <span style={{ width: `${Math.max(0, Math.min(100, 100 * c.probability))}%` }} />
