@@ -97,7 +97,13 @@ test.describe('adversarial lab', () => {
 
     // Loading that PNG back, the model sees what the lane reported.
     const dogP = await numberIn(signed.getByTestId('top5-row').first());
+    // Dropped after an attack ran, it is added beside the run, which stays; a click attacks it.
     await dropImage(page, 'saved.png', png, 'image/png');
+    await expect(lab.getByTestId('image-note')).toContainText('the attack on img_1.jpg is kept');
+    await expect(lab.getByTestId('selected-name')).toHaveText('img_1.jpg');
+    expect(await numberIn(signed.getByTestId('lane-step'))).toBeGreaterThan(0);
+    await lab.locator('[data-testid="image-thumb"][data-name="saved.png"] .adv-thumb-button').click();
+    await expect(lab.getByTestId('image-note')).toHaveCount(0);
     await expect(lab.getByTestId('selected-name')).toHaveText('saved.png');
     await expect(lab.getByTestId('image-verdict')).toContainText(`Model: ${dogTop}`);
     await expect(signed.getByTestId('lane-step')).toHaveAttribute('data-value', '0');

@@ -95,6 +95,13 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
     [store],
   );
 
+  /**
+   * Images the user adds while the shown attack has taken steps leave it in place: the name of
+   * its image, or null when there is nothing to keep (no run, or the untouched step-0 preview).
+   */
+  const runToKeep = useCallback(() => (store.phase !== 'idle' && store.iteration > 0 ? store.imageName || 'the current image' : null), [store]);
+  const addUserFiles = useCallback((files: File[]) => latest.current.imgs.addBrowserFiles(files, runToKeep), [runToKeep]);
+
   const lanesRef = useRef<HTMLDivElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   /** Electron: main's dialog reads the files (onFileOpened below); a browser: the page's file input. */
@@ -255,7 +262,7 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
       pending.push({ name: f.name, size: bytes.length, bytes: () => Promise.resolve(bytes) });
       clearTimeout(flush);
       flush = setTimeout(() => {
-        addFiles(pending);
+        addFiles(pending, runToKeep);
         pending = [];
       }, 50);
     });
@@ -263,7 +270,7 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
       clearTimeout(flush);
       off();
     };
-  }, [active, addFiles]);
+  }, [active, addFiles, runToKeep]);
 
   const patch = useCallback(
     (p: Partial<AdversarialSettings>) => {
@@ -286,7 +293,7 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
 
   return (
     <div className="lab adv-lab">
-      <DropOverlay onFiles={imgs.addBrowserFiles} hint="Drop images to attack them" enabled={active} />
+      <DropOverlay onFiles={addUserFiles} hint="Drop images to attack them" enabled={active} />
       <aside className="sidebar">
         <ModelPanel
           models={model.models}
@@ -299,7 +306,7 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
           onOpenFolder={model.openFolder}
           reportError={reportError}
         />
-        <ImagePanel images={imgs.images} selected={selected} busy={imgs.busy} verdict={verdict} onOpen={chooseFiles} onSelect={imgs.select} onRemove={imgs.remove} />
+        <ImagePanel images={imgs.images} selected={selected} busy={imgs.busy} note={imgs.note} verdict={verdict} onOpen={chooseFiles} onSelect={imgs.select} onRemove={imgs.remove} />
         <input
           ref={fileInput}
           type="file"
@@ -308,7 +315,7 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
           hidden
           data-testid="images-input"
           onChange={(e) => {
-            if (e.target.files?.length) imgs.addBrowserFiles(Array.from(e.target.files));
+            if (e.target.files?.length) addUserFiles(Array.from(e.target.files));
             e.target.value = ''; // let the same files be chosen again
           }}
         />
