@@ -163,6 +163,19 @@ export function useLabRun<L extends LabName>({ lab, client, connection, store, a
 
   useKeyboardShortcuts(actions, () => store.phase === 'running' || store.phase === 'paused' || store.phase === 'starting', active);
 
+  // In a browser Ctrl+O opens the lab's own file picker (the input marked data-open-file in its
+  // panel), as File > Open (Ctrl+O) does in the app. Ctrl+Shift+O is the session's.
+  useEffect(() => {
+    if (getDesktopApi() || !active) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey || e.key.toLowerCase() !== 'o') return;
+      e.preventDefault();
+      document.querySelector<HTMLInputElement>(`#panel-${lab} input[type="file"][data-open-file]`)?.click();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [active, lab]);
+
   // Electron's File > Open and Run menu act on the lab shown.
   useEffect(() => {
     const api = getDesktopApi();

@@ -314,6 +314,7 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
           multiple
           hidden
           data-testid="images-input"
+          data-open-file
           onChange={(e) => {
             if (e.target.files?.length) addUserFiles(Array.from(e.target.files));
             e.target.value = ''; // let the same files be chosen again

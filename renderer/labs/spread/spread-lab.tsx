@@ -158,6 +158,7 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
           accept=".csv,.tsv,.txt,.json,text/csv,application/json,text/plain"
           hidden
           data-testid="vectors-input"
+          data-open-file
           onChange={(e) => {
             const file = e.target.files?.[0];
             if (file) openFile(file);
