@@ -5,8 +5,8 @@
  */
 import { useEffect, useId, useState } from 'react';
 import { ATTACK_LIMITS, ATTACK_METHODS, ATTACK_METHOD_SPECS, type AttackMethod, type AttackTarget } from '../../../main/protocol/adversarial';
-import { LIMITS } from '../../../main/protocol/limits';
 import { NumberField } from '../../number-field';
+import { AddLaneHeader } from '../../run/lane-list';
 import { DEFAULT_STOP_AT, nextAttackLane, withMethod, type AttackLaneSettings } from './adversarial-settings';
 
 interface AttackLaneListProps {
@@ -22,12 +22,7 @@ export function AttackLaneList({ lanes, labels, hasCatDog, note, onChange }: Att
   const add = () => onChange([...lanes, nextAttackLane(lanes[lanes.length - 1], lanes.map((l) => l.colour))]);
   return (
     <section className="panel" title="Every lane attacks the same image with the same model and seed">
-      <div className="panel-title-row">
-        <h2>Attacks</h2>
-        <button type="button" onClick={add} disabled={lanes.length >= LIMITS.maxLanes} data-testid="add-lane">
-          + Add lane
-        </button>
-      </div>
+      <AddLaneHeader title="Attacks" count={lanes.length} onAdd={add} />
       {note && (
         <p className="field-message" role="status" data-testid="target-note">
           {note}
