@@ -118,7 +118,10 @@ export function rgbOf(css: string): number[] {
   return (css.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
 }
 
-/** An element's computed background colour as numbers (written as a string: no DOM types on this side). */
+/** The page's getComputedStyle, typed here: this project's Node-side tsconfig has no DOM types. */
+type PageWindow = { getComputedStyle(el: unknown): { backgroundColor: string } };
+
+/** An element's computed background colour as numbers. */
 export async function backgroundOf(locator: Locator): Promise<number[]> {
-  return rgbOf(String(await locator.evaluate('(el) => getComputedStyle(el).backgroundColor')));
+  return rgbOf(await locator.evaluate((el) => (globalThis as unknown as PageWindow).getComputedStyle(el).backgroundColor));
 }
