@@ -136,12 +136,19 @@ function drawElement(ctx: CanvasRenderingContext2D, el: Element, clip: Box | nul
   }
 }
 
-/** Renders `root` (and its legends) into `target` (resized), `scale` device pixels per CSS pixel. */
-export function captureView(root: HTMLElement, scale = 1, target: HTMLCanvasElement = document.createElement('canvas')): Capture {
+/** The strip under the view that holds the caption (the run card's line), CSS pixels. */
+export const CAPTION_HEIGHT = 20;
+
+/**
+ * Renders `root` (and its legends) into `target` (resized), `scale` device pixels per CSS
+ * pixel; a `caption` (what produced the run) goes in a strip under it.
+ */
+export function captureView(root: HTMLElement, scale = 1, target: HTMLCanvasElement = document.createElement('canvas'), caption: string | null = null): Capture {
   const legends = legendsOf(root);
   const box = captureBox(root, legends);
   const width = Math.max(1, Math.round((box.right - box.left) * scale));
-  const height = Math.max(1, Math.round((box.bottom - box.top) * scale));
+  const viewHeight = Math.max(1, Math.round((box.bottom - box.top) * scale));
+  const height = viewHeight + (caption ? Math.round(CAPTION_HEIGHT * scale) : 0);
   if (target.width !== width || target.height !== height) {
     target.width = width;
     target.height = height;
@@ -155,6 +162,14 @@ export function captureView(root: HTMLElement, scale = 1, target: HTMLCanvasElem
   for (const el of legends) drawElement(ctx, el, null, range, true);
   drawElement(ctx, root, null, range, true);
   range.detach();
+  if (caption) {
+    ctx.setTransform(scale, 0, 0, scale, 0, viewHeight);
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.fillStyle = '#5b6470'; // --muted
+    ctx.textBaseline = 'middle';
+    ctx.textAlign = 'left';
+    ctx.fillText(caption, 6, CAPTION_HEIGHT / 2, width / scale - 12);
+  }
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   return { canvas: target, width, height };
 }

@@ -14,6 +14,8 @@ export interface ReplaySource {
   show(iteration: number | null): void;
   /** What to capture. */
   root: HTMLElement;
+  /** A line under every frame: what produced the run (runCardCaption). */
+  caption?: string | null;
 }
 
 export interface ReplayOptions {
@@ -52,7 +54,7 @@ async function eachFrame(source: ReplaySource, o: ReplayOptions, draw: (canvas: 
       // Views redraw in their animation-frame loops: give them two to settle.
       await nextFrame();
       await nextFrame();
-      captureView(source.root, scale, canvas);
+      captureView(source.root, scale, canvas, source.caption ?? null);
       await draw(canvas, i);
       o.onProgress(i + 1, iterations.length);
     }

@@ -35,3 +35,22 @@ export function jsonWithRunCard(json: string, card: RunCard | null): string {
   const rest = json.slice(1).trimStart();
   return `{"run":${JSON.stringify(card)}${rest.startsWith('}') ? '' : ','}${rest}`;
 }
+
+/**
+ * The card in one line, for the foot of an exported picture or video frame (the lanes' own
+ * settings are in their labels, which the picture shows): app, lab, what it ran on, seed,
+ * iterations, backend.
+ */
+export function runCardCaption(card: RunCard | null): string | null {
+  if (!card) return null;
+  const problem = (card['problem'] ?? {}) as Record<string, unknown>;
+  const image = problem['image'] as { name?: unknown } | undefined;
+  const fn = problem['fn'] as { preset?: unknown; formula?: unknown } | undefined;
+  const subject = [card['data'], card['modelName'] ?? problem['model'], image?.name, fn?.preset ?? fn?.formula]
+    .filter((v): v is string => typeof v === 'string' && v !== '')
+    .join(', ');
+  const n = typeof problem['n'] === 'number' ? `N = ${problem['n']} in ${String(problem['dim'])}-D` : '';
+  return [card['app'], card['lab'], subject, n, `seed ${String(card['seed'])}`, `≤ ${String(card['maxIterations'])} iterations`, `backend ${String(card['backend'] ?? 'unknown')}`]
+    .filter((part) => typeof part === 'string' && part !== '')
+    .join(' · ');
+}

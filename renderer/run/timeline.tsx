@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { canvasToPng, captureView } from '../export/capture-view';
 import { csvComments } from '../export/csv-text';
-import { jsonWithRunCard, type RunCard } from '../export/run-card';
+import { jsonWithRunCard, runCardCaption, type RunCard } from '../export/run-card';
 import { DEFAULT_REPLAY, exportGif, exportWebm } from '../export/replay-export';
 import { saveFile } from '../save-file';
 import type { RunPhase } from './run-store-base';
@@ -68,7 +68,7 @@ export function RunTimeline({ store, history, viewRef, fileBase, onError }: Time
     const root = viewRef.current;
     if (!root) return;
     try {
-      saveFile(`${stamp()}.png`, await canvasToPng(captureView(root, window.devicePixelRatio || 1).canvas));
+      saveFile(`${stamp()}.png`, await canvasToPng(captureView(root, window.devicePixelRatio || 1, undefined, runCardCaption(store.runCard)).canvas));
     } catch (e) {
       onError(`Could not save the picture: ${(e as Error).message}`);
     }
@@ -79,7 +79,7 @@ export function RunTimeline({ store, history, viewRef, fileBase, onError }: Time
     if (!root || job) return;
     const abort = new AbortController();
     setJob({ what: kind.toUpperCase(), done: 0, total: DEFAULT_REPLAY.frames, abort });
-    const source = { lastIteration: store.iteration, show: (it: number | null) => store.setCursor(it), root };
+    const source = { lastIteration: store.iteration, show: (it: number | null) => store.setCursor(it), root, caption: runCardCaption(store.runCard) };
     const options = { ...DEFAULT_REPLAY, signal: abort.signal, onProgress: (done: number, total: number) => setJob((j) => (j && { ...j, done, total })) };
     try {
       const { blob } = await (kind === 'gif' ? exportGif(source, options) : exportWebm(source, options));

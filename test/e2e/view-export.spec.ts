@@ -10,6 +10,9 @@ import * as path from 'node:path';
 import Papa from 'papaparse';
 import { backgroundOf, dragBinaryFiles, expect, inPanel, numberIn, pngPixel, pngSize, SAMPLE_IMAGES, SCREENSHOT_DIR, test } from './lab-fixture';
 
+/** The strip under an exported picture with the run card's line (capture-view.ts). */
+const CAPTION_HEIGHT = 20;
+
 async function saved(page: Page, button: Locator, keepAs?: string): Promise<Buffer> {
   const [download]: [Download, void] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), button.click()]);
   const bytes = readFileSync(await download.path());
@@ -44,8 +47,8 @@ test.describe('view exports', () => {
     const l = (await legend.boundingBox())!;
     const v = (await views.boundingBox())!;
     const origin = { x: Math.min(l.x, v.x), y: Math.min(l.y, v.y) };
-    // The picture spans the legend and the views.
-    expect(pngSize(png).height).toBe(Math.round(v.y + v.height - origin.y));
+    // The picture spans the legend and the views, and the run card's line under them.
+    expect(pngSize(png).height).toBe(Math.round(v.y + v.height - origin.y) + CAPTION_HEIGHT);
     const swatches = legend.getByTestId('legend-lane').locator('.legend-line');
     await expect(swatches).toHaveCount(3);
     for (let i = 0; i < 3; i++) {
@@ -94,7 +97,7 @@ test.describe('view exports', () => {
     const box = (await lanes.boundingBox())!;
     const scrollHeight = await lanes.evaluate((el) => el.scrollHeight);
     // Every lane's row, the ones scrolled out of sight too.
-    expect(pngSize(png).height).toBe(Math.round(Math.max(box.height, scrollHeight)));
+    expect(pngSize(png).height).toBe(Math.round(Math.max(box.height, scrollHeight)) + CAPTION_HEIGHT);
     const origin = { x: box.x, y: box.y };
     for (const i of [0, 1]) {
       const lane = lab.getByTestId(`lane-view-${i}`);

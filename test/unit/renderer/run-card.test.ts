@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { APP_VERSION } from '../../../main/protocol/app-info';
 import type { RegressionRunConfig } from '../../../main/protocol/messages';
-import { jsonWithRunCard, runCard, withBackend } from '../../../renderer/export/run-card';
+import { jsonWithRunCard, runCard, runCardCaption, withBackend } from '../../../renderer/export/run-card';
 
 const config: RegressionRunConfig = {
   lab: 'regression',
@@ -41,4 +41,14 @@ describe('run card', () => {
     expect(JSON.parse(jsonWithRunCard('{}', card))).toEqual({ run: card });
     expect(jsonWithRunCard('{"a":1}', null)).toBe('{"a":1}');
   });
+
+  it('should say the card in one line for the foot of a picture', () => {
+    expect(runCardCaption(withBackend(runCard(config, { data: 'heights.csv' }), 'cpu'))).toBe(`Descent Lab ${APP_VERSION} · regression · heights.csv · seed 7 · ≤ 50 iterations · backend cpu`);
+    const attack = { app: 'Descent Lab 0.1.0', lab: 'adversarial', modelName: 'MobileNet', problem: { model: 'm', image: { name: 'cat.jpg' } }, seed: 1, maxIterations: 10, backend: 'wasm' };
+    expect(runCardCaption(attack)).toBe('Descent Lab 0.1.0 · adversarial · MobileNet, cat.jpg · seed 1 · ≤ 10 iterations · backend wasm');
+    expect(runCardCaption({ app: 'A', lab: 'spread', problem: { n: 12, dim: 3, init: undefined }, seed: 2, maxIterations: 5 })).toBe('A · spread · N = 12 in 3-D · seed 2 · ≤ 5 iterations · backend unknown');
+    expect(runCardCaption({ app: 'A', lab: 'surface', problem: { fn: { kind: 'preset', preset: 'beale' } }, seed: 1, maxIterations: 9, backend: 'cpu' })).toBe('A · surface · beale · seed 1 · ≤ 9 iterations · backend cpu');
+    expect(runCardCaption(null)).toBeNull();
+  });
 });
+
