@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { BackendName, LabName } from '../main/protocol/messages';
 import type { ConnectionState, EngineClient } from './engine-client';
+import { SessionDropContext } from './drop-overlay';
 import { ErrorBanner } from './error-banner';
 import { LAB_TABS } from './lab-tabs';
 import { AdversarialLab } from './labs/adversarial/adversarial-lab';
@@ -84,6 +85,7 @@ export function App({ client }: { client: EngineClient }) {
 
   return (
     <SessionContext.Provider value={sessionParts}>
+    <SessionDropContext.Provider value={sessions.openFile}>
     <div className="app">
       <header className="app-header">
         <h1>Descent Lab</h1>
@@ -148,6 +150,7 @@ export function App({ client }: { client: EngineClient }) {
       </main>
       <StatusBar engine={engine} />
     </div>
+    </SessionDropContext.Provider>
     </SessionContext.Provider>
   );
 }

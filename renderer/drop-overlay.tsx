@@ -1,4 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
+import { createContext, useContext, useEffect, useRef, useState } from 'react';
+import { SESSION_EXTENSION } from '../main/protocol/session';
+
+/** Opens a session file; a `.descent` file dropped on any lab goes here instead of to the lab. */
+export const SessionDropContext = createContext<((file: File) => void) | null>(null);
+
+const isSessionFile = (f: File) => f.name.toLowerCase().endsWith(`.${SESSION_EXTENSION}`);
 
 /** How long without a dragover before the overlay assumes the drag ended unseen. */
 const DRAG_IDLE_MS = 1500;
@@ -41,6 +47,9 @@ export function DropOverlay(props: { hint: string; enabled?: boolean } & DropTar
   const [active, setActive] = useState(false);
   const target = useRef<DropTarget>(props);
   target.current = props;
+  const openSession = useContext(SessionDropContext);
+  const openSessionRef = useRef(openSession);
+  openSessionRef.current = openSession;
 
   useEffect(() => {
     if (!enabled) {
@@ -85,13 +94,18 @@ export function DropOverlay(props: { hint: string; enabled?: boolean } & DropTar
     const drop = (e: DragEvent) => {
       e.preventDefault();
       hide();
-      const files = Array.from(e.dataTransfer?.files ?? []);
+      let files = Array.from(e.dataTransfer?.files ?? []);
+      const session = files.find(isSessionFile);
+      if (session && openSessionRef.current) {
+        openSessionRef.current(session);
+        files = files.filter((f) => !isSessionFile(f));
+      }
       const t = target.current;
       if (t.onFiles) {
         if (files.length) t.onFiles(files);
         return;
       }
-      const picked = pickDroppedFile(files);
+      const picked = files.length ? pickDroppedFile(files) : null;
       if (picked) t.onFile(picked.file, picked.note);
     };
     const move = (e: MouseEvent) => {

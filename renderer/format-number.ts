@@ -16,3 +16,9 @@ export function formatNumber(v: number | null | undefined): string {
   if (needsExponent(v)) return v.toExponential(4).replace('e+', 'e');
   return String(Number(v.toPrecision(6)));
 }
+
+/** A rate for the readouts: whole numbers from 10 up, two significant digits below; "—" unknown. */
+export function formatRate(itersPerSecond: number): string {
+  if (!(itersPerSecond > 0) || !Number.isFinite(itersPerSecond)) return '— it/s';
+  return `${itersPerSecond >= 10 ? formatNumber(Math.round(itersPerSecond)) : Number(itersPerSecond.toPrecision(2))} it/s`;
+}

@@ -4,7 +4,9 @@
  *                  [--epsilon E] [--step S] [--iterations N] [--target dog|cat|CLASS|untargeted]
  *                  [--stop-at P] [--decay MU] [--out FILE|DIR] [--backend B] [--seed K]
  *                  [--scaling pixel/255|pixel/127.5-1] [--json]
- * ε and step are in pixel levels (1/255). Reported figures are those of the adversarial image
+ * ε and step are in pixel levels (1/255): ε bounds the largest change of any value (L∞), or for
+ * pgd-l2 the Euclidean length of the whole change; both default to the app's (ATTACK_METHOD_SPECS:
+ * 4 and 1 for L∞, 255 and 51 for L2). Reported figures are those of the adversarial image
  * rounded to 8 bits, which is exactly what --out writes. A model name is looked for in
  * DESCENT_MODELS_DIR, then in the per-user cache (defaultModelCacheDir), then downloaded there.
  */
@@ -14,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { decimal, integer, UsageError } from './args';
 import {
   ATTACK_LIMITS,
+  ATTACK_METHOD_SPECS,
   ATTACK_METHODS,
   isAttackMethod,
   type AttackMethod,
@@ -108,10 +111,10 @@ function parseOptions(args: string[]): Options {
   if (!values.method) throw new UsageError(`--method is required (${ATTACK_METHODS.join(', ')})`);
   if (!isAttackMethod(values.method)) throw new UsageError(`unknown method "${values.method}" (choose ${ATTACK_METHODS.join(', ')})`);
   const method = values.method;
-  const epsilon = decimal(values.epsilon, '--epsilon', 0, method === 'pgd-l2' ? ATTACK_LIMITS.maxEpsilonL2 : ATTACK_LIMITS.maxEpsilonLinf);
-  if (epsilon === undefined && method !== 'signed') throw new UsageError(`--epsilon is required for ${method} (in levels of 1/255)`);
-  const step = decimal(values.step, '--step', 1e-6, method === 'pgd-l2' ? ATTACK_LIMITS.maxEpsilonL2 : ATTACK_LIMITS.maxEpsilonLinf) ?? (method === 'pgd-l2' ? undefined : 1);
-  if (step === undefined) throw new UsageError('--step is required for pgd-l2 (an L2 length in levels)');
+  const defaults = ATTACK_METHOD_SPECS[method].defaults;
+  const maxBudget = method === 'pgd-l2' ? ATTACK_LIMITS.maxEpsilonL2 : ATTACK_LIMITS.maxEpsilonLinf;
+  const epsilon = decimal(values.epsilon, '--epsilon', 0, maxBudget) ?? defaults.epsilon;
+  const step = decimal(values.step, '--step', 1e-6, maxBudget) ?? defaults.step;
   if (values.scaling !== undefined && !INPUT_SCALINGS.includes(values.scaling as InputScaling)) {
     throw new UsageError(`--scaling must be ${INPUT_SCALINGS.join(' or ')}`);
   }
@@ -120,7 +123,7 @@ function parseOptions(args: string[]): Options {
     image: values.image,
     model: values.model,
     method,
-    epsilon: epsilon ?? 0,
+    epsilon,
     step,
     iterations: integer(values.iterations, '--iterations', 1, ATTACK_LIMITS.maxIterations) ?? (method === 'fgsm' ? 1 : 10),
     target: values.target!,
@@ -256,6 +259,23 @@ function describe(c: Classification): string {
   return `${top.label} ${(100 * top.probability).toFixed(1)}%${bars}`;
 }
 
+/**
+ * An L2 budget spread over every value of the image can be smaller than half a level per value,
+ * and rounding to 8 bits then undoes the whole attack: say so when it happened (steps taken,
+ * nothing changed in the saved image), with the budget that spreads half a level everywhere.
+ */
+export function roundedAwayWarning(options: Pick<Options, 'method' | 'epsilon'>, results: readonly Pick<ImageResult, 'file' | 'stepsUsed' | 'distance'>[], values: number): string | null {
+  const lost = results.filter((r) => r.stepsUsed > 0 && r.distance.l2 === 0);
+  if (!lost.length) return null;
+  const half = Math.ceil(0.5 * Math.sqrt(values));
+  const which = lost.length === results.length ? (results.length === 1 ? 'the image' : 'every image') : `${lost.length} of ${results.length} images`;
+  const hint =
+    options.method === 'pgd-l2'
+      ? `an L2 budget of ${options.epsilon} levels spread over ${values.toLocaleString('en-US')} values is under half a level each; try --epsilon ${half} or more (the default is ${ATTACK_METHOD_SPECS['pgd-l2'].defaults.epsilon})`
+      : `--epsilon ${options.epsilon} is under half a level; try 1 or more`;
+  return `the attack left ${which} unchanged once rounded to 8 bits (L2 = 0): ${hint}`;
+}
+
 export async function attackCommand(args: string[]): Promise<void> {
   const options = parseOptions(args);
   const { files, folder } = await imageFiles(options.image);
@@ -300,6 +320,8 @@ export async function attackCommand(args: string[]): Promise<void> {
       seed: options.seed,
     };
     const attacked = results.filter((r): r is ImageResult => !('error' in r));
+    const warning = roundedAwayWarning(options, attacked, classifier.inputWidth * classifier.inputHeight * 3);
+    if (warning) console.error(`warning: ${warning}`);
     if (options.json) {
       const body = folder
         ? { ...settings, folder: options.image, images: results, attacked: attacked.length, successRate: attacked.length ? attacked.filter((r) => r.success).length / attacked.length : null }

@@ -7,6 +7,8 @@ export interface UnparseConfig {
   newline?: string;
   /** Text cells starting = + - @, tab or CR get a leading ' and quotes; numbers and booleans never. */
   escapeFormulae?: boolean | RegExp;
+  /** Quote every cell, or those for which the function says so. */
+  quotes?: boolean | ((value: unknown, column: number) => boolean);
 }
 
 declare const Papa: {

@@ -5,7 +5,7 @@
  * (the browser's MediaRecorder). Both report progress and stop when the signal aborts.
  */
 import { applyPalette, GIFEncoder, quantize } from 'gifenc';
-import { captureView } from './capture-view';
+import { captureView, captureWidth } from './capture-view';
 
 export interface ReplaySource {
   /** The last recorded iteration. */
@@ -14,6 +14,8 @@ export interface ReplaySource {
   show(iteration: number | null): void;
   /** What to capture. */
   root: HTMLElement;
+  /** A line under every frame: what produced the run (runCardCaption). */
+  caption?: string | null;
 }
 
 export interface ReplayOptions {
@@ -43,7 +45,7 @@ export function replayIterations(last: number, count: number): number[] {
 
 async function eachFrame(source: ReplaySource, o: ReplayOptions, draw: (canvas: HTMLCanvasElement, index: number) => void | Promise<void>): Promise<void> {
   const iterations = replayIterations(source.lastIteration, o.frames);
-  const scale = Math.min(1, o.maxWidth / Math.max(1, source.root.getBoundingClientRect().width));
+  const scale = Math.min(1, o.maxWidth / Math.max(1, captureWidth(source.root)));
   const canvas = document.createElement('canvas');
   try {
     for (let i = 0; i < iterations.length; i++) {
@@ -52,7 +54,7 @@ async function eachFrame(source: ReplaySource, o: ReplayOptions, draw: (canvas: 
       // Views redraw in their animation-frame loops: give them two to settle.
       await nextFrame();
       await nextFrame();
-      captureView(source.root, scale, canvas);
+      captureView(source.root, scale, canvas, source.caption ?? null);
       await draw(canvas, i);
       o.onProgress(i + 1, iterations.length);
     }

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { LIMITS } from '../../main/protocol/limits';
 import { LaneRow } from './lane-row';
 import type { OptimizerLane } from './optimizer-lane';
@@ -14,17 +14,35 @@ interface LaneListProps<Lane extends OptimizerLane> {
   title?: string;
 }
 
+const LANE_LIMIT_TEXT = `${LIMITS.maxLanes} lanes at most: remove one to add another.`;
+
+/** "+ Add lane", and once the lanes are full, greyed out with the reason beside it (a title and a note it points to). */
+export function AddLaneHeader({ title, count, onAdd }: { title: string; count: number; onAdd: () => void }) {
+  const noteId = useId();
+  const full = count >= LIMITS.maxLanes;
+  return (
+    <>
+      <div className="panel-title-row">
+        <h2>{title}</h2>
+        <button type="button" onClick={onAdd} disabled={full} data-testid="add-lane" title={full ? LANE_LIMIT_TEXT : 'Add a lane'} aria-describedby={full ? noteId : undefined}>
+          + Add lane
+        </button>
+      </div>
+      {full && (
+        <p className="muted small-text" id={noteId} data-testid="lane-limit">
+          {LANE_LIMIT_TEXT}
+        </p>
+      )}
+    </>
+  );
+}
+
 /** The optimizers to race: every lane starts from the same point with the same seed. */
 export function LaneList<Lane extends OptimizerLane>({ lanes, onChange, makeLane, extra, title }: LaneListProps<Lane>) {
   const add = () => onChange([...lanes, makeLane(lanes[lanes.length - 1], lanes.map((l) => l.colour))]);
   return (
     <section className="panel" title={title}>
-      <div className="panel-title-row">
-        <h2>Lanes</h2>
-        <button type="button" onClick={add} disabled={lanes.length >= LIMITS.maxLanes} data-testid="add-lane">
-          + Add lane
-        </button>
-      </div>
+      <AddLaneHeader title="Lanes" count={lanes.length} onAdd={add} />
       <ol className="lane-list">
         {lanes.map((lane, i) => {
           const change = (next: Lane) => onChange(lanes.map((l) => (l.id === lane.id ? next : l)));

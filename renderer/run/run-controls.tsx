@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { LIMITS } from '../../main/protocol/limits';
 import { NumberField } from '../number-field';
-import type { RunPhase } from './run-store-base';
+import type { ShownPhase } from './run-store-base';
 
 export interface RunActions {
   run: () => void;
@@ -20,7 +20,7 @@ export interface RunLength {
 }
 
 interface RunControlsProps {
-  phase: RunPhase;
+  phase: ShownPhase;
   settings: RunLength;
   canRun: boolean;
   actions: RunActions;
@@ -37,7 +37,7 @@ interface RunControlsProps {
 const SPEEDS = [1, 10, 60, 600, 6000, 0] as const;
 
 export function RunControls({ phase, settings, canRun, actions, onSettings, pendingChanges, resetTitle = 'Back to the start', children }: RunControlsProps) {
-  const active = phase === 'starting' || phase === 'running' || phase === 'paused';
+  const active = phase === 'starting' || phase === 'running' || phase === 'paused' || phase === 'ready';
   const speedOptions = (SPEEDS as readonly number[]).includes(settings.itersPerSecond) ? SPEEDS : [...SPEEDS, settings.itersPerSecond];
   return (
     <div className="run-controls" role="toolbar" aria-label="Run controls">
@@ -45,6 +45,7 @@ export function RunControls({ phase, settings, canRun, actions, onSettings, pend
         <button type="button" className="primary" onClick={actions.run} disabled={!canRun || phase === 'running' || phase === 'starting'} data-testid="run" title="Start a fresh run (Space)">
           ▶ Run
         </button>
+        {/* A run that has not taken a step yet is ready: Run, Step or Space start it, there is nothing to resume. */}
         <button type="button" onClick={actions.pauseOrResume} disabled={phase !== 'running' && phase !== 'paused'} data-testid="pause" title="Pause or resume (Space)">
           {phase === 'paused' ? 'Resume' : 'Pause'}
         </button>

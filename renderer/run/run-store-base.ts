@@ -5,8 +5,25 @@
  * pushed to React. Each lab's store extends this with what its frames carry.
  */
 import type { LaneIntro, LaneStatus, RunStatus } from '../../main/protocol/messages';
+import { withBackend, type RunCard } from '../export/run-card';
 
 export type RunPhase = 'idle' | 'starting' | RunStatus;
+/**
+ * The phase as the page words it: a run paused before its first iteration (after Reset, or
+ * the Adversarial lab's preview of a new image) has not run at all, so it is "ready", not
+ * "paused"; Run, Step or Space set it going.
+ */
+export type ShownPhase = RunPhase | 'ready';
+
+export function shownPhase(store: { phase: RunPhase; iteration: number }): ShownPhase {
+  return store.phase === 'paused' && store.iteration === 0 ? 'ready' : store.phase;
+}
+
+/** A lane's status as its row says it: a lane still going takes the run's paused, ready or stopped. */
+export function laneStatusText(status: LaneStatus, phase: ShownPhase): string {
+  if (status !== 'running') return status;
+  return phase === 'paused' || phase === 'ready' || phase === 'stopped' || phase === 'starting' ? phase : 'running';
+}
 
 /** What the page knows of a lane before the engine's runStarted: its label and colour (and the lab's settings). */
 export interface LaneDraft extends LaneIntro {
@@ -21,6 +38,7 @@ export interface LaneTrackBase extends LaneDraft {
 
 interface StartedLike {
   runId: string;
+  backend: string;
   lanes: LaneIntro[];
 }
 
@@ -39,14 +57,26 @@ export interface SavedRun {
   lanes: Record<string, unknown>[];
   /** What the lab's store adds (its exact answer, its vectors' start, …). */
   extra: Record<string, unknown>;
+  /** The settings that produced it (absent from sessions saved before there was one). */
+  card?: RunCard | null;
 }
+
+/** The span a displayed rate is measured over: long enough to hold steady between a slow run's frames. */
+const RATE_WINDOW_MS = 5000;
 
 export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends StartedLike, Frame extends FrameLike> {
   runId: string | null = null;
   phase: RunPhase = 'idle';
   lanes: Track[] = [];
   iteration = 0;
+  /**
+   * Iterations a second, measured by the page over the frames of the last few seconds while
+   * the run goes (the engine's own figure until there are two): a slow run's rate holds
+   * between its frames instead of dropping to 0. 0 when not known.
+   */
   itersPerSecond = 0;
+  /** (page time, iteration) of the frames of the last RATE_WINDOW_MS while running. */
+  private rateSamples: { ms: number; iteration: number }[] = [];
   /** Bumped on every change; views redraw when it differs from what they last drew. */
   version = 0;
   /**
@@ -54,6 +84,8 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
    * null follows the run (its latest iteration).
    */
   cursor: number | null = null;
+  /** The settings that produced the shown run, for its exports; the backend once the engine said. */
+  private card: RunCard | null = null;
   private readonly phaseListeners = new Set<(phase: RunPhase) => void>();
   private readonly laneListeners = new Set<() => void>();
 
@@ -76,7 +108,12 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
     if (this.phase === 'idle' || this.phase === 'starting') return null;
     // A run that was going is, once reopened, a run that stopped there.
     const phase = this.phase === 'running' || this.phase === 'paused' ? 'stopped' : this.phase;
-    return { phase, iteration: this.iteration, lanes: this.lanes.map((l) => this.saveTrack(l)), extra: this.saveExtra() };
+    return { phase, iteration: this.iteration, lanes: this.lanes.map((l) => this.saveTrack(l)), extra: this.saveExtra(), card: this.card };
+  }
+
+  /** What produced the shown run (null: no run, or one reopened from an older session). */
+  get runCard(): RunCard | null {
+    return this.card;
   }
 
   /**
@@ -90,8 +127,10 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
     const lanes = saved.lanes.map((l) => this.loadTrack(l));
     const extra = saved.extra ?? {};
     const phase: RunPhase = saved.phase === 'done' ? 'done' : 'stopped';
+    const card = saved.card && typeof saved.card === 'object' ? saved.card : null;
     return () => {
       this.clear();
+      this.card = card;
       this.loadExtra(extra);
       this.lanes = lanes;
       this.iteration = saved.iteration;
@@ -106,13 +145,15 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
   }
 
   /** Called as the start request is sent, so frames for any older run are ignored. */
-  begin(runId: string, lanes: LaneDraft[]): void {
+  begin(runId: string, lanes: LaneDraft[], card: RunCard | null = null): void {
     this.runId = runId;
+    this.card = card;
     this.lanes = lanes.map((l) => this.track(l.params ? { ...l, params: { ...l.params } } : { ...l }));
     this.reset();
     this.cursor = null;
     this.iteration = 0;
     this.itersPerSecond = 0;
+    this.rateSamples = [];
     this.lanesChanged();
     this.setPhase('starting');
   }
@@ -120,6 +161,7 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
   runStarted(msg: Started): void {
     if (msg.runId !== this.runId) return;
     this.cursor = null;
+    if (this.card) this.card = withBackend(this.card, msg.backend);
     this.started(msg);
     // The engine's word on each lane (its label and, for optimizer lanes, the resolved
     // hyper-parameters) is what the views and the legend show. A fresh array, so React
@@ -133,7 +175,8 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
     this.version++;
   }
 
-  frame(msg: Frame): void {
+  /** `nowMs`: when the frame arrived (page time); a parameter so tests need no clock. */
+  frame(msg: Frame, nowMs = performance.now()): void {
     if (msg.runId !== this.runId) return;
     for (const batch of msg.lanes) {
       const lane = this.lanes.find((l) => l.id === batch.id);
@@ -143,10 +186,25 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
     }
     // A resumed (or stepped) run is followed live again.
     if (msg.status === 'running' || msg.iteration > this.iteration) this.cursor = null;
+    const wasReady = shownPhase(this) === 'ready';
     this.iteration = msg.iteration;
-    this.itersPerSecond = msg.itersPerSecond;
-    this.setPhase(msg.status);
+    this.itersPerSecond = this.measureRate(msg, nowMs);
+    if (!this.setPhase(msg.status) && wasReady !== (shownPhase(this) === 'ready')) this.phaseChanged();
     this.version++;
+  }
+
+  private measureRate(msg: Frame, nowMs: number): number {
+    // Time paused is not the engine's speed: a resumed run measures afresh.
+    if (msg.status !== 'running') {
+      this.rateSamples = [];
+      return msg.itersPerSecond;
+    }
+    const samples = this.rateSamples;
+    samples.push({ ms: nowMs, iteration: msg.iteration });
+    while (samples.length > 2 && nowMs - samples[1]!.ms >= RATE_WINDOW_MS) samples.shift();
+    const first = samples[0]!;
+    const spanMs = nowMs - first.ms;
+    return spanMs > 0 && msg.iteration > first.iteration ? ((msg.iteration - first.iteration) * 1000) / spanMs : msg.itersPerSecond;
   }
 
   /** The iteration the views show: the timeline's, or the latest. */
@@ -176,6 +234,7 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
   /** Back to "no run": views show the settings' start again. */
   clear(): void {
     this.runId = null;
+    this.card = null;
     if (this.lanes.length) {
       this.lanes = [];
       this.lanesChanged();
@@ -184,6 +243,7 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
     this.cursor = null;
     this.iteration = 0;
     this.itersPerSecond = 0;
+    this.rateSamples = [];
     this.setPhase('idle');
     this.version++;
   }
@@ -207,10 +267,17 @@ export abstract class RunStoreBase<Track extends LaneTrackBase, Started extends 
     for (const cb of this.laneListeners) cb();
   }
 
-  private setPhase(phase: RunPhase): void {
-    if (phase === this.phase) return;
+  /** False when the phase was already `phase`. */
+  private setPhase(phase: RunPhase): boolean {
+    if (phase === this.phase) return false;
     this.phase = phase;
     this.version++;
-    for (const cb of this.phaseListeners) cb(phase);
+    this.phaseChanged();
+    return true;
+  }
+
+  /** Also when a paused run takes its first step (ready → paused), which keeps the phase. */
+  private phaseChanged(): void {
+    for (const cb of this.phaseListeners) cb(this.phase);
   }
 }

@@ -7,6 +7,7 @@
  */
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
+import { formatNumber } from '../format-number';
 import { formatTicks } from '../nice-ticks';
 import { useAnimationFrame } from '../use-animation-frame';
 import { drawCursor } from './chart-cursor';
@@ -59,12 +60,14 @@ interface RangeRefs {
 /** uPlot draws thousands of points cheaply, but a million-iteration run is sampled to this many. */
 const MAX_POINTS = 2000;
 const RUNNING_REDRAW_MS = 30;
+const LABEL_MS = 500;
 
 export function SeriesChart<K extends string>({ store, series, yLabel, reference = null, log = false, scaleToStart = false, capAtStart = false, testId }: SeriesChartProps<K>) {
   const hostRef = useRef<HTMLDivElement>(null);
   const plot = useRef<{ key: string; u: uPlot } | null>(null);
   const drawnVersion = useRef(-1);
   const lastDraw = useRef(0);
+  const lastLabel = useRef(-Infinity);
   const refs = useRef<RangeRefs>({ reference, startMax: NaN });
   refs.current.reference = reference;
 
@@ -102,9 +105,26 @@ export function SeriesChart<K extends string>({ store, series, yLabel, reference
     lastDraw.current = now;
     drawnVersion.current = store.version;
     plot.current.u.setData(chartData(store, series, log, scaleToStart, refs.current));
+    // The figures the lines end on, for a screen reader (the canvas has no text of its own);
+    // a few times a second is plenty.
+    if (store.phase !== 'running' || now - lastLabel.current > LABEL_MS) {
+      lastLabel.current = now;
+      const label = chartText(store, series, yLabel);
+      if (host.getAttribute('aria-label') !== label) host.setAttribute('aria-label', label);
+    }
   });
 
-  return <div ref={hostRef} className="chart-host" />;
+  return <div ref={hostRef} className="chart-host" role="img" aria-label={`${yLabel} per iteration: no run yet`} data-testid={`${testId}-host`} />;
+}
+
+/** "loss per iteration, at iteration 50: Adam (lr 0.1) 834.8; …": each lane's value at the iteration shown. */
+function chartText<K extends string>(store: ChartStore<K>, series: K, yLabel: string): string {
+  if (!store.lanes.length) return `${yLabel} per iteration: no run yet`;
+  const parts = store.lanes.map((l) => {
+    const it = Math.min(store.cursor ?? l.history.lastIteration, l.history.lastIteration);
+    return `${l.label} ${it < 0 ? '—' : formatNumber(l.history.at(series, it))} at iteration ${Math.max(0, it)}`;
+  });
+  return `${yLabel} per iteration: ${parts.join('; ')}`;
 }
 
 function sizeOf(host: HTMLElement): { width: number; height: number } {

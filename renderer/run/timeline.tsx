@@ -5,6 +5,8 @@
  */
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { canvasToPng, captureView } from '../export/capture-view';
+import { csvComments } from '../export/csv-text';
+import { jsonWithRunCard, runCardCaption, type RunCard } from '../export/run-card';
 import { DEFAULT_REPLAY, exportGif, exportWebm } from '../export/replay-export';
 import { saveFile } from '../save-file';
 import type { RunPhase } from './run-store-base';
@@ -15,10 +17,14 @@ interface TimelineStore {
   cursor: number | null;
   version: number;
   readonly shownIteration: number;
+  readonly runCard: RunCard | null;
   setCursor(iteration: number | null): void;
 }
 
-/** The run's recorded values as the lab writes them: CSV (a row per lane and iteration) and JSON. */
+/**
+ * The run's recorded values as the lab writes them: CSV (a row per lane and iteration) and JSON.
+ * The timeline puts the run card (run-card.ts) in front of both.
+ */
 export interface HistoryFiles {
   csv(): string;
   json(): string;
@@ -62,7 +68,7 @@ export function RunTimeline({ store, history, viewRef, fileBase, onError }: Time
     const root = viewRef.current;
     if (!root) return;
     try {
-      saveFile(`${stamp()}.png`, await canvasToPng(captureView(root, window.devicePixelRatio || 1).canvas));
+      saveFile(`${stamp()}.png`, await canvasToPng(captureView(root, window.devicePixelRatio || 1, undefined, runCardCaption(store.runCard)).canvas));
     } catch (e) {
       onError(`Could not save the picture: ${(e as Error).message}`);
     }
@@ -73,7 +79,7 @@ export function RunTimeline({ store, history, viewRef, fileBase, onError }: Time
     if (!root || job) return;
     const abort = new AbortController();
     setJob({ what: kind.toUpperCase(), done: 0, total: DEFAULT_REPLAY.frames, abort });
-    const source = { lastIteration: store.iteration, show: (it: number | null) => store.setCursor(it), root };
+    const source = { lastIteration: store.iteration, show: (it: number | null) => store.setCursor(it), root, caption: runCardCaption(store.runCard) };
     const options = { ...DEFAULT_REPLAY, signal: abort.signal, onProgress: (done: number, total: number) => setJob((j) => (j && { ...j, done, total })) };
     try {
       const { blob } = await (kind === 'gif' ? exportGif(source, options) : exportWebm(source, options));
@@ -86,7 +92,7 @@ export function RunTimeline({ store, history, viewRef, fileBase, onError }: Time
   };
 
   const saveHistory = (kind: 'csv' | 'json') => {
-    const text = kind === 'csv' ? history.csv() : history.json();
+    const text = kind === 'csv' ? csvComments(store.runCard) + history.csv() : jsonWithRunCard(history.json(), store.runCard);
     saveFile(`${fileBase}-history.${kind}`, new Blob([text], { type: kind === 'csv' ? 'text/csv' : 'application/json' }));
   };
 

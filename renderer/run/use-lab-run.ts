@@ -7,14 +7,17 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ControlAction, FrameMessage, LabName, RunConfig, RunStartedMessage } from '../../main/protocol/messages';
 import { getDesktopApi } from '../desktop-bridge';
 import type { ConnectionState, EngineClient } from '../engine-client';
+import { runCard } from '../export/run-card';
 import type { RunActions } from './run-controls';
-import type { LaneDraft, RunPhase, RunStoreBase } from './run-store-base';
+import { shownPhase, type LaneDraft, type RunStoreBase, type ShownPhase } from './run-store-base';
 import { useKeyboardShortcuts } from './use-keyboard-shortcuts';
 
 /** A run ready to send: its config and the lanes as the page shows them until the engine answers. */
 export interface PreparedRun {
   config: RunConfig;
   lanes: LaneDraft[];
+  /** Names for the run card that the config holds only as ids or arrays (a model's, a data set's). */
+  about?: Record<string, unknown>;
 }
 
 interface LabRunOptions<L extends LabName> {
@@ -40,8 +43,11 @@ let runCounter = 0;
 const engineRuns = new WeakMap<EngineClient, string>();
 
 export function useLabRun<L extends LabName>({ lab, client, connection, store, active, reportError, prepare, onOpen }: LabRunOptions<L>) {
-  const [phase, setPhase] = useState<RunPhase>(store.phase);
-  useEffect(() => store.onPhase(setPhase), [store]);
+  const [phase, setPhase] = useState<ShownPhase>(() => shownPhase(store));
+  useEffect(() => {
+    setPhase(shownPhase(store));
+    return store.onPhase(() => setPhase(shownPhase(store)));
+  }, [store]);
   const prepareRef = useRef(prepare);
   prepareRef.current = prepare;
   const onOpenRef = useRef(onOpen);
@@ -91,7 +97,7 @@ export function useLabRun<L extends LabName>({ lab, client, connection, store, a
     (prepared: PreparedRun): string => {
       const runId = `${lab}-${++runCounter}-${Date.now().toString(36)}`;
       if (store.runId && store.isActive()) client.send({ type: 'control', runId: store.runId, action: 'stop' });
-      store.begin(runId, prepared.lanes);
+      store.begin(runId, prepared.lanes, runCard(prepared.config, prepared.about));
       client.send({ type: 'start', runId, config: prepared.config });
       startedPaused.current = prepared.config.paused === true;
       return runId;
@@ -161,6 +167,19 @@ export function useLabRun<L extends LabName>({ lab, client, connection, store, a
   );
 
   useKeyboardShortcuts(actions, () => store.phase === 'running' || store.phase === 'paused' || store.phase === 'starting', active);
+
+  // In a browser Ctrl+O opens the lab's own file picker (the input marked data-open-file in its
+  // panel), as File > Open (Ctrl+O) does in the app. Ctrl+Shift+O is the session's.
+  useEffect(() => {
+    if (getDesktopApi() || !active) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey || e.key.toLowerCase() !== 'o') return;
+      e.preventDefault();
+      document.querySelector<HTMLInputElement>(`#panel-${lab} input[type="file"][data-open-file]`)?.click();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [active, lab]);
 
   // Electron's File > Open and Run menu act on the lab shown.
   useEffect(() => {

@@ -6,7 +6,8 @@
  */
 import type { Locator, Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { dragBinaryFiles, expect, inPanel, numberIn, SAMPLE_IMAGES, screenshot, test } from './lab-fixture';
 
@@ -46,6 +47,9 @@ test.describe('adversarial lab', () => {
     const pgd = lab.getByTestId('lane-view-1');
     await expect(signed.getByTestId('top5-row')).toHaveCount(5);
     await expect(pgd.getByTestId('top5-row')).toHaveCount(5);
+    // Nothing has run: the lanes are ready, with no Resume to press.
+    for (const lane of [signed, pgd]) await expect(lane.getByTestId('lane-status')).toHaveText('ready');
+    await expect(lab.getByTestId('pause')).toBeDisabled();
     expect(await numberIn(signed.getByTestId('cat-bar'))).toBeGreaterThan(0.5);
     const originalTop = await signed.getByTestId('top5-row').first().getAttribute('data-label');
     await expect(lab.getByTestId('image-verdict')).toContainText(`Model: ${originalTop}`);
@@ -93,7 +97,13 @@ test.describe('adversarial lab', () => {
 
     // Loading that PNG back, the model sees what the lane reported.
     const dogP = await numberIn(signed.getByTestId('top5-row').first());
+    // Dropped after an attack ran, it is added beside the run, which stays; a click attacks it.
     await dropImage(page, 'saved.png', png, 'image/png');
+    await expect(lab.getByTestId('image-note')).toContainText('the attack on img_1.jpg is kept');
+    await expect(lab.getByTestId('selected-name')).toHaveText('img_1.jpg');
+    expect(await numberIn(signed.getByTestId('lane-step'))).toBeGreaterThan(0);
+    await lab.locator('[data-testid="image-thumb"][data-name="saved.png"] .adv-thumb-button').click();
+    await expect(lab.getByTestId('image-note')).toHaveCount(0);
     await expect(lab.getByTestId('selected-name')).toHaveText('saved.png');
     await expect(lab.getByTestId('image-verdict')).toContainText(`Model: ${dogTop}`);
     await expect(signed.getByTestId('lane-step')).toHaveAttribute('data-value', '0');
@@ -116,7 +126,7 @@ test.describe('adversarial lab', () => {
     await expect(lab.getByTestId('lane-view-0').getByTestId('lane-step')).toHaveAttribute('data-value', '0');
   });
 
-  test('should tabulate the first lane’s attack over the five sample photos with a success rate', async ({ lab: page }) => {
+  test('should tabulate the lane’s attack over the five sample photos with a success rate and its settings', async ({ lab: page }) => {
     const lab = await openAdversarial(page);
     const files = ['img_0.jpg', 'img_1.jpg', 'img_2.jpg', 'img_3.jpg', 'img_4.jpg'].map((f) => path.join(SAMPLE_IMAGES, f));
     await lab.getByTestId('images-input').setInputFiles(files);
@@ -137,8 +147,46 @@ test.describe('adversarial lab', () => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), lab.getByTestId('batch-csv').click()]);
     const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
-    expect(csv[0]).toMatch(/^image,original_class,/);
-    expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(['img_0.jpg', 'img_1.jpg', 'img_2.jpg', 'img_3.jpg', 'img_4.jpg']);
+    // The attack's settings first, as comment lines; then a row per image (and lane: one here).
+    const card = csv.filter((l) => l.startsWith('# '));
+    expect(card).toContainEqual(expect.stringMatching(/^# lanes: \[\{.*"method":"pgd"/));
+    expect(card).toContainEqual(expect.stringMatching(/^# images: \["img_0.jpg",.*"img_4.jpg"\]$/));
+    const rows = csv.filter((l) => !l.startsWith('#'));
+    expect(rows[0]).toMatch(/^image,lane,original_class,/);
+    expect(rows.slice(1).map((l) => l.split(',')[0])).toEqual(['img_0.jpg', 'img_1.jpg', 'img_2.jpg', 'img_3.jpg', 'img_4.jpg']);
+  });
+
+  test('should aim the default lane by the first verdict: a dog becomes a cat, a cat a dog, with no success figure before a step', async ({ lab: page }) => {
+    const lab = await openAdversarial(page);
+    const first = lab.getByTestId('lane-view-0');
+    await dropImage(page, 'img_0.jpg', readFileSync(path.join(SAMPLE_IMAGES, 'img_0.jpg')));
+    await expect(lab.getByTestId('lane-0-target-cat')).toHaveAttribute('aria-pressed', 'true', { timeout: RUN_TIMEOUT });
+    await expect(first.getByTestId('lane-status')).toHaveText('ready', { timeout: RUN_TIMEOUT });
+    await expect(first.locator('.adv-lane-title')).toContainText('→ cat');
+    await expect(first.getByTestId('target-confidence')).toHaveText('—');
+    await screenshot(page, 'adversarial-dog-default-target');
+    // The cat photo turns it back towards dog; a target the user picks stays.
+    await dropImage(page, 'img_1.jpg', readFileSync(CAT));
+    await expect(lab.getByTestId('lane-0-target-dog')).toHaveAttribute('aria-pressed', 'true', { timeout: RUN_TIMEOUT });
+    await expect(first.locator('.adv-lane-title')).toContainText('→ dog', { timeout: RUN_TIMEOUT });
+    await lab.getByTestId('lane-0-target-untargeted').click();
+    await lab.getByTestId('image-thumb').first().click();
+    await expect(first.getByTestId('lane-status')).toHaveText('ready', { timeout: RUN_TIMEOUT });
+    await expect(lab.getByTestId('lane-0-target-untargeted')).toHaveAttribute('aria-pressed', 'true');
+  });
+
+  test('should attack every image with every lane, a row each, and keep the lanes in sight', async ({ lab: page }) => {
+    const lab = await openAdversarial(page);
+    await lab.getByTestId('images-input').setInputFiles(['img_0.jpg', 'img_1.jpg'].map((f) => path.join(SAMPLE_IMAGES, f)));
+    await expect(lab.getByTestId('image-thumb')).toHaveCount(2);
+    for (const i of [0, 1]) await setField(lab, `lane-${i}-iterations`, '1');
+    await expect(lab.getByTestId('batch-run')).toContainText('with all 2 lanes');
+    await lab.getByTestId('batch-run').click();
+    await expect(lab.getByTestId('batch-summary')).toBeVisible({ timeout: 90_000 });
+    await expect(lab.getByTestId('lane-view-1')).toBeVisible();
+    await expect(lab.getByTestId('batch-row')).toHaveCount(4);
+    await expect(lab.getByTestId('batch-rate')).toHaveCount(2);
+    await screenshot(page, 'adversarial-folder-every-lane');
   });
 
   test('should open a model folder the user picks and use it', async ({ lab: page }) => {
@@ -151,4 +199,34 @@ test.describe('adversarial lab', () => {
     await expect(lab.getByTestId('lane-view-0')).toBeVisible();
     await expect(lab.getByTestId('lane-view-0')).toContainText(/cat|kitten|tabby|Persian|terrier/i, { timeout: RUN_TIMEOUT });
   });
+
+  test('should name a folder model by its folder, list it once, and move targets off cat and dog when it has none', async ({ lab: page }) => {
+    // darknet-tiny's weights as a model of the user's own: another model.json (one byte more,
+    // so no manifest model's) and labels with no cat or dog classes.
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'descent-e2e-folder-')), 'my-classifier');
+    cpSync(path.join(SAMPLE_IMAGES, '../../models/darknet-tiny'), dir, { recursive: true });
+    appendFileSync(path.join(dir, 'model.json'), '\n');
+    writeFileSync(path.join(dir, 'labels.json'), JSON.stringify(Array.from({ length: 1000 }, (_, i) => `thing ${i}`)));
+    try {
+      const lab = await openAdversarial(page);
+      const options = lab.getByTestId('model-select').locator('option');
+      const before = await options.count();
+      for (let k = 0; k < 2; k++) {
+        await lab.getByTestId('model-folder-input').setInputFiles(dir);
+        await expect(lab.getByTestId('model-ready')).toContainText('my-classifier ready: 224×224 input, 1000 classes', { timeout: 60_000 });
+      }
+      await expect(options).toHaveCount(before + 1);
+      await expect(lab.getByTestId('model-select').locator('option:checked')).toHaveText('my-classifier');
+      // The default lane aimed at dogs: the model has none, so it attacks "not current" and says so.
+      await expect(lab.getByTestId('target-note')).toContainText('no cat and dog classes: lane 1');
+      await expect(lab.getByTestId('lane-0-target-untargeted')).toHaveAttribute('aria-pressed', 'true');
+      await dropImage(page, 'img_1.jpg', readFileSync(CAT));
+      await expect(lab.getByTestId('lane-view-0').getByTestId('lane-status')).toHaveText('ready', { timeout: RUN_TIMEOUT });
+      await expect(lab.getByTestId('lane-view-0').getByTestId('top5-row').first()).toContainText('thing');
+      await screenshot(page, 'adversarial-own-model-folder');
+    } finally {
+      rmSync(path.dirname(dir), { recursive: true, force: true });
+    }
+  });
 });
+

@@ -4,5 +4,6 @@
  * printed address. Fixed, not random: the config is loaded again in every worker process, and
  * a server left running from an earlier run (reuseExistingServer) must still let the tests in.
  */
-export const E2E_PORT = 4173;
+// DESCENT_E2E_PORT: another port where several checkouts share a machine (and 4173).
+export const E2E_PORT = Number(process.env['DESCENT_E2E_PORT']) || 4173;
 export const E2E_TOKEN = 'descent-e2e-token';

@@ -94,3 +94,34 @@ export async function dragBinaryFiles(
     document.body.dispatchEvent(new DragEvent(${JSON.stringify(type)}, { dataTransfer: dt, bubbles: true, cancelable: true }));
   })()`);
 }
+
+/** The RGBA of one pixel of a PNG (decoded by the page, which has the decoder). */
+export async function pngPixel(page: Page, png: Uint8Array, x: number, y: number): Promise<number[]> {
+  return page.evaluate(`(async () => {
+    const bytes = Uint8Array.from(atob(${JSON.stringify(Buffer.from(png).toString('base64'))}), (c) => c.charCodeAt(0));
+    const img = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const canvas = new OffscreenCanvas(img.width, img.height);
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    return Array.from(ctx.getImageData(${Math.round(x)}, ${Math.round(y)}, 1, 1).data);
+  })()`);
+}
+
+/** A PNG's size, from its IHDR chunk. */
+export function pngSize(png: Uint8Array): { width: number; height: number } {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+/** A CSS colour as the page computes it (rgb(r, g, b)) as numbers. */
+export function rgbOf(css: string): number[] {
+  return (css.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
+}
+
+/** The page's getComputedStyle, typed here: this project's Node-side tsconfig has no DOM types. */
+type PageWindow = { getComputedStyle(el: unknown): { backgroundColor: string } };
+
+/** An element's computed background colour as numbers. */
+export async function backgroundOf(locator: Locator): Promise<number[]> {
+  return rgbOf(await locator.evaluate((el) => (globalThis as unknown as PageWindow).getComputedStyle(el).backgroundColor));
+}

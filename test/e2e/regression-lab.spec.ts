@@ -82,8 +82,10 @@ test.describe('regression lab', () => {
     await expect(inPanel(lab, 'regression').getByTestId('iteration')).toHaveText('2');
     await lab.keyboard.press('r');
     await expect(inPanel(lab, 'regression').getByTestId('iteration')).toHaveText('0');
-    await expect(inPanel(lab, 'regression').getByTestId('pause')).toHaveText(/Resume/);
-    // Space resumes the reset run, which then runs to its 50-iteration cap.
+    // Back at iteration 0 the run is ready, not paused: nothing to resume, Space or Run start it.
+    await expect(inPanel(lab, 'regression').getByTestId('pause')).toHaveText(/Pause/);
+    await expect(inPanel(lab, 'regression').getByTestId('pause')).toBeDisabled();
+    // Space sets the reset run going, to its 50-iteration cap.
     await lab.keyboard.press('Space');
     await expect(inPanel(lab, 'regression').getByTestId('lane-status-0')).toHaveText('done', { timeout: 30_000 });
     await expect(inPanel(lab, 'regression').getByTestId('iteration')).toHaveText('50');

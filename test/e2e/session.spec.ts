@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { expect, inPanel, numberIn, screenshot, test } from './lab-fixture';
+import { dragBinaryFiles, expect, inPanel, numberIn, screenshot, test } from './lab-fixture';
 
 async function saveSession(page: Page): Promise<string> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-session').click()]);
@@ -73,4 +73,31 @@ test.describe('sessions', () => {
     await expect(regression).toBeVisible();
     await expect(regression.getByTestId('dataset-summary')).toContainText('150 rows');
   });
+
+  test('should open a .descent file dropped on any lab as a session', async ({ lab: page }) => {
+    const regression = inPanel(page, 'regression');
+    const seed = regression.getByTestId('seed');
+    await seed.fill('11');
+    await seed.press('Enter');
+    const bytes = readFileSync(await saveSession(page));
+    await page.reload();
+    await expect(regression.getByTestId('seed')).toHaveValue('1');
+    // Dropped on the Surface lab, which takes no files of its own.
+    await page.getByTestId('tab-surface').click();
+    const files = [{ name: 'mine.descent', bytes, type: '' }];
+    await dragBinaryFiles(page, 'dragenter', files);
+    await dragBinaryFiles(page, 'drop', files);
+    await expect(page.getByTestId('engine-notice')).toContainText('Opened mine.descent');
+    await page.getByTestId('tab-regression').click();
+    await expect(regression.getByTestId('seed')).toHaveValue('11');
+  });
+
+  test('should open the shown lab’s file picker on Ctrl+O in the browser', async ({ lab: page }) => {
+    for (const [lab, input] of [['regression', 'csv-input'], ['spread', 'vectors-input'], ['adversarial', 'images-input']] as const) {
+      await page.getByTestId(`tab-${lab}`).click();
+      const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Control+o')]);
+      expect(await chooser.element().getAttribute('data-testid'), lab).toBe(input);
+    }
+  });
 });
+

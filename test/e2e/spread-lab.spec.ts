@@ -62,7 +62,7 @@ test.describe('spread lab', () => {
     await screenshot(page, 'spread-32d');
   });
 
-  test('should export a lane as CSV with one row per vector', async ({ lab: page }) => {
+  test('should export a lane as CSV with one row per vector, after its run card', async ({ lab: page }) => {
     const lab = await openSpread(page);
     await lab.getByTestId('preset-4-3').click();
     await keepLanes(lab, 1);
@@ -70,7 +70,13 @@ test.describe('spread lab', () => {
     await lab.getByTestId('run').click();
     await expect(lab.getByTestId('spread-iteration')).toContainText('iteration 20', { timeout: 30_000 });
     const [download] = await Promise.all([page.waitForEvent('download'), lab.getByTestId('export-csv').click()]);
-    const text = readFileSync(await download.path(), 'utf8').trim().split('\n');
+    const lines = readFileSync(await download.path(), 'utf8').trim().split('\n');
+    // The lane, its iteration and the run card first, as comment lines.
+    const card = lines.filter((l) => l.startsWith('# '));
+    expect(card).toContainEqual('# iteration: 20');
+    expect(card).toContainEqual('# lab: spread');
+    expect(card).toContainEqual(expect.stringMatching(/^# problem: \{"n":4,"dim":3/));
+    const text = lines.filter((l) => !l.startsWith('#'));
     expect(text[0]).toBe('x1,x2,x3');
     expect(text).toHaveLength(5);
     for (const row of text.slice(1)) {

@@ -66,12 +66,17 @@ test.describe('surface lab', () => {
     // Reset rewinds every lane to iteration 0: the clicked start (held as float32).
     await lab.getByTestId('reset').click();
     await expect(lab.getByTestId('iteration')).toHaveText('0');
+    // A rewound run has not taken a step: ready, not paused; then one step pauses it there.
+    for (let i = 0; i < 4; i++) await expect(lab.getByTestId(`lane-status-${i}`)).toHaveText('ready');
     for (let i = 0; i < 4; i++) {
       expect(await numberIn(lab.getByTestId(`lane-point-${i}`), 'data-x')).toBeCloseTo(x, 5);
       expect(await numberIn(lab.getByTestId(`lane-point-${i}`), 'data-y')).toBeCloseTo(y, 5);
     }
     await map.hover({ position: { x: box.width * 0.5, y: box.height * 0.5 } });
     await expect(lab.getByTestId('surface-probe')).toContainText('∇f');
+    await lab.getByTestId('step').click();
+    await expect(lab.getByTestId('iteration')).toHaveText('1');
+    await expect(lab.getByTestId('lane-status-0')).toHaveText('paused');
   });
 
   test('should refuse a bad formula with its place, keep the last good one, and run a good one', async ({ lab: page }) => {

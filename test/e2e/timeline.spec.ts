@@ -38,7 +38,12 @@ test.describe('timeline and exports', () => {
     expect(await numberIn(lab.getByTestId('lane-slope-1'))).toBe(slopeAt50);
 
     // CSV: a header, then one row per lane and iteration (3 lanes × iterations 0..50).
-    const csv = (await saved(page, () => lab.getByTestId('export-history-csv').click())).toString('utf8').trim().split('\n');
+    // (after the run card's comment lines, which view-export.spec.ts reads)
+    const csv = (await saved(page, () => lab.getByTestId('export-history-csv').click()))
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('#'));
     expect(csv[0]).toBe('lane,iteration,loss,slope,intercept');
     expect(csv).toHaveLength(1 + 3 * 51);
     const json = JSON.parse((await saved(page, () => lab.getByTestId('export-history-json').click())).toString('utf8'));

@@ -8,6 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { roundedAwayWarning } from '../../main/cli/attack-command';
 import { cli } from './run-cli';
 import { SAMPLE_IMAGES_DIR, SHARED_MODELS_DIR, skipRealModels } from './engine/adversarial/shared-models';
 
@@ -37,10 +38,10 @@ describe('descent attack', () => {
       ['attack', '--image', CAT],
       ['attack', '--image', CAT, '--model', 'darknet-tiny'],
       ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'deepfool'],
-      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'pgd'],
       ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'pgd', '--epsilon', '300'],
       ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'bim', '--epsilon', 'four'],
-      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'pgd-l2', '--epsilon', '100'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'pgd-l2', '--epsilon', '2e6'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'pgd-l2', '--step', '0'],
       ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'signed', '--iterations', '0'],
       ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'signed', '--iterations', '10001'],
       ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'signed', '--stop-at', '1.5'],
@@ -107,6 +108,35 @@ describe('descent attack', () => {
     const r2 = JSON.parse(again.out);
     expect(r2.image.crop).toEqual({ left: 0, top: 0, width: 224, height: 224 });
     expect(r2.before).toEqual(r.after);
+  });
+
+  it('should run PGD-L2 without --epsilon on its default budget, and warn when a small one rounds away at 8 bits', async ({ skip }) => {
+    skip(skipRealModels !== undefined, skipRealModels);
+    // The default, 255 levels of L2 (51 a step): the saved image has changed.
+    const byDefault = await cli(['attack', '--image', CAT, ...MOBILENET, '--method', 'pgd-l2', '--iterations', '2', '--json']);
+    expect(byDefault.code).toBe(0);
+    expect(byDefault.err).toBe('');
+    const r = JSON.parse(byDefault.out);
+    expect(r).toMatchObject({ method: 'pgd-l2', epsilon: 255, step: 51 });
+    expect(r.distance.l2).toBeGreaterThan(0);
+    // ε = 4 levels over 224 × 224 × 3 values: about 0.01 of a level each, all rounded away.
+    const tiny = await cli(['attack', '--image', CAT, ...MOBILENET, '--method', 'pgd-l2', '--epsilon', '4', '--step', '1', '--iterations', '2', '--json']);
+    expect(tiny.code).toBe(0);
+    expect(JSON.parse(tiny.out).distance.l2).toBe(0);
+    expect(tiny.err).toMatch(/^warning: the attack left the image unchanged once rounded to 8 bits \(L2 = 0\): .*try --epsilon 194 or more/);
+  });
+
+  it('should word the rounded-away warning by how many images it hit, and stay quiet when none', () => {
+    const row = (l2: number, stepsUsed = 3) => ({ file: 'a.jpg', stepsUsed, distance: { linf: 0, l2, l0Pixels: 0, psnrDb: null, ssim: 1 } });
+    const l2 = { method: 'pgd-l2' as const, epsilon: 4 };
+    // 0.5 · √(224 · 224 · 3) = 0.5 · 387.98 = 193.99: the L2 that puts half a level on every value.
+    expect(roundedAwayWarning(l2, [row(0)], 224 * 224 * 3)).toMatch(/the image unchanged .* try --epsilon 194 or more \(the default is 255\)$/);
+    expect(roundedAwayWarning(l2, [row(0), row(3.5)], 224 * 224 * 3)).toMatch(/left 1 of 2 images unchanged/);
+    expect(roundedAwayWarning(l2, [row(0), row(0)], 150_528)).toMatch(/left every image unchanged/);
+    expect(roundedAwayWarning(l2, [row(2.5)], 150_528)).toBeNull();
+    // No step taken (stopped at once): nothing was rounded away.
+    expect(roundedAwayWarning(l2, [row(0, 0)], 150_528)).toBeNull();
+    expect(roundedAwayWarning({ method: 'pgd', epsilon: 0.4 }, [row(0)], 150_528)).toMatch(/--epsilon 0.4 is under half a level/);
   });
 
   it('should attack every image in a folder: one row per file, unreadable files as rows, and the success rate', async ({ skip }) => {

@@ -91,7 +91,9 @@ export class AdversarialModels {
         const entry = (await this.list()).find((e) => e.id === id);
         return {
           id,
-          displayName: c.info.displayName,
+          // An opened folder is named as the list names it (the folder's name), not by the
+          // cache folder it was copied to (a digest).
+          displayName: entry?.displayName ?? c.info.displayName,
           origin: id.startsWith('folder:') ? 'folder' : 'manifest',
           inputWidth: c.inputWidth,
           inputHeight: c.inputHeight,

@@ -21,6 +21,7 @@ import {
   buildAdversarialRunConfig,
   checkAdversarialSettings,
   defaultAdversarialSettings,
+  fitTargets,
   longestLane,
   sameAdversarialRun,
   type AdversarialSettings,
@@ -35,7 +36,7 @@ import { ModelPanel } from './model-panel';
 import { Lens } from './pixel-views';
 import { useBatch } from './use-batch';
 import { fitsSize, useImages, type LoadedImage } from './use-images';
-import { useModel } from './use-model';
+import { useModel, type ModelState } from './use-model';
 
 interface AdversarialLabProps {
   client: EngineClient;
@@ -70,14 +71,19 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
     lanesToRun.map((l) => ({ id: l.id, label: attackLaneLabel(l, names), colour: l.colour }));
 
   /** What a run on `image` with these lanes sends, or why there is none yet. */
-  const configFor = useCallback((image: LoadedImage | null, paused: boolean, only?: AttackLaneSettings[]): PreparedRun | string => {
+  const configFor = useCallback((image: LoadedImage | null, paused: boolean): PreparedRun | string => {
     const { settings: s, model: m, size: sz, labels: names } = latest.current;
     if (!m.info || !m.modelId) return 'Wait for the model to load (or open a model folder).';
     if (!image) return 'Drop an image on the window, or open one, to attack it.';
     const name = image.name;
     if (!fitsSize(image, sz)) return `${name} is still being decoded for ${m.info.displayName}.`;
-    const lanesToRun = only ?? s.lanes;
-    return { config: buildAdversarialRunConfig(s, m.modelId, image.decoded, names, paused, lanesToRun), lanes: drafts(lanesToRun, names) };
+    // Targets the model has (the settings catch up in the effect below, with a note).
+    const fitted = { ...s, lanes: fitTargets(s.lanes, m.info.hasCatDog, null).lanes };
+    return {
+      config: buildAdversarialRunConfig(fitted, m.modelId, image.decoded, names, paused),
+      lanes: drafts(fitted.lanes, names),
+      about: { modelName: m.info.displayName },
+    };
   }, []);
 
   /** A run about to start on `image`: its name titles the exports, and "changed since" compares with these settings. */
@@ -88,6 +94,13 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
     },
     [store],
   );
+
+  /**
+   * Images the user adds while the shown attack has taken steps leave it in place: the name of
+   * its image, or null when there is nothing to keep (no run, or the untouched step-0 preview).
+   */
+  const runToKeep = useCallback(() => (store.phase !== 'idle' && store.iteration > 0 ? store.imageName || 'the current image' : null), [store]);
+  const addUserFiles = useCallback((files: File[]) => latest.current.imgs.addBrowserFiles(files, runToKeep), [runToKeep]);
 
   const lanesRef = useRef<HTMLDivElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -124,8 +137,8 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
    * has nothing to say when there is no run yet, and leaves any error shown standing.
    */
   const launch = useCallback(
-    (image: LoadedImage, paused: boolean, only?: AttackLaneSettings[]): string | null => {
-      const prepared = configFor(image, paused, only);
+    (image: LoadedImage, paused: boolean): string | null => {
+      const prepared = configFor(image, paused);
       if (typeof prepared === 'string') return null;
       showRunOn(image);
       return start(prepared);
@@ -139,7 +152,7 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
     store,
     (image) => {
       latest.current.imgs.select(image.id);
-      return launch(image, false, latest.current.settings.lanes.slice(0, 1));
+      return launch(image, false);
     },
     actions.stop,
   );
@@ -168,6 +181,39 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
     const image = latest.current.imgs.selected;
     if (image) launch(image, true);
   }, [previewKey, launch, active]);
+
+  // Targets follow the model: a cat or dog target on a model without those classes becomes
+  // "not current", and says so.
+  const hasCatDog = model.info?.hasCatDog ?? true;
+  const [targetNote, setTargetNote] = useState<string | null>(null);
+  useEffect(() => {
+    if (!model.info) return;
+    const fit = fitTargets(latest.current.settings.lanes, model.info.hasCatDog, null);
+    if (fit.lanes !== latest.current.settings.lanes) setSettings((s) => ({ ...s, lanes: fitTargets(s.lanes, model.info!.hasCatDog, null).lanes }));
+    // The note stays while the model lacks the classes (loading it again changes nothing more).
+    if (fit.note || model.info.hasCatDog) setTargetNote(fit.note);
+  }, [model.info]);
+
+  // A lane left on its default target takes the one the first verdict suggests (a cat → dog,
+  // a dog → cat, anything else → not current), as soon as the step-0 preview has it.
+  useEffect(() => {
+    if (phase !== 'ready' || !store.before || !selected || store.imageName !== selected.name) return;
+    const { cat, dog } = store.before;
+    const fit = fitTargets(latest.current.settings.lanes, hasCatDog, { cat, dog });
+    if (fit.lanes !== latest.current.settings.lanes) setSettings((s) => ({ ...s, lanes: fit.lanes }));
+  }, [phase, store, selected, hasCatDog]);
+
+  // New targets before anything ran: the preview is taken again, so the lanes show them.
+  const targetsKey = settings.lanes.map((l) => `${l.id}:${JSON.stringify(l.target)}`).join('|');
+  const previewedTargets = useRef(targetsKey);
+  useEffect(() => {
+    if (previewedTargets.current === targetsKey) return;
+    previewedTargets.current = targetsKey;
+    const image = latest.current.imgs.selected;
+    if (!image || !active || store.phase !== 'paused' || store.iteration !== 0 || batchRunning.current()) return;
+    if (previewed.current !== previewKey) return; // the preview effect takes it
+    launch(image, true);
+  }, [targetsKey, active, store, previewKey, launch]);
 
   useSessionPart(
     'adversarial',
@@ -216,7 +262,7 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
       pending.push({ name: f.name, size: bytes.length, bytes: () => Promise.resolve(bytes) });
       clearTimeout(flush);
       flush = setTimeout(() => {
-        addFiles(pending);
+        addFiles(pending, runToKeep);
         pending = [];
       }, 50);
     });
@@ -224,7 +270,7 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
       clearTimeout(flush);
       off();
     };
-  }, [active, addFiles]);
+  }, [active, addFiles, runToKeep]);
 
   const patch = useCallback(
     (p: Partial<AdversarialSettings>) => {
@@ -247,7 +293,7 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
 
   return (
     <div className="lab adv-lab">
-      <DropOverlay onFiles={imgs.addBrowserFiles} hint="Drop images to attack them" enabled={active} />
+      <DropOverlay onFiles={addUserFiles} hint="Drop images to attack them" enabled={active} />
       <aside className="sidebar">
         <ModelPanel
           models={model.models}
@@ -260,7 +306,7 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
           onOpenFolder={model.openFolder}
           reportError={reportError}
         />
-        <ImagePanel images={imgs.images} selected={selected} busy={imgs.busy} verdict={verdict} onOpen={chooseFiles} onSelect={imgs.select} onRemove={imgs.remove} />
+        <ImagePanel images={imgs.images} selected={selected} busy={imgs.busy} note={imgs.note} verdict={verdict} onOpen={chooseFiles} onSelect={imgs.select} onRemove={imgs.remove} />
         <input
           ref={fileInput}
           type="file"
@@ -268,12 +314,13 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
           multiple
           hidden
           data-testid="images-input"
+          data-open-file
           onChange={(e) => {
-            if (e.target.files?.length) imgs.addBrowserFiles(Array.from(e.target.files));
+            if (e.target.files?.length) addUserFiles(Array.from(e.target.files));
             e.target.value = ''; // let the same files be chosen again
           }}
         />
-        <AttackLaneList lanes={settings.lanes} labels={labels} hasCatDog={model.info?.hasCatDog ?? true} onChange={(l) => patch({ lanes: l })} />
+        <AttackLaneList lanes={settings.lanes} labels={labels} hasCatDog={hasCatDog} note={targetNote} onChange={(l) => patch({ lanes: l })} />
       </aside>
       <section className="workspace adv-workspace">
         <RunControls phase={phase} settings={runLength} canRun={ready && !batching} actions={actions} onSettings={patch} pendingChanges={pending} resetTitle="Back to the original image" />
@@ -293,15 +340,15 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
             type="button"
             className="adv-batch-button"
             disabled={batching || decodedImages.length === 0 || !model.info}
-            onClick={() => void startBatch(decodedImages, attackLaneLabel(settings.lanes[0]!, labels))}
+            onClick={() => void startBatch(decodedImages, settings.lanes.map((l) => attackLaneLabel(l, labels)))}
             data-testid="batch-run"
-            title="Run the first lane's attack on every loaded image in turn and tabulate the results"
+            title={`Run every lane's attack (${settings.lanes.length}) on every loaded image in turn and tabulate the results, a row per image and lane`}
           >
-            Attack every image{decodedImages.length ? ` (${decodedImages.length})` : ''}
+            Attack every image{decodedImages.length ? ` (${decodedImages.length})` : ''} with {settings.lanes.length === 1 ? 'the lane' : `all ${settings.lanes.length} lanes`}
           </button>
         </div>
         <div className="adv-lanes" data-testid="lane-views" ref={lanesRef}>
-          {lanes.length === 0 && <p className="adv-empty muted">{emptyText(model.info !== null, imgs.images.length > 0)}</p>}
+          {lanes.length === 0 && <p className="adv-empty muted">{emptyText(model.state.kind, imgs.images.length > 0, !!selected)}</p>}
           {lanes.map((l, i) => (
             <LaneView key={l.id} store={store} client={client} laneId={l.id} index={i} label={l.label} colour={l.colour} labels={labels} lens={lens} gain={gainRef} gainLabel={gain} reportError={reportError} />
           ))}
@@ -322,10 +369,12 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
   );
 }
 
-function emptyText(modelReady: boolean, haveImages: boolean): string {
-  if (!modelReady) return 'The model is loading; then drop a photo anywhere on the window.';
+/** What the empty lanes area says: the same state the model panel shows, in one sentence. */
+function emptyText(model: ModelState['kind'], haveImages: boolean, selected: boolean): string {
+  if (model === 'unavailable' || model === 'failed' || model === 'cancelled') return 'No model to attack with yet: see the Model panel (Open model folder…).';
+  if (model !== 'ready') return 'The model is loading; then drop a photo anywhere on the window.';
   if (!haveImages) return 'Drop a photo anywhere on the window (or Open images…): a cat, a dog, anything.';
-  return 'Pick an image to attack.';
+  return selected ? 'Preparing the image…' : 'Pick an image to attack.';
 }
 
 /** What the model says of the selected image, when the run shown is on it. */

@@ -1,7 +1,8 @@
 /**
  * Everything the user sets for an adversarial run, as one plain typed object: the lanes (an
  * attack each: method, budget in pixel levels, target, early stop) and the run-wide seed and
- * cap. The defaults are the article's signed steps towards "dog" beside untargeted PGD.
+ * cap. The defaults are the article's signed steps (towards "dog" for a cat, "cat" for a dog,
+ * away from the current class otherwise: fitTargets) beside untargeted PGD.
  */
 import { ATTACK_LIMITS, ATTACK_METHOD_SPECS, isAttackMethod, type AttackMethod, type AttackSpec, type AttackTarget } from '../../../main/protocol/adversarial';
 import { LIMITS } from '../../../main/protocol/limits';
@@ -16,6 +17,8 @@ export interface AttackLaneSettings extends Pick<AttackSpec, 'method' | 'epsilon
   colour: string;
   /** MI-FGSM's μ (kept for every method, so switching back keeps it). */
   decay: number;
+  /** The target follows each image's first verdict (fitTargets) until the user picks one. */
+  autoTarget?: boolean;
 }
 
 export interface AdversarialSettings {
@@ -60,10 +63,46 @@ export function nextAttackLane(last: AttackLaneSettings | undefined, usedColours
 }
 
 export function defaultAdversarialSettings(): AdversarialSettings {
-  const signed = makeAttackLane('signed', { kind: 'group', group: 'dog' }, []);
+  const signed = { ...makeAttackLane('signed', { kind: 'group', group: 'dog' }, []), autoTarget: true };
   const pgd = makeAttackLane('pgd', { kind: 'untargeted' }, [signed.colour]);
   const lanes = [signed, pgd];
   return { lanes, maxIterations: longestLane(lanes), itersPerSecond: 0, seed: 1 };
+}
+
+/** What the model says of the original: its cat and dog sums (null for a model without those groups). */
+export interface FirstVerdict {
+  cat: number | null;
+  dog: number | null;
+}
+
+/** The target that makes sense for a photo: a cat becomes a dog, a dog a cat, anything else leaves its class. */
+export function targetForVerdict(v: FirstVerdict): AttackTarget {
+  if (v.cat !== null && v.dog !== null) {
+    if (v.cat >= 0.5 && v.cat > v.dog) return { kind: 'group', group: 'dog' };
+    if (v.dog >= 0.5 && v.dog > v.cat) return { kind: 'group', group: 'cat' };
+  }
+  return { kind: 'untargeted' };
+}
+
+/**
+ * Targets that fit the model and the photo: a lane left on its default target takes the one
+ * the first verdict suggests; a cat or dog target on a model without those classes falls back
+ * to "not current", with a note saying which lanes. `lanes` itself when nothing changes.
+ */
+export function fitTargets(lanes: AttackLaneSettings[], hasCatDog: boolean, verdict: FirstVerdict | null): { lanes: AttackLaneSettings[]; note: string | null } {
+  const fellBack: number[] = [];
+  const next = lanes.map((lane, i) => {
+    let target = lane.autoTarget && verdict ? targetForVerdict(verdict) : lane.target;
+    if (target.kind === 'group' && !hasCatDog) {
+      target = { kind: 'untargeted' };
+      fellBack.push(i + 1);
+    }
+    return sameTarget(target, lane.target) ? lane : { ...lane, target };
+  });
+  const note = fellBack.length
+    ? `This model has no cat and dog classes: lane ${fellBack.join(', ')} now attack${fellBack.length === 1 ? 's' : ''} “not current” instead.`
+    : null;
+  return { lanes: next.every((l, i) => l === lanes[i]) ? lanes : next, note };
 }
 
 /** Steps a lane takes at most: FGSM is one step of ε whatever its iterations say. */
@@ -193,6 +232,7 @@ export function checkAdversarialSettings(v: unknown): AdversarialSettings {
         target,
         stopAtConfidence: l.stopAtConfidence === null ? null : finiteNumber(l.stopAtConfidence, `${where}'s stop`, 0, 1),
         decay: finiteNumber(l.decay, `${where}'s decay`, 0, 10),
+        ...(l.autoTarget === true ? { autoTarget: true } : {}),
       };
     }),
   };

@@ -5,27 +5,29 @@
  */
 import { useEffect, useId, useState } from 'react';
 import { ATTACK_LIMITS, ATTACK_METHODS, ATTACK_METHOD_SPECS, type AttackMethod, type AttackTarget } from '../../../main/protocol/adversarial';
-import { LIMITS } from '../../../main/protocol/limits';
 import { NumberField } from '../../number-field';
+import { AddLaneHeader } from '../../run/lane-list';
 import { DEFAULT_STOP_AT, nextAttackLane, withMethod, type AttackLaneSettings } from './adversarial-settings';
 
 interface AttackLaneListProps {
   lanes: AttackLaneSettings[];
   labels: readonly string[] | null;
   hasCatDog: boolean;
+  /** Why targets changed on their own (a model without cat and dog classes). */
+  note?: string | null;
   onChange: (lanes: AttackLaneSettings[]) => void;
 }
 
-export function AttackLaneList({ lanes, labels, hasCatDog, onChange }: AttackLaneListProps) {
+export function AttackLaneList({ lanes, labels, hasCatDog, note, onChange }: AttackLaneListProps) {
   const add = () => onChange([...lanes, nextAttackLane(lanes[lanes.length - 1], lanes.map((l) => l.colour))]);
   return (
     <section className="panel" title="Every lane attacks the same image with the same model and seed">
-      <div className="panel-title-row">
-        <h2>Attacks</h2>
-        <button type="button" onClick={add} disabled={lanes.length >= LIMITS.maxLanes} data-testid="add-lane">
-          + Add lane
-        </button>
-      </div>
+      <AddLaneHeader title="Attacks" count={lanes.length} onAdd={add} />
+      {note && (
+        <p className="field-message" role="status" data-testid="target-note">
+          {note}
+        </p>
+      )}
       <ol className="lane-list">
         {lanes.map((lane, i) => (
           <AttackLaneRow
@@ -137,7 +139,7 @@ function AttackLaneRow({ lane, index, labels, hasCatDog, canRemove, onChange, on
           />
         )}
       </div>
-      <TargetPicker target={lane.target} index={index} labels={labels} hasCatDog={hasCatDog} onChange={(target) => onChange({ ...lane, target })} />
+      <TargetPicker target={lane.target} index={index} labels={labels} hasCatDog={hasCatDog} onChange={(target) => onChange({ ...lane, target, autoTarget: false })} />
     </li>
   );
 }

@@ -4,6 +4,8 @@ import { csvText } from '../../export/csv-text';
 
 export interface BatchRow {
   name: string;
+  /** The lane's label (its attack); every lane runs on every image. */
+  lane: string;
   before: RankedClass | null;
   after: RankedClass | null;
   success: boolean;
@@ -14,12 +16,13 @@ export interface BatchRow {
   error?: string;
 }
 
-/** The table as CSV, one row per image; probabilities and confidences as fractions. */
-export function batchCsv(rows: readonly BatchRow[]): string {
+/** The table as CSV, one row per image; probabilities and confidences as fractions; `card`: the attack's settings. */
+export function batchCsv(rows: readonly BatchRow[], card: Record<string, unknown> | null = null): string {
   return csvText(
-    ['image', 'original_class', 'original_p', 'final_class', 'final_p', 'success', 'steps', 'target_confidence', 'linf', 'l2', 'l0_pixels', 'psnr_db', 'ssim', 'error'],
+    ['image', 'lane', 'original_class', 'original_p', 'final_class', 'final_p', 'success', 'steps', 'target_confidence', 'linf', 'l2', 'l0_pixels', 'psnr_db', 'ssim', 'error'],
     rows.map((r) => [
       r.name,
+      r.lane,
       r.before?.label ?? '',
       r.before?.probability ?? '',
       r.after?.label ?? '',
@@ -34,5 +37,6 @@ export function batchCsv(rows: readonly BatchRow[]): string {
       r.distance?.ssim ?? '',
       r.error ?? '',
     ]),
+    card,
   );
 }

@@ -1,4 +1,7 @@
-/** The folder table: per image the class before and after, success, steps and distances; the success rate. */
+/**
+ * The folder table: per image and lane the class before and after, success, steps and
+ * distances; each lane's success rate (the first lane's also as the summary's data-value).
+ */
 import type { RankedClass } from '../../../main/protocol/adversarial';
 import { saveFile } from '../../save-file';
 import { pct } from './lane-view';
@@ -13,14 +16,19 @@ interface BatchTableProps {
 
 export function BatchTable({ batch, onCancel, onClose }: BatchTableProps) {
   const results = batch.rows.filter((r) => !r.error);
-  const wins = results.filter((r) => r.success).length;
-  const rate = results.length ? wins / results.length : null;
-  const exportCsv = () => saveFile('adversarial-folder.csv', new Blob([batchCsv(batch.rows)], { type: 'text/csv' }));
+  const perLane = batch.attacks.map((attack) => {
+    const mine = results.filter((r) => r.lane === attack);
+    const wins = mine.filter((r) => r.success).length;
+    return { attack, wins, count: mine.length, rate: mine.length ? wins / mine.length : null };
+  });
+  const rate = perLane[0]?.rate ?? null;
+  const several = batch.attacks.length > 1;
+  const exportCsv = () => saveFile('adversarial-folder.csv', new Blob([batchCsv(batch.rows, batch.card)], { type: 'text/csv' }));
   return (
     <section className="view-card adv-batch" data-testid="batch">
       <figcaption className="adv-batch-head">
         <span>
-          Every image: <span className="muted">{batch.attack}</span>
+          Every image, {several ? `each of the ${batch.attacks.length} lanes` : 'the one lane'}: <span className="muted">{batch.attacks.join(' · ')}</span>
         </span>
         <span className="figure-tools">
           {batch.running ? (
@@ -37,11 +45,15 @@ export function BatchTable({ batch, onCancel, onClose }: BatchTableProps) {
             <>
               <span data-testid="batch-summary" data-value={rate ?? ''}>
                 {batch.ended === 'cancelled' ? `Cancelled after ${batch.rows.length} of ${batch.total}. ` : batch.ended === 'interrupted' ? `Interrupted after ${batch.rows.length} of ${batch.total}. ` : ''}
-                {rate === null ? 'No results.' : (
-                  <>
-                    Success rate <b data-testid="batch-rate">{Math.round(100 * rate)}%</b> ({wins} of {results.length})
-                  </>
-                )}
+                {results.length === 0
+                  ? 'No results.'
+                  : perLane.map((l, i) => (
+                      <span key={l.attack} title={l.attack}>
+                        {i > 0 && ' · '}
+                        {several ? `${l.attack}: ` : 'Success rate '}
+                        <b data-testid="batch-rate">{l.rate === null ? '—' : `${Math.round(100 * l.rate)}%`}</b> ({l.wins} of {l.count})
+                      </span>
+                    ))}
               </span>
               <button type="button" className="small" onClick={exportCsv} disabled={!batch.rows.length} data-testid="batch-csv">
                 CSV
@@ -58,6 +70,7 @@ export function BatchTable({ batch, onCancel, onClose }: BatchTableProps) {
           <thead>
             <tr>
               <th className="text">image</th>
+              {several && <th className="text">lane</th>}
               <th className="text">original class</th>
               <th className="text">final class</th>
               <th>success</th>
@@ -76,6 +89,11 @@ export function BatchTable({ batch, onCancel, onClose }: BatchTableProps) {
                 <td className="text" title={r.name}>
                   {r.name}
                 </td>
+                {several && (
+                  <td className="text" title={r.lane}>
+                    {r.lane}
+                  </td>
+                )}
                 {r.error ? (
                   <td colSpan={10} className="status-diverged">
                     {r.error}

@@ -24,6 +24,8 @@ export function ConfidenceChart({ store, laneId, colour }: { store: AdversarialS
     const key = `${store.version}|${reports.length}|${size.width}x${size.height}`;
     if (!size.resized && key === drawn.current) return;
     drawn.current = key;
+    const lastReport = reports.at(-1);
+    canvas.setAttribute('aria-label', lastReport ? `Target confidence over steps: ${(100 * lastReport.targetConfidence).toFixed(1)}% at step ${lastReport.step}` : 'Target confidence over steps: no step yet');
     const { width, height } = size;
     ctx.clearRect(0, 0, width, height);
     const plotW = width - PAD.left - PAD.right;
@@ -34,7 +36,7 @@ export function ConfidenceChart({ store, laneId, colour }: { store: AdversarialS
     const y = (p: number) => PAD.top + (1 - p) * plotH;
 
     ctx.font = '10px system-ui, sans-serif';
-    ctx.fillStyle = '#6b7480';
+    ctx.fillStyle = '#5b6470'; // --muted
     ctx.strokeStyle = '#e6e9ee';
     ctx.lineWidth = 1;
     ctx.textAlign = 'right';

@@ -12,6 +12,8 @@ interface ImagePanelProps {
   images: LoadedImage[];
   selected: LoadedImage | null;
   busy: string | null;
+  /** Images added without being selected, and why. */
+  note?: string | null;
   /** The model's reading of the selected image, once a run has classified it. */
   verdict: string | null;
   onOpen: () => void;
@@ -19,7 +21,7 @@ interface ImagePanelProps {
   onRemove: (id: string) => void;
 }
 
-export function ImagePanel({ images, selected, busy, verdict, onOpen, onSelect, onRemove }: ImagePanelProps) {
+export function ImagePanel({ images, selected, busy, note, verdict, onOpen, onSelect, onRemove }: ImagePanelProps) {
   return (
     <section className="panel adv-image-panel" data-testid="image-panel">
       <div className="panel-title-row">
@@ -44,6 +46,11 @@ export function ImagePanel({ images, selected, busy, verdict, onOpen, onSelect, 
         </ul>
       )}
       {busy && <p className="muted small-text" data-testid="image-busy">{busy}</p>}
+      {note && (
+        <p className="small-text" role="status" data-testid="image-note">
+          {note}
+        </p>
+      )}
       {selected && <CropPreview image={selected} verdict={verdict} />}
     </section>
   );

@@ -7,8 +7,8 @@
  */
 import { useEffect, useState, type MutableRefObject } from 'react';
 import type { Classification, StepReport } from '../../../main/protocol/adversarial';
-import type { LaneStatus } from '../../../main/protocol/messages';
 import type { EngineClient } from '../../engine-client';
+import { laneStatusText, shownPhase } from '../../run/run-store-base';
 import { encodePng } from '../../request-dataset';
 import { saveFile } from '../../save-file';
 import { targetText } from './adversarial-settings';
@@ -17,12 +17,6 @@ import { ConfidenceChart } from './confidence-chart';
 import { PixelCanvas, type Lens } from './pixel-views';
 
 const REFRESH_MS = 100;
-
-/** A lane still going says how the run is: paused at a step, or stopped. */
-function laneStatus(status: LaneStatus, phase: AdversarialStore['phase']): string {
-  if (status !== 'running') return status;
-  return phase === 'paused' || phase === 'stopped' || phase === 'starting' ? phase : 'running';
-}
 
 interface LaneSnapshot {
   version: number;
@@ -35,10 +29,11 @@ interface LaneSnapshot {
 
 function snapshot(store: AdversarialStore, laneId: string, labels: readonly string[] | null): LaneSnapshot {
   const lane = store.lanes.find((l) => l.id === laneId);
-  const originalLabel = store.before?.top5[0]?.label ?? null;
+  // ImageNet labels list synonyms ("tabby, tabby cat"): the first names the class.
+  const originalLabel = store.before?.top5[0]?.label.split(',')[0] ?? null;
   return {
     version: store.version,
-    status: lane ? laneStatus(lane.status, store.phase) : 'running',
+    status: lane ? laneStatusText(lane.status, shownPhase(store)) : 'running',
     report: lane ? store.shownReport(lane) : null,
     maxSteps: lane?.maxSteps ?? 0,
     targetText: lane?.target ? targetText(lane.target, labels, originalLabel) : '',
@@ -104,8 +99,9 @@ export function LaneView({ store, client, laneId, index, label, colour, labels, 
             {r.success ? 'fooled' : 'not yet'}
           </span>
         )}
-        <span className="adv-target-conf" title={`The target (${snap.targetText}) confidence of the rounded image`}>
-          {snap.targetText}: <b data-testid="target-confidence" data-value={r?.targetConfidence ?? ''}>{r ? pct(r.targetConfidence) : '—'}</b>
+        {/* A success figure only once the attack has stepped: at step 0 it is the original's. */}
+        <span className="adv-target-conf" title={`The target (${snap.targetText}) confidence of the rounded image, from the first step`}>
+          {snap.targetText}: <b data-testid="target-confidence" data-value={r && r.step > 0 ? r.targetConfidence : ''}>{r && r.step > 0 ? pct(r.targetConfidence) : '—'}</b>
         </span>
         <button type="button" className="small" onClick={savePng} disabled={!snap.hasImage || saving} data-testid="save-png" title="The adversarial image as shown (8 bits per channel) as a PNG">
           Save PNG
@@ -146,7 +142,7 @@ function Top5({ classification }: { classification: Classification | null }) {
       {rows.map((c) => (
         <li key={c.index} data-testid="top5-row" data-label={c.label} data-value={c.probability}>
           <span className="adv-class-label" title={`${c.label} (#${c.index})`}>
-            {c.label}
+            {c.label.split(',')[0]}
           </span>
           <span className="adv-bar">
             <span style={{ width: `${Math.max(0, Math.min(100, 100 * c.probability))}%` }} />

@@ -1,11 +1,12 @@
 /**
- * A folder of images → a table: the first lane's attack run over each loaded image in turn,
- * through the same store and views as any run (so each attack can be watched), recording each
- * image's final report. One run at a time, as the engine allows; Cancel stops the current run
+ * A folder of images → a table: every lane's attack run over each loaded image in turn, through
+ * the same store and views as any run (so each attack can be watched, every lane in sight),
+ * recording each image's final report per lane. One run at a time, as the engine allows; Cancel stops the current run
  * and keeps the rows so far.
  */
 import { useCallback, useRef, useState } from 'react';
 import { latestReport, type AdversarialStore } from './adversarial-store';
+import type { RunCard } from '../../export/run-card';
 import type { BatchRow } from './batch-export';
 import type { LoadedImage } from './use-images';
 
@@ -16,8 +17,10 @@ export interface BatchState {
   total: number;
   current: string | null;
   rows: BatchRow[];
-  /** The attack, as the first lane's label said when the batch began. */
-  attack: string;
+  /** The attacks, as the lanes' labels said when the batch began. */
+  attacks: string[];
+  /** The settings of the first image's run (the image aside), for the CSV. */
+  card: RunCard | null;
   ended: 'complete' | 'cancelled' | 'interrupted' | null;
 }
 
@@ -48,13 +51,14 @@ export function useBatch(store: AdversarialStore, launch: (image: LoadedImage) =
   const running = useRef(false);
 
   const start = useCallback(
-    async (images: LoadedImage[], attack: string) => {
+    async (images: LoadedImage[], attacks: string[]) => {
       if (running.current || !images.length) return;
       running.current = true;
       cancelled.current = false;
       const rows: BatchRow[] = [];
       let ended: BatchState['ended'] = 'complete';
-      setState({ running: true, done: 0, total: images.length, current: images[0]!.name, rows: [], attack, ended: null });
+      let card: RunCard | null = null;
+      setState({ running: true, done: 0, total: images.length, current: images[0]!.name, rows: [], attacks, ended: null, card });
       try {
         for (const [i, image] of images.entries()) {
           if (cancelled.current) {
@@ -67,6 +71,11 @@ export function useBatch(store: AdversarialStore, launch: (image: LoadedImage) =
             ended = 'interrupted';
             break;
           }
+          if (!card && store.runCard) {
+            // One card for the table: the run's, with every image named in place of the first.
+            const { problem, ...rest } = store.runCard;
+            card = { ...rest, problem: { ...(problem as object), image: undefined }, images: images.map((im) => im.name) };
+          }
           const outcome = await runEnd(store, runId);
           if (outcome === 'replaced') {
             ended = 'interrupted';
@@ -76,22 +85,28 @@ export function useBatch(store: AdversarialStore, launch: (image: LoadedImage) =
             ended = 'cancelled';
             break;
           }
-          const lane = store.lanes[0];
-          const last = lane ? latestReport(lane) : null;
-          if (outcome === 'failed' || !last) {
-            rows.push({ name: image.name, before: null, after: null, success: false, steps: 0, targetConfidence: 0, distance: null, error: 'the engine refused this run' });
-          } else {
-            rows.push({
-              name: image.name,
-              before: store.before?.top5[0] ?? null,
-              after: last.classification.top5[0] ?? null,
-              success: last.success,
-              steps: last.step,
-              targetConfidence: last.targetConfidence,
-              distance: last.distance,
-            });
+          const lanes = outcome === 'failed' ? [] : store.lanes;
+          if (!lanes.length) {
+            rows.push({ name: image.name, lane: '', before: null, after: null, success: false, steps: 0, targetConfidence: 0, distance: null, error: 'the engine refused this run' });
           }
-          setState((s) => s && { ...s, rows: [...rows], done: i + 1 });
+          for (const lane of lanes) {
+            const last = latestReport(lane);
+            rows.push(
+              last
+                ? {
+                    name: image.name,
+                    lane: lane.label,
+                    before: store.before?.top5[0] ?? null,
+                    after: last.classification.top5[0] ?? null,
+                    success: last.success,
+                    steps: last.step,
+                    targetConfidence: last.targetConfidence,
+                    distance: last.distance,
+                  }
+                : { name: image.name, lane: lane.label, before: null, after: null, success: false, steps: 0, targetConfidence: 0, distance: null, error: 'this lane reported nothing' },
+            );
+          }
+          setState((s) => s && { ...s, rows: [...rows], done: i + 1, card });
         }
       } finally {
         running.current = false;

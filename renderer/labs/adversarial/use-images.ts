@@ -40,9 +40,16 @@ export function useImages(client: EngineClient, size: InputSize | null, reportEr
     chain.current = chain.current.then(job, job);
   }, []);
 
-  /** Files in the order given; the first one that decodes becomes the selected image. */
+  /** Why added images were not selected (a run was kept), until the user picks one. */
+  const [note, setNote] = useState<string | null>(null);
+
+  /**
+   * Files in the order given; the first one that decodes becomes the selected image, unless
+   * `keepRun` says, once they are decoded, that the run shown is to be kept (it took steps):
+   * then they are only added, and a note says how to attack them.
+   */
   const addFiles = useCallback(
-    (files: { name: string; bytes: () => Promise<Uint8Array>; size: number }[]) => {
+    (files: { name: string; bytes: () => Promise<Uint8Array>; size: number }[], keepRun?: () => string | null) => {
       enqueue(async () => {
         const target = latest.current.size ?? { width: 224, height: 224 };
         const problems: string[] = [];
@@ -74,13 +81,28 @@ export function useImages(client: EngineClient, size: InputSize | null, reportEr
           });
           return [...fresh, ...added];
         });
+        const kept = keepRun?.() ?? null;
+        if (kept) {
+          const names = added.map((a) => a.name).join(', ');
+          setNote(`Added ${names}; the attack on ${kept} is kept. Click a picture to attack it.`);
+          return;
+        }
+        setNote(null);
         setSelectedId(added[0]!.id);
       });
     },
     [client, enqueue, reportError],
   );
 
-  const addBrowserFiles = useCallback((files: File[]) => addFiles(files.map((f) => ({ name: f.name, size: f.size, bytes: () => f.arrayBuffer().then((b) => new Uint8Array(b)) }))), [addFiles]);
+  const addBrowserFiles = useCallback(
+    (files: File[], keepRun?: () => string | null) => addFiles(files.map((f) => ({ name: f.name, size: f.size, bytes: () => f.arrayBuffer().then((b) => new Uint8Array(b)) })), keepRun),
+    [addFiles],
+  );
+
+  const select = useCallback((id: string | null) => {
+    setNote(null);
+    setSelectedId(id);
+  }, []);
 
   const remove = useCallback((id: string) => {
     setImages((old) => {
@@ -122,7 +144,7 @@ export function useImages(client: EngineClient, size: InputSize | null, reportEr
   );
 
   const selected = images.find((im) => im.id === selectedId) ?? null;
-  return { images, selected, select: setSelectedId, addFiles, addBrowserFiles, remove, busy };
+  return { images, selected, select, addFiles, addBrowserFiles, remove, busy, note };
 }
 
 /** Whether an image is decoded at this input size (a run needs exactly the model's size). */

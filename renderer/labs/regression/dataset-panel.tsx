@@ -31,6 +31,7 @@ export function DatasetPanel({ data }: { data: DatasetState }) {
           accept=".csv,.tsv,.txt,text/csv,text/plain"
           hidden
           data-testid="csv-input"
+          data-open-file
           onChange={(e) => {
             const file = e.target.files?.[0];
             if (file) data.loadFile(file, null);

@@ -22,7 +22,7 @@ export function Legend({ store, settingsLanes }: LegendProps) {
     ? runLanes.map((l) => ({ id: l.id, colour: l.colour, label: l.label }))
     : settingsLanes.map((l) => ({ id: l.id, colour: l.colour, label: laneLabel(l) }));
   return (
-    <ul className="legend" aria-label="Legend" data-testid="legend">
+    <ul className="legend" aria-label="Legend" data-testid="legend" data-capture-legend>
       {lanes.map((l) => (
         <li key={l.id} data-testid="legend-lane">
           <span className="legend-line" style={{ background: l.colour }} />

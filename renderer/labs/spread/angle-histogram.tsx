@@ -10,7 +10,8 @@ import { useAnimationFrame } from '../../use-animation-frame';
 import { angleHistogram } from './neighbours';
 import type { SpreadStore } from './spread-store';
 
-const PAD = { left: 44, right: 10, top: 8, bottom: 28 };
+// Right: half of a centred "180°" (about 28 px at 10 px type) must fit past the last bin.
+const PAD = { left: 44, right: 16, top: 8, bottom: 28 };
 
 export function AngleHistogram({ store }: { store: SpreadStore }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);

@@ -246,8 +246,9 @@ export function SphereView({ store, dim: settingsDim, options, exportRef }: Sphe
               else cellRefs.current.delete(l.id);
             }}
           >
-            <span className="sphere-label" style={{ color: l.colour }}>
-              {l.label}
+            {/* The lane's colour as a swatch: light lane colours as text would be too faint to read. */}
+            <span className="sphere-label">
+              <span className="swatch" style={{ background: l.colour }} aria-hidden /> {l.label}
             </span>
             <span
               className="sphere-caption"

@@ -158,6 +158,7 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
           accept=".csv,.tsv,.txt,.json,text/csv,application/json,text/plain"
           hidden
           data-testid="vectors-input"
+          data-open-file
           onChange={(e) => {
             const file = e.target.files?.[0];
             if (file) openFile(file);
@@ -230,7 +231,8 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
               series="energy"
               yLabel="energy"
               log={logEnergy}
-              reference={ref?.thomsonEnergy ? { value: ref.thomsonEnergy, label: 'best known (Thomson)' } : null}
+              // Under the line: no energy is below the best known, so the lanes come down onto it from above.
+              reference={ref?.thomsonEnergy ? { value: ref.thomsonEnergy, label: 'best known (Thomson)', below: true } : null}
               testId="spread-energy-chart"
             />
           </figure>

@@ -17,7 +17,7 @@ export function SpreadLaneFields({ lane, index, onChange }: Props) {
   };
   return (
     <div className="lane-extra">
-      <label className="field">
+      <label className="field lane-extra-wide">
         <span className="field-label">loss</span>
         <select value={lane.loss} aria-label={`Lane ${index + 1} loss`} data-testid={`lane-loss-${index}`} title={spec.description} onChange={(e) => changeLoss(e.target.value as SpreadLossName)}>
           {SPREAD_LOSS_NAMES.map((name) => (

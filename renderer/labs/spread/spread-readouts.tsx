@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import type { LaneStatus, SpreadReference } from '../../../main/protocol/messages';
 import { exactSpreadMetrics, type ExactSpreadMetrics } from '../../../main/protocol/spread-exact';
-import { formatNumber } from '../../format-number';
+import { formatNumber, formatRate } from '../../format-number';
 import { saveFile } from '../../save-file';
 import type { SpreadStore } from './spread-store';
 import { vectorsCsv, vectorsJson } from './vectors-export';
@@ -74,11 +74,11 @@ function gaps(r: Row, ref: SpreadReference | null): { energy: string; angle: str
 }
 
 export function SpreadReadouts({ store, dim }: { store: SpreadStore; dim: number }) {
-  const [snapshot, setSnapshot] = useState(() => ({ version: -1, rows: rows(store), reference: store.reference, iteration: 0, rate: 0 }));
+  const [snapshot, setSnapshot] = useState(() => ({ version: -1, rows: rows(store), reference: store.reference, iteration: 0, rate: null as number | null }));
   useEffect(() => {
     const timer = setInterval(() => {
       setSnapshot((s) =>
-        s.version === store.version ? s : { version: store.version, rows: rows(store), reference: store.reference, iteration: store.shownIteration, rate: store.cursor === null ? store.itersPerSecond : 0 },
+        s.version === store.version ? s : { version: store.version, rows: rows(store), reference: store.reference, iteration: store.shownIteration, rate: store.cursor === null && store.phase === 'running' ? store.itersPerSecond : null },
       );
     }, REFRESH_MS);
     return () => clearInterval(timer);
@@ -90,10 +90,10 @@ export function SpreadReadouts({ store, dim }: { store: SpreadStore; dim: number
     if (!lane || !sample) return;
     const { n, dim: d } = store;
     const base = `spread-${n}x${d}-${lane.label.replace(/[^\w.-]+/g, '_')}-it${sample.iteration}`;
-    if (format === 'csv') saveFile(`${base}.csv`, new Blob([vectorsCsv(sample.vectors, n, d)], { type: 'text/csv' }));
+    if (format === 'csv') saveFile(`${base}.csv`, new Blob([vectorsCsv(sample.vectors, n, d, { lane: lane.label, iteration: sample.iteration, ...store.runCard })], { type: 'text/csv' }));
     else {
       const h = lane.history;
-      const about = { lane: lane.label, iteration: sample.iteration, minAngleDeg: h.at('minAngleDeg', sample.iteration), energy: h.at('energy', sample.iteration) };
+      const about = { run: store.runCard, lane: lane.label, iteration: sample.iteration, minAngleDeg: h.at('minAngleDeg', sample.iteration), energy: h.at('energy', sample.iteration) };
       saveFile(`${base}.json`, new Blob([vectorsJson(sample.vectors, n, d, about)], { type: 'application/json' }));
     }
   };
@@ -103,7 +103,7 @@ export function SpreadReadouts({ store, dim }: { store: SpreadStore; dim: number
   return (
     <div className="spread-readouts">
       <p className="readout-head" data-testid="spread-iteration">
-        {snapshot.rows.length ? `iteration ${snapshot.iteration}${snapshot.rate > 0 ? ` · ${formatNumber(Math.round(snapshot.rate))} it/s` : ''}` : 'No run yet'}
+        {snapshot.rows.length ? `iteration ${snapshot.iteration}${snapshot.rate === null ? '' : ` · ${formatRate(snapshot.rate)}`}` : 'No run yet'}
         {ref && (
           <span className="muted" data-testid="spread-reference">
             {' '}

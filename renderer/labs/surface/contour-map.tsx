@@ -142,7 +142,7 @@ export function ContourMap({ store, grid, window: win, start, showField, showInt
         }}
         onPointerLeave={() => setHover(null)}
       />
-      <div className="surface-map-notes" data-capture-text>
+      <div className="surface-map-notes">
         {hover ? (
           <span data-testid="surface-probe">
             f({formatNumber(hover.x)}, {formatNumber(hover.y)}) = {formatNumber(hover.f)} · ∇f = ({formatNumber(hover.gradient[0])}, {formatNumber(hover.gradient[1])})

@@ -4,7 +4,9 @@
  * with each lane's f, gradient check and distance to the known minimum.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { SESSION_EXTENSION } from '../../../main/protocol/session';
 import { SURFACE_PRESETS, surfaceFormula, type SurfacePoint, type SurfacePresetName } from '../../../main/protocol/surface';
+import { DropOverlay } from '../../drop-overlay';
 import type { ConnectionState, EngineClient } from '../../engine-client';
 import { historyCsv, historyJson } from '../../export/history-export';
 import { requestSurfaceProbe } from '../../request-dataset';
@@ -138,6 +140,12 @@ export function SurfaceLab({ client, connection, reportError, active }: SurfaceL
 
   return (
     <div className="lab">
+      {/* A session dropped here opens (drop-overlay.ts); the lab itself takes no files. */}
+      <DropOverlay
+        onFiles={(files) => reportError(`The Surface lab opens no files (${files[0]!.name}): type a formula or pick a function; a session (.${SESSION_EXTENSION}) opens from any lab.`)}
+        hint="Drop a session to open it"
+        enabled={active}
+      />
       <aside className="sidebar">
         <FunctionPanel settings={settings} onChange={patch} onPreset={choose} formulaError={settings.source === 'formula' ? grid.error : null} onSuggested={suggested} />
         <LaneList lanes={settings.lanes} onChange={(lanes) => patch({ lanes })} makeLane={nextSurfaceLane} title="Every lane starts from the same point" />

@@ -6,8 +6,8 @@
  */
 import type { LaneStatus } from '../../../main/protocol/messages';
 import { SURFACE_LIMITS, gradientRelativeError, nearestMinimum } from '../../../main/protocol/surface';
-import { formatNumber } from '../../format-number';
-import type { RunPhase } from '../../run/run-store-base';
+import { formatNumber, formatRate } from '../../format-number';
+import { laneStatusText, shownPhase, type ShownPhase } from '../../run/run-store-base';
 import { useStoreSnapshot } from '../../run/use-store-snapshot';
 import type { SurfaceStore } from './surface-store';
 
@@ -27,7 +27,7 @@ interface LaneReadout {
 
 interface Snapshot {
   version: number;
-  phase: RunPhase;
+  phase: ShownPhase;
   iteration: number;
   itersPerSecond: number;
   lanes: LaneReadout[];
@@ -38,7 +38,7 @@ function snapshot(store: SurfaceStore): Snapshot {
   const shown = store.shownIteration;
   return {
     version: store.version,
-    phase: store.phase,
+    phase: shownPhase(store),
     iteration: shown,
     itersPerSecond: store.cursor === null ? store.itersPerSecond : 0,
     lanes: store.lanes.map((l) => {
@@ -76,7 +76,12 @@ export function SurfaceReadouts({ store }: { store: SurfaceStore }) {
       <h3>
         Lanes <span className="muted">· iteration </span>
         <span data-testid="iteration" data-value={snap.iteration}>{snap.lanes.length ? snap.iteration : '—'}</span>
-        {snap.itersPerSecond > 0 && <span className="muted"> · {formatNumber(Math.round(snap.itersPerSecond))} it/s</span>}
+        {snap.phase === 'running' && (
+          <span className="muted" data-testid="rate">
+            {' '}
+            · {formatRate(snap.itersPerSecond)}
+          </span>
+        )}
       </h3>
       {snap.lanes.length === 0 ? (
         <p className="muted">Press Run (or Space) to start every lane from the start point.</p>
@@ -119,7 +124,7 @@ export function SurfaceReadouts({ store }: { store: SurfaceStore }) {
                     {Number.isFinite(error) ? `${bad ? '⚠' : '✓'} ${error.toExponential(0)}` : '—'}
                   </td>
                   <td data-testid={`lane-status-${i}`} className={`status-${l.status}`}>
-                    {l.status === 'running' && (snap.phase === 'paused' || snap.phase === 'stopped') ? snap.phase : l.status}
+                    {laneStatusText(l.status, snap.phase)}
                   </td>
                 </tr>
               );

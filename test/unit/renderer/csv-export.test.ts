@@ -59,8 +59,25 @@ describe('CSV export', () => {
     };
     expect(reportsCsv([{ id: 'a', label: '@pgd', reports: [report] }]).split('\n')[1]).toBe(`"'@pgd",0,0,0.25,false,"'-tabby, cat",0.5,0.5,,0,0,0,,1,0`);
     const rows = batchCsv([
-      { name: '=cmd|" /C calc"!A0.jpg', before: { index: 0, label: 'tabby', probability: 0.5 }, after: null, success: false, steps: 0, targetConfidence: 0, distance: null, error: '+refused' },
+      { name: '=cmd|" /C calc"!A0.jpg', lane: '-signed', before: { index: 0, label: 'tabby', probability: 0.5 }, after: null, success: false, steps: 0, targetConfidence: 0, distance: null, error: '+refused' },
     ]).split('\n');
-    expect(rows[1]).toBe(`"'=cmd|"" /C calc""!A0.jpg",tabby,0.5,,,,0,,,,,,,"'+refused"`);
+    expect(rows[1]).toBe(`"'=cmd|"" /C calc""!A0.jpg","'-signed",tabby,0.5,,,,0,,,,,,,"'+refused"`);
+  });
+
+  it('should lead with the run card as comment lines that papaparse skips, one line a field', () => {
+    const text = csvText(['lane', 'loss'], [['#1 adam', 0.5], ['sgd', -1]], { app: 'Descent Lab 0.1.0', lab: 'regression', lanes: [{ optimizer: 'adam', params: { learningRate: 0.1 } }], note: 'two\nlines' });
+    expect(text.split('\n').slice(0, 4)).toEqual([
+      '# app: Descent Lab 0.1.0',
+      '# lab: regression',
+      '# lanes: [{"optimizer":"adam","params":{"learningRate":0.1}}]',
+      '# note: two lines',
+    ]);
+    // A first cell starting with # is quoted, so its row is not taken for a comment.
+    const back = Papa.parse<string[]>(text.trimEnd(), { newline: '\n', comments: '#', dynamicTyping: true }).data;
+    expect(back).toEqual([
+      ['lane', 'loss'],
+      ['#1 adam', 0.5],
+      ['sgd', -1],
+    ]);
   });
 });

@@ -83,4 +83,30 @@ describe('run store', () => {
     store.frame(frame('r', 6, 0, 'running')); // resumed
     expect(store.cursor).toBeNull();
   });
+
+  it('should hold a slow run’s rate between frames, measured over the last seconds, and start afresh after a pause', () => {
+    const store = new RunStore();
+    store.begin('r', [{ id: 'a', label: 'A', colour: '#000' }]);
+    store.runStarted(started('r'));
+    // The engine's figure until the page has two frames to measure between (here 0: none yet).
+    store.frame(frame('r', 0, 1), 0);
+    expect(store.itersPerSecond).toBe(0);
+    // One iteration every 2.5 s: iterations 1 and 2 at 2.5 s and 5 s give 2 iterations in 5 s.
+    store.frame(frame('r', 1, 1), 2500);
+    expect(store.itersPerSecond).toBeCloseTo(0.4, 12);
+    store.frame(frame('r', 2, 1), 5000);
+    expect(store.itersPerSecond).toBeCloseTo(0.4, 12);
+    // A frame with no new iteration (0.5 s later) keeps the rate: 2 iterations in 5.5 s.
+    store.frame(frame('r', 3, 0), 5500);
+    expect(store.itersPerSecond).toBeCloseTo(2 / 5.5, 12);
+    // Past the window the oldest frames drop out: from 2.5 s (iteration 1) to 9 s (iteration 5), 4 in 6.5 s.
+    store.frame(frame('r', 3, 3), 9000);
+    expect(store.itersPerSecond).toBeCloseTo(4 / 6.5, 12);
+    // Paused: the engine's figure; resumed: measured again from the first frame after.
+    store.frame(frame('r', 6, 0, 'paused'), 20_000);
+    store.frame(frame('r', 6, 1), 60_000);
+    store.frame(frame('r', 7, 1), 61_000);
+    expect(store.itersPerSecond).toBeCloseTo(1, 12);
+  });
 });
+
