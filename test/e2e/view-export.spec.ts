@@ -95,7 +95,7 @@ test.describe('view exports', () => {
     const png = await saved(page, lab.getByTestId('export-view-png'), 'export-adversarial.png');
     const lanes = lab.getByTestId('lane-views');
     const box = (await lanes.boundingBox())!;
-    const scrollHeight = await lanes.evaluate((el) => el.scrollHeight);
+    const scrollHeight = await lanes.evaluate((el) => (el as unknown as { scrollHeight: number }).scrollHeight);
     // Every lane's row, the ones scrolled out of sight too.
     expect(pngSize(png).height).toBe(Math.round(Math.max(box.height, scrollHeight)) + CAPTION_HEIGHT);
     const origin = { x: box.x, y: box.y };
