@@ -1,6 +1,6 @@
 import type { LaneStatus, LeastSquares } from '../../../main/protocol/messages';
-import { formatNumber } from '../../format-number';
-import type { RunPhase } from '../../run/run-store-base';
+import { formatNumber, formatRate } from '../../format-number';
+import { laneStatusText, shownPhase, type ShownPhase } from '../../run/run-store-base';
 import { useStoreSnapshot } from '../../run/use-store-snapshot';
 import type { RunStore } from './run-store';
 
@@ -18,7 +18,7 @@ interface LaneReadout {
 
 interface Snapshot {
   version: number;
-  phase: RunPhase;
+  phase: ShownPhase;
   iteration: number;
   itersPerSecond: number;
   exact: LeastSquares | null;
@@ -36,7 +36,7 @@ function snapshot(store: RunStore): Snapshot {
   const shown = store.shownIteration;
   return {
     version: store.version,
-    phase: store.phase,
+    phase: shownPhase(store),
     iteration: shown,
     itersPerSecond: store.cursor === null ? store.itersPerSecond : 0,
     exact: store.exact,
@@ -78,7 +78,12 @@ export function Readouts({ store, dataExact }: ReadoutsProps) {
       <h3>
         Lanes <span className="muted">· iteration </span>
         <span data-testid="iteration" data-value={snap.iteration}>{snap.lanes.length ? snap.iteration : '—'}</span>
-        {snap.itersPerSecond > 0 && <span className="muted"> · {formatNumber(Math.round(snap.itersPerSecond))} it/s</span>}
+        {snap.phase === 'running' && (
+          <span className="muted" data-testid="rate">
+            {' '}
+            · {formatRate(snap.itersPerSecond)}
+          </span>
+        )}
       </h3>
       {snap.lanes.length === 0 ? (
         <p className="muted">Press Run (or Space) to start.</p>
@@ -107,7 +112,7 @@ export function Readouts({ store, dataExact }: ReadoutsProps) {
                 <td data-testid={`lane-slope-${i}`} data-value={l.slope}>{laneNumber(l.slope)}</td>
                 <td data-testid={`lane-intercept-${i}`} data-value={l.intercept}>{laneNumber(l.intercept)}</td>
                 <td data-testid={`lane-status-${i}`} className={`status-${l.status}`}>
-                  {l.status === 'running' && (snap.phase === 'paused' || snap.phase === 'stopped') ? snap.phase : l.status}
+                  {laneStatusText(l.status, snap.phase)}
                 </td>
               </tr>
             ))}

@@ -65,6 +65,8 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
       return {
         config: buildRunConfig(s, d, paused),
         lanes: s.lanes.map((l) => ({ id: l.id, label: laneLabel(l), optimizer: l.optimizer, params: l.params, colour: l.colour })),
+        // The config holds the data's numbers; the run card names where they came from.
+        about: { data: d.name, x: d.xColumn, y: d.yColumn },
       };
     },
   });
