@@ -10,16 +10,22 @@
  * it and returns logits, so losses work on log-probabilities without log(softmax) underflow.
  */
 import * as tf from '@tensorflow/tfjs';
-import { depthwiseConv2dWithInputGrad, maxPoolWithInputGrad } from './input-gradient-ops';
+import { conv2dBackFilter, conv2dWithInputGrad, depthwiseBackFilter, depthwiseConv2dWithInputGrad, maxPoolWithInputGrad } from './input-gradient-ops';
 
 type Pad = 'same' | 'valid';
 type Op = (inputs: tf.Tensor[]) => tf.Tensor;
 
-interface Node {
+/** One layer as the program runs it. */
+export interface ProgramLayer {
   name: string;
+  /** The layer's class, e.g. 'Conv2D'. */
+  className: string;
   inputs: string[];
   op: Op;
 }
+
+/** Called by run() after each layer, for tests that check the layers one by one. */
+export type LayerVisitor = (layer: Readonly<ProgramLayer>, inputs: readonly tf.Tensor[], output: tf.Tensor) => void;
 
 /** The serialised config every layer has; fields read below are checked where used. */
 type LayerConfig = Record<string, unknown>;
@@ -66,8 +72,8 @@ function activation(name: unknown): ((x: tf.Tensor) => tf.Tensor) | undefined {
 }
 
 export class LayerProgram {
-  private readonly nodes: Node[] = [];
-  /** Tensors the program made (folded batch-norm factors); disposed with it. */
+  private readonly nodes: ProgramLayer[] = [];
+  /** Tensors the program made (folded batch-norm factors, backward filters); disposed with it. */
   private readonly owned: tf.Tensor[] = [];
   private readonly inputName: string;
   private readonly outputName: string;
@@ -87,7 +93,7 @@ export class LayerProgram {
       if (layer.name === this.inputName) continue;
       if (layer.inboundNodes.length !== 1) throw new Error(`layer ${layer.name} is used ${layer.inboundNodes.length} times; shared layers are not supported`);
       const inputs = layer.inboundNodes[0]!.inboundLayers.map((l) => l.name);
-      this.nodes.push({ name: layer.name, inputs, op: this.compile(layer, layer === softmaxLayer) });
+      this.nodes.push({ name: layer.name, className: layer.getClassName(), inputs, op: this.compile(layer, layer === softmaxLayer) });
     }
   }
 
@@ -121,8 +127,9 @@ export class LayerProgram {
         const strides = pair(config.strides, 1);
         const dilations = pair(config.dilationRate, 1);
         const pad = padding(config.padding);
+        const backKernel = this.own(conv2dBackFilter(kernel));
         return ([x]) => {
-          const y = tf.conv2d(x as tf.Tensor4D, kernel, strides, pad, 'NHWC', dilations);
+          const y = conv2dWithInputGrad(x as tf.Tensor4D, kernel, backKernel, strides, pad, dilations);
           return act(bias ? tf.add(y, bias) : y);
         };
       }
@@ -132,8 +139,9 @@ export class LayerProgram {
         const strides = pair(config.strides, 1);
         const dilations = pair(config.dilationRate, 1);
         const pad = padding(config.padding);
+        const backKernel = this.own(depthwiseBackFilter(kernel));
         return ([x]) => {
-          const y = depthwiseConv2dWithInputGrad(x as tf.Tensor4D, kernel, strides, pad, dilations);
+          const y = depthwiseConv2dWithInputGrad(x as tf.Tensor4D, kernel, backKernel, strides, pad, dilations);
           return act(bias ? tf.add(y, bias) : y);
         };
       }
@@ -157,7 +165,8 @@ export class LayerProgram {
         // y = γ(x − μ)/√(σ² + ε) + β  =  x·scale + offset
         const scale = tf.tidy(() => tf.div(gamma ?? tf.onesLike(variance), tf.sqrt(tf.add(variance, epsilon))));
         const offset = tf.tidy(() => tf.sub(beta ?? tf.zerosLike(mean), tf.mul(mean, scale)));
-        this.owned.push(scale, offset);
+        this.own(scale);
+        this.own(offset);
         return ([x]) => tf.add(tf.mul(x!, scale), offset);
       }
       case 'Activation':
@@ -215,8 +224,13 @@ export class LayerProgram {
     }
   }
 
+  private own<T extends tf.Tensor>(t: T): T {
+    this.owned.push(t);
+    return t;
+  }
+
   /** Model input → output (logits when returnsLogits). Call inside tf.tidy or tf.grad. */
-  run(x: tf.Tensor): tf.Tensor {
+  run(x: tf.Tensor, visit?: LayerVisitor): tf.Tensor {
     const values = new Map<string, tf.Tensor>([[this.inputName, x]]);
     for (const node of this.nodes) {
       const inputs = node.inputs.map((name) => {
@@ -224,7 +238,9 @@ export class LayerProgram {
         if (!v) throw new Error(`layer ${node.name} needs ${name}, which has not run`);
         return v;
       });
-      values.set(node.name, node.op(inputs));
+      const output = node.op(inputs);
+      values.set(node.name, output);
+      visit?.(node, inputs, output);
     }
     return values.get(this.outputName)!;
   }

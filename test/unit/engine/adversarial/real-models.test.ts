@@ -16,7 +16,9 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../../main/engine/backend';
 import { AttackRun, classify } from '../../../../main/engine/adversarial/attack-run';
 import { decodeForModel, encodePng, loadImageFile } from '../../../../main/engine/adversarial/image-io';
+import { diskModelHandler } from '../../../../main/engine/adversarial/disk-io-handler';
 import { ImageClassifier } from '../../../../main/engine/adversarial/image-classifier';
+import { LayerProgram, type ProgramLayer } from '../../../../main/engine/adversarial/layer-program';
 import { namedModelSource } from '../../../../main/engine/adversarial/model-registry';
 import type { AttackSpec } from '../../../../main/protocol/adversarial';
 import { SAMPLE_PHOTOS, SHARED_MODELS_DIR, skipRealModels } from './shared-models';
@@ -121,5 +123,77 @@ describe.each(MODELS)('%s on wasm', (name) => {
     expect(again.before.classification).toEqual(reported);
     again.dispose();
     run.dispose();
+  });
+});
+
+/** max |a − b| / max |b| over two equally long arrays. */
+function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) {
+    diff = Math.max(diff, Math.abs(actual[i]! - expected[i]!));
+    scale = Math.max(scale, Math.abs(expected[i]!));
+  }
+  return diff / scale;
+}
+
+/**
+ * The wasm input gradient (convolutions differentiated by forward convolutions, max pooling by
+ * forward ops) against tfjs's own gradients on the cpu backend, which has every backprop
+ * kernel. Each computes on cpu first, then on wasm (tfjs moves tensors between backends).
+ */
+describe.each(MODELS)('%s: the wasm input gradient against cpu', (name) => {
+  it("every layer's input gradient, for the layer's input on a photo and a random output gradient, is tfjs's own on cpu to 1e-5", async ({ skip }) => {
+    skip(skipRealModels !== undefined, skipRealModels);
+    const tensors = tf.memory().numTensors;
+    const model = await tf.loadLayersModel(diskModelHandler(join(SHARED_MODELS_DIR, name)));
+    const program = new LayerProgram(model);
+    try {
+      await selectBackend('cpu');
+      // Each layer's input on a real photo, scaled as both models expect it roughly ([0, 1]).
+      const layers: { layer: Readonly<ProgramLayer>; input: tf.Tensor }[] = [];
+      tf.tidy(() => {
+        const x = tf.div(tf.tensor4d(Float32Array.from(photos[0]!.rgb), [1, 224, 224, 3]), 255);
+        program.run(x, (layer, inputs) => layers.push({ layer, input: tf.keep(inputs[0]!.clone()) }));
+      });
+      expect(layers.length).toBeGreaterThan(20);
+      const gradients = () =>
+        layers.map(({ layer, input }, i) =>
+          tf.tidy(() => {
+            // Seeds from 1: tfjs takes seed 0 as no seed at all.
+            const dy = tf.randomNormal(layer.op([input]).shape, 0, 1, 'float32', i + 1);
+            return tf.grad((v: tf.Tensor) => tf.sum(tf.mul(layer.op([v]), dy)))(input).dataSync().slice();
+          }),
+        );
+      const cpu = gradients();
+      await selectBackend('wasm');
+      const wasm = gradients();
+      layers.forEach(({ layer }, i) => expect(relativeError(wasm[i]!, cpu[i]!), `${layer.name} (${layer.className})`).toBeLessThan(1e-5));
+      for (const { input } of layers) input.dispose();
+    } finally {
+      await selectBackend('wasm');
+      program.dispose();
+      model.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(tensors);
+  });
+
+  it("the whole objective's gradient on a photo is tfjs's own on cpu to 1e-4", async ({ skip }) => {
+    skip(skipRealModels !== undefined, skipRealModels);
+    const classifier = classifiers.get(name)!;
+    const pixels = tf.tensor4d(Float32Array.from(photos[4]!.rgb), [1, 224, 224, 3]);
+    const objective = { classes: classifier.groups.dog, direction: 1 } as const;
+    const gradient = () => tf.tidy(() => classifier.objectiveGradient(pixels, objective).dataSync().slice());
+    try {
+      await selectBackend('cpu');
+      const cpu = gradient();
+      await selectBackend('wasm');
+      const wasm = gradient();
+      expect(relativeError(new Float32Array(cpu.length), cpu)).toBe(1); // not all zeros
+      expect(relativeError(wasm, cpu)).toBeLessThan(1e-4);
+    } finally {
+      await selectBackend('wasm');
+      pixels.dispose();
+    }
   });
 });
