@@ -10,7 +10,15 @@
  * it and returns logits, so losses work on log-probabilities without log(softmax) underflow.
  */
 import * as tf from '@tensorflow/tfjs';
-import { conv2dBackFilter, conv2dWithInputGrad, depthwiseBackFilter, depthwiseConv2dWithInputGrad, maxPoolWithInputGrad } from './input-gradient-ops';
+import {
+  conv2dBackFilter,
+  conv2dWithInputGrad,
+  depthwiseBackFilter,
+  depthwiseConv2dWithInputGrad,
+  leakyReluWithInputGrad,
+  maxPoolWithInputGrad,
+  relu6WithInputGrad,
+} from './input-gradient-ops';
 
 type Pad = 'same' | 'valid';
 type Op = (inputs: tf.Tensor[]) => tf.Tensor;
@@ -51,7 +59,7 @@ function activation(name: unknown): ((x: tf.Tensor) => tf.Tensor) | undefined {
     case 'relu':
       return (x) => tf.relu(x);
     case 'relu6':
-      return (x) => tf.relu6(x);
+      return relu6WithInputGrad;
     case 'sigmoid':
       return (x) => tf.sigmoid(x);
     case 'tanh':
@@ -174,12 +182,13 @@ export class LayerProgram {
       case 'Softmax':
         return dropSoftmax ? ([x]) => x! : fallback();
       case 'ReLU': {
+        if (config.maxValue === 6) return ([x]) => relu6WithInputGrad(x!);
         if (config.maxValue !== undefined && config.maxValue !== null) return fallback();
         return ([x]) => tf.relu(x!);
       }
       case 'LeakyReLU': {
-        const alpha = Number(config.alpha ?? 0.3);
-        return ([x]) => tf.leakyRelu(x!, alpha);
+        const leakyRelu = leakyReluWithInputGrad(Number(config.alpha ?? 0.3));
+        return ([x]) => leakyRelu(x!);
       }
       case 'MaxPooling2D':
       case 'AveragePooling2D': {

@@ -14,7 +14,9 @@ import {
   depthwiseBackFilter,
   depthwiseConv2dWithInputGrad,
   depthwiseInputGrad,
+  leakyReluWithInputGrad,
   maxPoolWithInputGrad,
+  relu6WithInputGrad,
   tiledMaxPoolInputGrad,
 } from '../../../../main/engine/adversarial/input-gradient-ops';
 import { exactSign, SignedAttack } from '../../../../main/engine/adversarial/attacks';
@@ -148,6 +150,27 @@ describe('conv2dWithInputGrad and depthwiseConv2dWithInputGrad on wasm', () => {
         expect(relativeError(tf.tensor(wasm[i]!.values), tf.tensor(expected.values)), where).toBeLessThan(1e-5);
       });
     }
+    await selectBackend('cpu');
+  });
+});
+
+describe('relu6WithInputGrad and leakyReluWithInputGrad (slopes from Step instead of scalar comparisons)', () => {
+  it("give cpu's tfjs gradients exactly on wasm, at the kinks 0 and 6 too", async () => {
+    // Both sides of each kink and the kinks themselves: tfjs's ReLU6 slope is 1 on (0, 6], LeakyReLU's α at 0.
+    const x = [-7, -1e-30, 0, 1e-30, 3, 6 - 1e-6, 6, 6 + 1e-6, 9];
+    const dy = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const leaky = leakyReluWithInputGrad(0.1);
+    const run = () =>
+      tf.tidy(() =>
+        [relu6WithInputGrad, leaky].flatMap((op) => {
+          const v = tf.tensor1d(x);
+          const d = tf.tensor1d(dy);
+          return [Array.from(op(v).dataSync()), Array.from(tf.grad((u: tf.Tensor) => tf.sum(tf.mul(op(u), d)))(v).dataSync())];
+        }),
+      );
+    const cpu = await on('cpu', run);
+    expect(cpu[1]).toEqual([0, 0, 0, 4, 5, 6, 7, 0, 0]);
+    expect(await on('wasm', run)).toEqual(cpu);
     await selectBackend('cpu');
   });
 });
