@@ -183,42 +183,53 @@ function undilated(dilations: [number, number], what: string): void {
 }
 
 /**
- * tf.conv2d whose input gradient runs on forward kernels where usesForwardKernelGradients();
- * `backFilter` is conv2dBackFilter(filter). Filter gradients are not provided (nothing
- * differentiates with respect to weights here).
+ * tf.conv2d plus an optional bias, whose input gradient runs on forward kernels where
+ * usesForwardKernelGradients(); `backFilter` is conv2dBackFilter(filter). There the forward
+ * pass is one fused convolution-and-bias kernel, which is safe inside the custom gradient
+ * (tfjs's own gradient of the fused op computes the filter gradient too, see
+ * layer-program.ts). Filter and bias gradients are not provided (nothing differentiates with
+ * respect to weights here).
  */
 export function conv2dWithInputGrad(
   x: tf.Tensor4D,
   filter: tf.Tensor4D,
   backFilter: tf.Tensor4D,
+  bias: tf.Tensor1D | undefined,
   strides: [number, number],
   pad: 'same' | 'valid',
   dilations: [number, number],
 ): tf.Tensor4D {
-  if (!usesForwardKernelGradients()) return tf.conv2d(x, filter, strides, pad, 'NHWC', dilations);
+  if (!usesForwardKernelGradients()) {
+    const y = tf.conv2d(x, filter, strides, pad, 'NHWC', dilations);
+    return bias ? tf.add(y, bias) : y;
+  }
   undilated(dilations, 'convolution');
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const input = args[0] as tf.Tensor4D;
-    const value = tf.conv2d(input, filter, strides, pad);
+    const value = tf.fused.conv2d({ x: input, filter, strides, pad, bias });
     return { value, gradFunc: (dy: tf.Tensor) => conv2dInputGrad(dy as tf.Tensor4D, backFilter, input.shape, strides, pad) };
   });
   return op(x) as tf.Tensor4D;
 }
 
-/** tf.depthwiseConv2d, likewise; `backFilter` is depthwiseBackFilter(filter). */
+/** tf.depthwiseConv2d plus an optional bias, likewise; `backFilter` is depthwiseBackFilter(filter). */
 export function depthwiseConv2dWithInputGrad(
   x: tf.Tensor4D,
   filter: tf.Tensor4D,
   backFilter: tf.Tensor4D,
+  bias: tf.Tensor1D | undefined,
   strides: [number, number],
   pad: 'same' | 'valid',
   dilations: [number, number],
 ): tf.Tensor4D {
-  if (!usesForwardKernelGradients()) return tf.depthwiseConv2d(x, filter, strides, pad, 'NHWC', dilations);
+  if (!usesForwardKernelGradients()) {
+    const y = tf.depthwiseConv2d(x, filter, strides, pad, 'NHWC', dilations);
+    return bias ? tf.add(y, bias) : y;
+  }
   undilated(dilations, 'depthwise convolution');
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const input = args[0] as tf.Tensor4D;
-    const value = tf.depthwiseConv2d(input, filter, strides, pad);
+    const value = tf.fused.depthwiseConv2d({ x: input, filter, strides, pad, bias });
     return { value, gradFunc: (dy: tf.Tensor) => depthwiseInputGrad(dy as tf.Tensor4D, backFilter, input.shape, strides, pad) };
   });
   return op(x) as tf.Tensor4D;

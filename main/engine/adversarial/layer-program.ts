@@ -79,6 +79,23 @@ function activation(name: unknown): ((x: tf.Tensor) => tf.Tensor) | undefined {
   }
 }
 
+function batchNormOnChannels(config: LayerConfig): boolean {
+  const axis = Array.isArray(config.axis) ? config.axis[0] : config.axis;
+  return axis === -1 || axis === 3;
+}
+
+/** y = γ(x − μ)/√(σ² + ε) + β = x·scale + offset, per channel. New tensors; the caller owns them. */
+function batchNormFactors(config: LayerConfig, weights: tf.Tensor[]): { scale: tf.Tensor1D; offset: tf.Tensor1D } {
+  const epsilon = Number(config.epsilon ?? 1e-3);
+  const rest = [...weights];
+  const gamma = config.scale === false ? undefined : rest.shift();
+  const beta = config.center === false ? undefined : rest.shift();
+  const [mean, variance] = rest as [tf.Tensor1D, tf.Tensor1D];
+  const scale = tf.tidy(() => tf.div(gamma ?? tf.onesLike(variance), tf.sqrt(tf.add(variance, epsilon))) as tf.Tensor1D);
+  const offset = tf.tidy(() => tf.sub(beta ?? tf.zerosLike(mean), tf.mul(mean, scale)) as tf.Tensor1D);
+  return { scale, offset };
+}
+
 export class LayerProgram {
   private readonly nodes: ProgramLayer[] = [];
   /** Tensors the program made (folded batch-norm factors, backward filters); disposed with it. */
@@ -87,6 +104,8 @@ export class LayerProgram {
   private readonly outputName: string;
   /** True when the final softmax was left out and run() returns logits. */
   readonly returnsLogits: boolean;
+  /** Convolution name → the batch normalisation folded into it. */
+  private readonly foldedInto = new Map<string, tf.layers.Layer>();
   /** Layer classes that fell back to the layer's own apply(), for diagnostics. */
   readonly fallbacks: string[] = [];
 
@@ -97,11 +116,30 @@ export class LayerProgram {
     const byName = new Map(model.layers.map((l) => [l.name, l]));
     const softmaxLayer = this.finalSoftmax(byName);
     this.returnsLogits = softmaxLayer !== undefined;
+    this.findFoldableBatchNorms(model);
     for (const layer of model.layers) {
       if (layer.name === this.inputName) continue;
       if (layer.inboundNodes.length !== 1) throw new Error(`layer ${layer.name} is used ${layer.inboundNodes.length} times; shared layers are not supported`);
       const inputs = layer.inboundNodes[0]!.inboundLayers.map((l) => l.name);
       this.nodes.push({ name: layer.name, className: layer.getClassName(), inputs, op: this.compile(layer, layer === softmaxLayer) });
+    }
+  }
+
+  /**
+   * Batch normalisations that directly follow a linear convolution whose output nothing else
+   * reads: y = conv(x, W)·scale + offset = conv(x, W·scale) + offset, so the convolution takes
+   * the scaled kernel and a bias, and the normalisation disappears — a multiply and an add less
+   * per layer each way (27 of each in MobileNet).
+   */
+  private findFoldableBatchNorms(model: tf.LayersModel): void {
+    for (const layer of model.layers) {
+      if (layer.getClassName() !== 'BatchNormalization' || !batchNormOnChannels(layer.getConfig() as LayerConfig)) continue;
+      const inbound = layer.inboundNodes[0]?.inboundLayers;
+      const conv = inbound?.length === 1 ? inbound[0]! : undefined;
+      if (!conv || !['Conv2D', 'DepthwiseConv2D'].includes(conv.getClassName()) || conv.outboundNodes.length !== 1) continue;
+      const config = conv.getConfig() as LayerConfig;
+      if ((config.activation ?? 'linear') !== 'linear' || config.dataFormat === 'channels_first' || (config.groups !== undefined && config.groups !== 1)) continue;
+      this.foldedInto.set(conv.name, layer);
     }
   }
 
@@ -131,27 +169,21 @@ export class LayerProgram {
     switch (cls) {
       case 'Conv2D': {
         if (!act || config.dataFormat === 'channels_first' || (config.groups !== undefined && config.groups !== 1)) return fallback();
-        const [kernel, bias] = [weights[0] as tf.Tensor4D, config.useBias ? weights[1] : undefined];
+        const { kernel, bias } = this.kernelAndBias(layer, config, weights);
         const strides = pair(config.strides, 1);
         const dilations = pair(config.dilationRate, 1);
         const pad = padding(config.padding);
         const backKernel = this.own(conv2dBackFilter(kernel));
-        return ([x]) => {
-          const y = conv2dWithInputGrad(x as tf.Tensor4D, kernel, backKernel, strides, pad, dilations);
-          return act(bias ? tf.add(y, bias) : y);
-        };
+        return ([x]) => act(conv2dWithInputGrad(x as tf.Tensor4D, kernel, backKernel, bias, strides, pad, dilations));
       }
       case 'DepthwiseConv2D': {
         if (!act || config.dataFormat === 'channels_first') return fallback();
-        const [kernel, bias] = [weights[0] as tf.Tensor4D, config.useBias ? weights[1] : undefined];
+        const { kernel, bias } = this.kernelAndBias(layer, config, weights);
         const strides = pair(config.strides, 1);
         const dilations = pair(config.dilationRate, 1);
         const pad = padding(config.padding);
         const backKernel = this.own(depthwiseBackFilter(kernel));
-        return ([x]) => {
-          const y = depthwiseConv2dWithInputGrad(x as tf.Tensor4D, kernel, backKernel, strides, pad, dilations);
-          return act(bias ? tf.add(y, bias) : y);
-        };
+        return ([x]) => act(depthwiseConv2dWithInputGrad(x as tf.Tensor4D, kernel, backKernel, bias, strides, pad, dilations));
       }
       case 'Dense': {
         if (!act) return fallback();
@@ -163,16 +195,9 @@ export class LayerProgram {
         };
       }
       case 'BatchNormalization': {
-        const axis = Array.isArray(config.axis) ? config.axis[0] : config.axis;
-        if (axis !== -1 && axis !== 3) return fallback();
-        const epsilon = Number(config.epsilon ?? 1e-3);
-        const rest = [...weights];
-        const gamma = config.scale === false ? undefined : rest.shift();
-        const beta = config.center === false ? undefined : rest.shift();
-        const [mean, variance] = rest as [tf.Tensor, tf.Tensor];
-        // y = γ(x − μ)/√(σ² + ε) + β  =  x·scale + offset
-        const scale = tf.tidy(() => tf.div(gamma ?? tf.onesLike(variance), tf.sqrt(tf.add(variance, epsilon))));
-        const offset = tf.tidy(() => tf.sub(beta ?? tf.zerosLike(mean), tf.mul(mean, scale)));
+        if ([...this.foldedInto.values()].includes(layer)) return ([x]) => x!;
+        if (!batchNormOnChannels(config)) return fallback();
+        const { scale, offset } = batchNormFactors(config, weights);
         this.own(scale);
         this.own(offset);
         return ([x]) => tf.add(tf.mul(x!, scale), offset);
@@ -231,6 +256,23 @@ export class LayerProgram {
       default:
         return fallback();
     }
+  }
+
+  /** A convolution's kernel (1 × 1 × channels × multiplier for a depthwise one) and bias, with a following batch normalisation folded in. */
+  private kernelAndBias(layer: tf.layers.Layer, config: LayerConfig, weights: tf.Tensor[]): { kernel: tf.Tensor4D; bias: tf.Tensor1D | undefined } {
+    const kernel = weights[0] as tf.Tensor4D;
+    const bias = config.useBias ? (weights[1] as tf.Tensor1D) : undefined;
+    const bn = this.foldedInto.get(layer.name);
+    if (!bn) return { kernel, bias };
+    return tf.tidy(() => {
+      const { scale, offset } = batchNormFactors(bn.getConfig() as LayerConfig, bn.getWeights());
+      // Output channel k of a depthwise kernel [kh, kw, c, m] is c·m + j: scale's order reshaped.
+      const perOutput = layer.getClassName() === 'DepthwiseConv2D' ? scale.reshape([kernel.shape[2], kernel.shape[3]]) : scale;
+      return {
+        kernel: this.own(tf.keep(tf.mul(kernel, perOutput) as tf.Tensor4D)),
+        bias: this.own(tf.keep((bias ? tf.add(tf.mul(bias, scale), offset) : offset) as tf.Tensor1D)),
+      };
+    });
   }
 
   private own<T extends tf.Tensor>(t: T): T {

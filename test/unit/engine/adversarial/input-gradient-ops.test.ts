@@ -123,7 +123,7 @@ describe('depthwiseInputGrad (a forward depthwise convolution over the rotated f
 });
 
 describe('conv2dWithInputGrad and depthwiseConv2dWithInputGrad on wasm', () => {
-  it("differentiate to cpu's tfjs gradients, and compute the same forward values", async () => {
+  it("differentiate to cpu's tfjs gradients, and compute the same forward values, bias included", async () => {
     for (const { h, w, k, stride, pad } of CONV_CASES.filter((c) => c.stride[0] === c.stride[1])) {
       const run = () =>
         tf.tidy(() => {
@@ -131,8 +131,9 @@ describe('conv2dWithInputGrad and depthwiseConv2dWithInputGrad on wasm', () => {
           const f = tf.randomNormal([...k, 4, 3], 0, 1, 'float32', 11) as tf.Tensor4D;
           const fd = tf.randomNormal([...k, 4, 2], 0, 1, 'float32', 12) as tf.Tensor4D;
           const [bf, bfd] = [conv2dBackFilter(f), depthwiseBackFilter(fd)];
-          const conv = (v: tf.Tensor4D) => conv2dWithInputGrad(v, f, bf, stride, pad, [1, 1]);
-          const depthwise = (v: tf.Tensor4D) => depthwiseConv2dWithInputGrad(v, fd, bfd, stride, pad, [1, 1]);
+          const [bias, biasd] = [tf.tensor1d([0.5, -1, 2]), tf.tensor1d([1, -2, 0.25, 3, -0.5, 0, 1.5, -1])];
+          const conv = (v: tf.Tensor4D) => conv2dWithInputGrad(v, f, bf, bias, stride, pad, [1, 1]);
+          const depthwise = (v: tf.Tensor4D) => depthwiseConv2dWithInputGrad(v, fd, bfd, biasd, stride, pad, [1, 1]);
           const dy = tf.randomNormal(conv(x).shape, 0, 1, 'float32', 13);
           const dyd = tf.randomNormal(depthwise(x).shape, 0, 1, 'float32', 14);
           return [

@@ -178,7 +178,17 @@ describe.each(MODELS)('%s: the wasm input gradient against cpu', (name) => {
     expect(tf.memory().numTensors).toBe(tensors);
   });
 
-  it("the whole objective's gradient on a photo is tfjs's own on cpu to 1e-4", async ({ skip }) => {
+  /*
+   * End to end the two backends' forward passes round differently (XNNPACK's sums against
+   * tfjs's JS loops, ~1e-5 on the logits), and a network of ReLUs and max pools is not
+   * differentiable at its kinks: where an activation sits within rounding of 0 or 6, or two
+   * values of a pooling window within rounding of each other, the backends may take different
+   * sides, and that moves the gradient of a whole patch of pixels. So the whole gradient is
+   * compared by its relative L2 error — measured 1e-3 (MobileNet) and 4e-3 (darknet-tiny) on
+   * this cat, of the same order with batch normalisation left unfolded — and float32 agreement
+   * is asserted layer by layer above.
+   */
+  it("the whole objective's gradient on a photo is tfjs's own on cpu to a relative L2 error of 1e-2", async ({ skip }) => {
     skip(skipRealModels !== undefined, skipRealModels);
     const classifier = classifiers.get(name)!;
     const pixels = tf.tensor4d(Float32Array.from(photos[4]!.rgb), [1, 224, 224, 3]);
@@ -189,8 +199,13 @@ describe.each(MODELS)('%s: the wasm input gradient against cpu', (name) => {
       const cpu = gradient();
       await selectBackend('wasm');
       const wasm = gradient();
-      expect(relativeError(new Float32Array(cpu.length), cpu)).toBe(1); // not all zeros
-      expect(relativeError(wasm, cpu)).toBeLessThan(1e-4);
+      let [norm2, error2] = [0, 0];
+      cpu.forEach((v, i) => {
+        norm2 += v * v;
+        error2 += (v - wasm[i]!) ** 2;
+      });
+      expect(norm2).toBeGreaterThan(0);
+      expect(Math.sqrt(error2 / norm2)).toBeLessThan(1e-2);
     } finally {
       await selectBackend('wasm');
       pixels.dispose();
