@@ -2,9 +2,11 @@
  * A TensorFlow.js layers model replayed layer by layer with plain ops, for fast input
  * gradients. model.predict runs convolutions through tf.fused.conv2d, whose gradient computes
  * the filter gradient too whatever tf.grad asks for: that made a MobileNet input gradient 56 s
- * on cpu. Plain tf.conv2d only backpropagates along inputs that lead from x (2.3 s on cpu,
- * 0.7 s on wasm). Batch normalisation becomes one multiply-add with precomputed scale and
- * offset. Layers not listed here run through the layer's own apply() (correct, maybe slower).
+ * on cpu. Plain tf.conv2d only backpropagates along inputs that lead from x (2.3 s on cpu;
+ * on wasm the convolutions differentiate on forward kernels, see input-gradient-ops.ts).
+ * Batch normalisation becomes one multiply-add with precomputed scale and offset, or is folded
+ * into the convolution before it. Layers not listed here run through the layer's own apply()
+ * (correct, maybe slower).
  *
  * When the model ends in a softmax (possibly followed by reshapes), the program stops before
  * it and returns logits, so losses work on log-probabilities without log(softmax) underflow.

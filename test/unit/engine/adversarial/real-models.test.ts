@@ -5,7 +5,7 @@
  * and the reported result is the 8-bit image that a saved PNG holds and classifies the same.
  *
  * On wasm, selected here although vitest sets DESCENT_BACKEND=cpu: an input gradient takes
- * ≈ 0.7 s there against ≈ 2.5 s on cpu (../shared/models/README.md). Every attack stops at its
+ * ≈ 0.15 s there against ≈ 2.5 s on cpu (`npm run bench`). Every attack stops at its
  * first success, so most take one step.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
