@@ -29,7 +29,7 @@ beforeAll(async () => {
 });
 afterAll(() => tf.disposeVariables());
 
-async function on<T>(backend: 'cpu' | 'wasm', f: () => T): Promise<T> {
+async function on<T>(backend: 'cpu' | 'wasm' | 'tensorflow', f: () => T): Promise<T> {
   await selectBackend(backend);
   return f();
 }
@@ -219,17 +219,33 @@ describe('tiledMaxPoolInputGrad (max pooling without wasm\'s MaxPoolGrad)', () =
   });
 });
 
-describe('input gradient on wasm', () => {
-  it("matches cpu's through strided depthwise convolutions and max pooling over negative windows", async () => {
+/** Why a backend cannot run here (tfjs-node needs libtensorflow, downloaded at install), or undefined. */
+async function unavailable(backend: 'wasm' | 'tensorflow'): Promise<string | undefined> {
+  try {
+    await selectBackend(backend);
+    return undefined;
+  } catch (e) {
+    return `skipped: ${(e as Error).message}`;
+  } finally {
+    await selectBackend('cpu');
+  }
+}
+
+// wasm differentiates on forward kernels (this file); tensorflow runs tfjs's own gradients in
+// libtensorflow. Both must give the cpu backend's numbers.
+describe.each(['wasm', 'tensorflow'] as const)('input gradient on %s', (backend) => {
+  it("matches cpu's through strided and 1×1 convolutions, folded batch norms, depthwise ones and max pooling over negative windows", async ({ skip }) => {
+    const why = await unavailable(backend);
+    skip(why !== undefined, why);
     const classifier = ImageClassifier.fromModel(gradientModel(), { name: 'g', displayName: 'g', inputScaling: 'pixel/127.5-1' });
     const pixels = tf.tidy(() => tf.round(tf.randomUniform([1, 26, 24, 3], 0, 255, 'float32', 21)) as tf.Tensor4D);
     const objective = { classes: [1, 3], direction: 1 } as const;
     const grad = () => tf.tidy(() => Array.from(classifier.objectiveGradient(pixels, objective).dataSync()));
     const cpu = await on('cpu', grad);
-    const wasm = await on('wasm', grad);
+    const other = await on(backend, grad);
     const scale = Math.max(...cpu.map(Math.abs));
     expect(scale).toBeGreaterThan(1e-6);
-    wasm.forEach((v, i) => expect(Math.abs(v - cpu[i]!) / scale).toBeLessThan(1e-4));
+    other.forEach((v, i) => expect(Math.abs(v - cpu[i]!) / scale).toBeLessThan(1e-4));
     pixels.dispose();
     classifier.dispose();
     await selectBackend('cpu');
