@@ -4,16 +4,19 @@
  *                  [--epsilon E] [--step S] [--iterations N] [--target dog|cat|CLASS|untargeted]
  *                  [--stop-at P] [--decay MU] [--out FILE|DIR] [--backend B] [--seed K]
  *                  [--scaling pixel/255|pixel/127.5-1] [--json]
+ * `--iterations 0` takes no step: it classifies, as `descent classify` does (no --method needed).
  * ε and step are in pixel levels (1/255): ε bounds the largest change of any value (L∞), or for
  * pgd-l2 the Euclidean length of the whole change; both default to the app's (ATTACK_METHOD_SPECS:
  * 4 and 1 for L∞, 255 and 51 for L2). Reported figures are those of the adversarial image
  * rounded to 8 bits, which is exactly what --out writes. A model name is looked for in
  * DESCENT_MODELS_DIR, then in the per-user cache (defaultModelCacheDir), then downloaded there.
  */
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decimal, integer, UsageError } from './args';
+import { chooseBackend, describe, imageFiles, openClassifier } from './classifier-input';
+import { runClassify } from './classify-command';
 import {
   ATTACK_LIMITS,
   ATTACK_METHOD_SPECS,
@@ -24,21 +27,16 @@ import {
   type AttackTarget,
   type Classification,
   type ImageDistance,
-  type ModelDownloadProgress,
   type StepReport,
 } from '../protocol/adversarial';
-import { selectBackend } from '../engine/backend';
 import { AttackRun } from '../engine/adversarial/attack-run';
 import { ImageClassifier } from '../engine/adversarial/image-classifier';
 import { encodePng, ImageDecodeError, loadImageFile, type ModelImage } from '../engine/adversarial/image-io';
-import { defaultModelCacheDir, locateModel } from '../engine/adversarial/model-fetch';
-import { INPUT_SCALINGS, type InputScaling, type ModelSource } from '../engine/adversarial/model-registry';
+import { INPUT_SCALINGS, type InputScaling } from '../engine/adversarial/model-registry';
 
 export { UsageError } from './args';
 
 export const ATTACK_USAGE = `usage: descent attack --image FILE|DIR --model NAME|DIR --method ${ATTACK_METHODS.join('|')} [--epsilon E] [--step S] [--iterations N] [--target dog|cat|CLASS|untargeted] [--stop-at P] [--decay MU] [--out FILE|DIR] [--backend tensorflow|wasm|cpu] [--seed K] [--scaling ${INPUT_SCALINGS.join('|')}] [--json]`;
-
-const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.bmp']);
 
 /** dog | cat | untargeted | a class index | a class name (whole label or one of its synonyms). */
 export function parseTarget(value: string, labels: readonly string[]): AttackTarget {
@@ -137,36 +135,6 @@ function parseOptions(args: string[]): Options {
   };
 }
 
-/** The measured default: wasm's input gradient is ≈ 4× faster than cpu's on both shipped models. */
-async function chooseBackend(forced: string): Promise<string> {
-  try {
-    if (forced) return await selectBackend(forced);
-    for (const name of ['tensorflow', 'wasm', 'cpu']) {
-      try {
-        return await selectBackend(name);
-      } catch {
-        // not available here; try the next
-      }
-    }
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  throw new Error('no TensorFlow.js backend could be initialised');
-}
-
-async function imageFiles(path: string): Promise<{ files: string[]; folder: boolean }> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  if (!info.isDirectory()) return { files: [path], folder: false };
-  const names = (await readdir(path)).filter((n) => IMAGE_EXTENSIONS.has(extname(n).toLowerCase())).sort();
-  if (names.length === 0) throw new UsageError(`${path} holds no images (${[...IMAGE_EXTENSIONS].join(' ')})`);
-  return { files: names.map((n) => join(path, n)), folder: true };
-}
-
 interface ImageResult {
   file: string;
   image: Pick<ModelImage, 'format' | 'sourceWidth' | 'sourceHeight' | 'orientation' | 'crop'>;
@@ -241,24 +209,6 @@ async function attackOne(classifier: ImageClassifier, file: string, options: Opt
   }
 }
 
-/** Download progress on stderr (stdout may be --json): a live line on a terminal, else start and end. */
-function downloadReporter(): (p: ModelDownloadProgress) => void {
-  const mb = (n: number) => (n / 1e6).toFixed(1);
-  let started = false;
-  return (p) => {
-    const finished = p.bytesDone === p.bytesTotal;
-    if (process.stderr.isTTY) process.stderr.write(`\rdownloading ${p.model}: ${mb(p.bytesDone)} of ${mb(p.bytesTotal)} MB${finished ? '\n' : ''}`);
-    else if (!started || finished) process.stderr.write(`${finished ? 'downloaded' : 'downloading'} ${p.model} (${mb(p.bytesTotal)} MB)\n`);
-    started = true;
-  };
-}
-
-function describe(c: Classification): string {
-  const top = c.top5[0]!;
-  const bars = c.cat !== null && c.dog !== null ? ` (cat ${(100 * c.cat).toFixed(1)}%, dog ${(100 * c.dog).toFixed(1)}%)` : '';
-  return `${top.label} ${(100 * top.probability).toFixed(1)}%${bars}`;
-}
-
 /**
  * An L2 budget spread over every value of the image can be smaller than half a level per value,
  * and rounding to 8 bits then undoes the whole attack: say so when it happened (steps taken,
@@ -277,18 +227,15 @@ export function roundedAwayWarning(options: Pick<Options, 'method' | 'epsilon'>,
 }
 
 export async function attackCommand(args: string[]): Promise<void> {
+  const { values } = parse(args);
+  if (values.iterations !== undefined && integer(values.iterations, '--iterations', 0, ATTACK_LIMITS.maxIterations) === 0) {
+    // No step: what the attack would start from, as `descent classify` reports it.
+    return runClassify({ image: values.image, model: values.model, backend: values.backend, scaling: values.scaling, json: values.json! });
+  }
   const options = parseOptions(args);
   const { files, folder } = await imageFiles(options.image);
   const backend = await chooseBackend(options.backend);
-  let source: ModelSource;
-  try {
-    source = await locateModel(options.model, { cacheDir: defaultModelCacheDir(), onProgress: downloadReporter() });
-  } catch (e) {
-    if (e instanceof RangeError) throw new UsageError(e.message);
-    throw e;
-  }
-  if (options.scaling) source = { ...source, inputScaling: options.scaling };
-  const classifier = await ImageClassifier.load(source);
+  const { source, classifier } = await openClassifier(options.model, options.scaling);
   try {
     const target = parseTarget(options.target, classifier.labels);
     if (target.kind === 'group' && classifier.groups[target.group].length === 0) {

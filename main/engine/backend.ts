@@ -58,7 +58,7 @@ export async function selectBackend(name: string): Promise<BackendName> {
 export const LAB_BACKEND_PREFERENCE: Record<LabName, readonly BackendName[]> = {
   regression: ['tensorflow', 'cpu', 'wasm'],
   spread: ['tensorflow', 'wasm', 'cpu'],
-  // An input gradient of MobileNet: ≈ 0.6 s on wasm against ≈ 2.3 s on cpu (shared/models/README).
+  // An input gradient of MobileNet: ≈ 0.13 s on wasm against ≈ 2.3 s on cpu (npm run bench).
   adversarial: ['tensorflow', 'wasm', 'cpu'],
   // A step is a dozen ops on two numbers a lane: dispatch cost decides, as for regression.
   surface: ['tensorflow', 'cpu', 'wasm'],

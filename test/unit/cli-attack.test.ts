@@ -42,7 +42,12 @@ describe('descent attack', () => {
       ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'bim', '--epsilon', 'four'],
       ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'pgd-l2', '--epsilon', '2e6'],
       ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'pgd-l2', '--step', '0'],
-      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'signed', '--iterations', '0'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'signed', '--iterations', '-1'],
+      ['classify'],
+      ['classify', '--image', CAT],
+      ['classify', '--image', CAT, '--model', 'darknet-tiny', '--scaling', 'pixel/2'],
+      ['classify', '--image', CAT, '--model', 'darknet-tiny', 'extra'],
+      ['classify', '--image', '/no/such/image.png', '--model', 'darknet-tiny'],
       ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'signed', '--iterations', '10001'],
       ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'signed', '--stop-at', '1.5'],
       ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'signed', '--seed', '-1'],
@@ -137,6 +142,43 @@ describe('descent attack', () => {
     // No step taken (stopped at once): nothing was rounded away.
     expect(roundedAwayWarning(l2, [row(0, 0)], 150_528)).toBeNull();
     expect(roundedAwayWarning({ method: 'pgd', epsilon: 0.4 }, [row(0)], 150_528)).toMatch(/--epsilon 0.4 is under half a level/);
+  });
+
+  it('should classify without attacking: top five and the cat and dog sums, the same as attack --iterations 0 and as an attack\'s "before"', async ({ skip }) => {
+    skip(skipRealModels !== undefined, skipRealModels);
+    const classified = await cli(['classify', '--image', CAT, ...MOBILENET, '--json']);
+    expect(classified.err).toBe('');
+    expect(classified.code).toBe(0);
+    const r = JSON.parse(classified.out);
+    expect(r).toMatchObject({ backend: 'wasm', file: CAT, model: { name: 'mobilenet_v1_0.75_224' }, image: { format: 'jpeg' } });
+    expect(r.classification.top5).toHaveLength(5);
+    expect(r.classification.top5[0].label).toBe('Persian cat');
+    expect(r.classification.cat).toBeGreaterThan(0.5);
+    expect(r.classification.cat + r.classification.dog).toBeLessThanOrEqual(1);
+
+    const noSteps = await cli(['attack', '--image', CAT, ...MOBILENET, '--iterations', '0', '--json']);
+    expect(noSteps.code).toBe(0);
+    expect(JSON.parse(noSteps.out)).toEqual(r);
+    const oneStep = await cli(['attack', '--image', CAT, ...MOBILENET, '--method', 'signed', '--iterations', '1', '--target', 'dog', '--json']);
+    expect(JSON.parse(oneStep.out).before).toEqual(r.classification);
+
+    const text = await cli(['classify', '--image', CAT, ...MOBILENET]);
+    expect(text.code).toBe(0);
+    const lines = text.out.trim().split('\n');
+    expect(lines[0]).toBe(`${r.model.displayName} on wasm`);
+    expect(lines[1]).toMatch(/^.*img_1\.jpg: Persian cat \d+\.\d% \(cat \d+\.\d%, dog \d+\.\d%\)$/);
+    expect(lines.slice(2)).toHaveLength(5);
+    expect(lines[2]).toMatch(/^\s*\d+\.\d%  Persian cat \(283\)$/);
+
+    // A folder: a row per image, an unreadable file as a row with its reason.
+    const folder = join(tmp, 'to-classify');
+    mkdirSync(folder, { recursive: true });
+    copyFileSync(CAT, join(folder, 'cat.jpg'));
+    writeFileSync(join(folder, 'broken.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]));
+    const rows = JSON.parse((await cli(['classify', '--image', folder, ...MOBILENET, '--json'])).out);
+    expect(rows.folder).toBe(folder);
+    expect(rows.images[0].error).toMatch(/corrupt/);
+    expect(rows.images[1].classification).toEqual(r.classification);
   });
 
   it('should attack every image in a folder: one row per file, unreadable files as rows, and the success rate', async ({ skip }) => {

@@ -6,7 +6,7 @@
  *
  * A lane: `new AttackRun(classifier, rgb, spec)` (reports step 0 as `before`), then `step()`
  * until `done`, reading `adversarialRgb` for the picture, and `dispose()` at the end. Each step
- * is synchronous (≈ 0.5–1 s on wasm for the shipped models, see `npm run bench`), so a run
+ * is synchronous (≈ 0.2–0.3 s on wasm for the shipped models, see `npm run bench`), so a run
  * loop yields between steps.
  */
 import * as tf from '@tensorflow/tfjs';

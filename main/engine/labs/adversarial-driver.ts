@@ -1,8 +1,8 @@
 /**
  * The adversarial lab's side of a run: one attack per lane on the same image and the same
  * loaded classifier, each step's honest report (of the image rounded to 8 bits), and the
- * adversarial image itself whenever it changed. A step is a full input gradient (about 0.6 s
- * for MobileNet on wasm here), so every step is a frame's worth of news, and the run loop
+ * adversarial image itself whenever it changed. A step is a full input gradient (about 0.1 s
+ * of CPU for MobileNet on wasm here, 0.2 s for the whole step), so every step is a frame's worth of news, and the run loop
  * handles Pause or Stop between two lanes' steps rather than after all of them.
  */
 import type { StepReport } from '../../protocol/adversarial';

@@ -7,7 +7,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../../main/engine/backend';
-import { depthwiseInputGrad, maxPoolWithInputGrad, tiledMaxPoolInputGrad } from '../../../../main/engine/adversarial/input-gradient-ops';
+import {
+  conv2dBackFilter,
+  conv2dInputGrad,
+  conv2dWithInputGrad,
+  depthwiseBackFilter,
+  depthwiseConv2dWithInputGrad,
+  depthwiseInputGrad,
+  leakyReluWithInputGrad,
+  maxPoolWithInputGrad,
+  relu6WithInputGrad,
+  tiledMaxPoolInputGrad,
+} from '../../../../main/engine/adversarial/input-gradient-ops';
 import { exactSign, SignedAttack } from '../../../../main/engine/adversarial/attacks';
 import { ImageClassifier } from '../../../../main/engine/adversarial/image-classifier';
 import { LINEAR_W0 } from './tiny-models';
@@ -18,22 +29,28 @@ beforeAll(async () => {
 });
 afterAll(() => tf.disposeVariables());
 
-async function on<T>(backend: 'cpu' | 'wasm', f: () => T): Promise<T> {
+async function on<T>(backend: 'cpu' | 'wasm' | 'tensorflow', f: () => T): Promise<T> {
   await selectBackend(backend);
   return f();
 }
 
-/** Every layer kind of the two ImageNet models, with MobileNet's stride-2 depthwise and a depth multiplier. */
+/**
+ * Every layer kind of the two ImageNet models, with MobileNet's stride-2 convolutions, 1×1
+ * convolutions, a strided 'valid' one and a depth multiplier.
+ */
 function gradientModel(): tf.LayersModel {
   const seeded = (seed: number) => tf.initializers.randomNormal({ seed, stddev: 0.5 });
   return tf.sequential({
     layers: [
       tf.layers.conv2d({ inputShape: [26, 24, 3], filters: 4, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: seeded(1) }),
+      tf.layers.conv2d({ filters: 6, kernelSize: 1, useBias: false, kernelInitializer: seeded(7) }),
+      tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: seeded(8) }),
       tf.layers.batchNormalization({ movingMeanInitializer: seeded(2), movingVarianceInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 2, seed: 3 }) }),
       tf.layers.reLU({ maxValue: 6 }),
       tf.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, padding: 'same', depthMultiplier: 2, depthwiseInitializer: seeded(4) }),
       tf.layers.zeroPadding2d({ padding: [[1, 0], [0, 1]] }),
       tf.layers.depthwiseConv2d({ kernelSize: 2, padding: 'valid', depthwiseInitializer: seeded(5) }),
+      tf.layers.conv2d({ filters: 8, kernelSize: 2, strides: 2, padding: 'valid', kernelInitializer: seeded(9) }),
       // LeakyReLU before max pooling makes pooling windows that hold only negative values,
       // where wasm's own MaxPoolGrad is wrong. 7×6 here: tiled 'same' pooling pads a row.
       tf.layers.leakyReLU({ alpha: 0.1 }),
@@ -46,28 +63,116 @@ function gradientModel(): tf.LayersModel {
   });
 }
 
-describe('depthwiseInputGrad (the custom gradient wasm needs)', () => {
-  it("equals tfjs's own DepthwiseConv2dNativeBackpropInput for strides 1 and 2, same and valid, odd and even sizes, multipliers 1 and 2", async () => {
+/** max |a − b| / max |b|: float32 sums of a few hundred products agree to ~1e-6 of the scale. */
+function relativeError(actual: tf.Tensor, expected: tf.Tensor): number {
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(actual, expected))).dataSync()[0]! / tf.max(tf.abs(expected)).dataSync()[0]!);
+}
+
+/**
+ * Sizes where 'same' pads evenly and unevenly, where a stride leaves a remainder ('valid'
+ * drops input rows, so their gradient is zero) and where it does not; square and oblong filters.
+ */
+const CONV_CASES: { h: number; w: number; k: [number, number]; stride: [number, number]; pad: 'same' | 'valid' }[] = [];
+for (const [h, w] of [[7, 6], [8, 8], [5, 9]] as const) {
+  for (const k of [[1, 1], [3, 3], [2, 3]] as [number, number][]) {
+    for (const stride of [[1, 1], [2, 2], [1, 2]] as [number, number][]) {
+      for (const pad of ['same', 'valid'] as const) CONV_CASES.push({ h, w, k, stride, pad });
+    }
+  }
+}
+
+describe('conv2dInputGrad (a forward convolution over the rotated, transposed filter)', () => {
+  it("equals tfjs's own Conv2DBackpropInput on cpu for 1×1, 3×3 and 2×3 filters, strides 1 and 2, same and valid", async () => {
     await selectBackend('cpu');
-    for (const [h, w] of [[7, 6], [8, 8], [5, 9]] as const) {
-      for (const stride of [1, 2] as const) {
-        for (const pad of ['same', 'valid'] as const) {
-          for (const m of [1, 2]) {
-            tf.tidy(() => {
-              const x = tf.randomNormal([1, h, w, 3], 0, 1, 'float32', h * 100 + w) as tf.Tensor4D;
-              const f = tf.randomNormal([3, 3, 3, m], 0, 1, 'float32', m + stride) as tf.Tensor4D;
-              const y = tf.depthwiseConv2d(x, f, stride, pad);
-              const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 5) as tf.Tensor4D;
-              const expected = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.depthwiseConv2d(v as tf.Tensor4D, f, stride, pad), dy)))(x);
-              const actual = depthwiseInputGrad(dy, f, [1, h, w, 3], [stride, stride], pad);
-              const where = `${h}×${w} stride ${stride} ${pad} ×${m}`;
-              expect(actual.shape, where).toEqual(expected.shape);
-              expect(tf.max(tf.abs(tf.sub(actual, expected))).dataSync()[0], where).toBeLessThan(1e-5);
-            });
-          }
-        }
+    for (const { h, w, k, stride, pad } of CONV_CASES) {
+      tf.tidy(() => {
+        const x = tf.randomNormal([2, h, w, 3], 0, 1, 'float32', h * 100 + w) as tf.Tensor4D;
+        const f = tf.randomNormal([...k, 3, 5], 0, 1, 'float32', k[0] + stride[1]) as tf.Tensor4D;
+        const y = tf.conv2d(x, f, stride, pad);
+        const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 5) as tf.Tensor4D;
+        const expected = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(v as tf.Tensor4D, f, stride, pad), dy)))(x);
+        const actual = conv2dInputGrad(dy, conv2dBackFilter(f), x.shape, stride, pad);
+        const where = `${h}×${w} filter ${k} stride ${stride} ${pad}`;
+        expect(actual.shape, where).toEqual(expected.shape);
+        expect(relativeError(actual, expected), where).toBeLessThan(1e-6);
+      });
+    }
+  });
+});
+
+describe('depthwiseInputGrad (a forward depthwise convolution over the rotated filter)', () => {
+  it("equals tfjs's own DepthwiseConv2dNativeBackpropInput on cpu for the same cases, multipliers 1 and 2", async () => {
+    await selectBackend('cpu');
+    // tfjs's own depthwise gradient takes equal strides only.
+    for (const { h, w, k, stride, pad } of CONV_CASES.filter((c) => c.stride[0] === c.stride[1])) {
+      for (const m of [1, 2]) {
+        tf.tidy(() => {
+          const x = tf.randomNormal([2, h, w, 3], 0, 1, 'float32', h * 100 + w) as tf.Tensor4D;
+          const f = tf.randomNormal([...k, 3, m], 0, 1, 'float32', m + stride[0]) as tf.Tensor4D;
+          const y = tf.depthwiseConv2d(x, f, stride, pad);
+          const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 5) as tf.Tensor4D;
+          const where = `${h}×${w} filter ${k} stride ${stride} ${pad} ×${m}`;
+          const expected = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.depthwiseConv2d(v as tf.Tensor4D, f, stride, pad), dy)))(x);
+          const actual = depthwiseInputGrad(dy, depthwiseBackFilter(f), x.shape, stride, pad);
+          expect(actual.shape, where).toEqual(expected.shape);
+          expect(relativeError(actual, expected), where).toBeLessThan(1e-6);
+        });
       }
     }
+  });
+});
+
+describe('conv2dWithInputGrad and depthwiseConv2dWithInputGrad on wasm', () => {
+  it("differentiate to cpu's tfjs gradients, and compute the same forward values, bias included", async () => {
+    for (const { h, w, k, stride, pad } of CONV_CASES.filter((c) => c.stride[0] === c.stride[1])) {
+      const run = () =>
+        tf.tidy(() => {
+          const x = tf.randomNormal([1, h, w, 4], 0, 1, 'float32', h + w) as tf.Tensor4D;
+          const f = tf.randomNormal([...k, 4, 3], 0, 1, 'float32', 11) as tf.Tensor4D;
+          const fd = tf.randomNormal([...k, 4, 2], 0, 1, 'float32', 12) as tf.Tensor4D;
+          const [bf, bfd] = [conv2dBackFilter(f), depthwiseBackFilter(fd)];
+          const [bias, biasd] = [tf.tensor1d([0.5, -1, 2]), tf.tensor1d([1, -2, 0.25, 3, -0.5, 0, 1.5, -1])];
+          const conv = (v: tf.Tensor4D) => conv2dWithInputGrad(v, f, bf, bias, stride, pad, [1, 1]);
+          const depthwise = (v: tf.Tensor4D) => depthwiseConv2dWithInputGrad(v, fd, bfd, biasd, stride, pad, [1, 1]);
+          const dy = tf.randomNormal(conv(x).shape, 0, 1, 'float32', 13);
+          const dyd = tf.randomNormal(depthwise(x).shape, 0, 1, 'float32', 14);
+          return [
+            conv(x),
+            depthwise(x),
+            tf.grad((v: tf.Tensor) => tf.sum(tf.mul(conv(v as tf.Tensor4D), dy)))(x),
+            tf.grad((v: tf.Tensor) => tf.sum(tf.mul(depthwise(v as tf.Tensor4D), dyd)))(x),
+          ].map((t) => ({ shape: t.shape, values: t.dataSync().slice() }));
+        });
+      const cpu = await on('cpu', run);
+      const wasm = await on('wasm', run);
+      cpu.forEach((expected, i) => {
+        const where = `${['conv', 'depthwise', 'conv grad', 'depthwise grad'][i]} ${h}×${w} filter ${k} stride ${stride} ${pad}`;
+        expect(wasm[i]!.shape, where).toEqual(expected.shape);
+        expect(relativeError(tf.tensor(wasm[i]!.values), tf.tensor(expected.values)), where).toBeLessThan(1e-5);
+      });
+    }
+    await selectBackend('cpu');
+  });
+});
+
+describe('relu6WithInputGrad and leakyReluWithInputGrad (slopes from Step instead of scalar comparisons)', () => {
+  it("give cpu's tfjs gradients exactly on wasm, at the kinks 0 and 6 too", async () => {
+    // Both sides of each kink and the kinks themselves: tfjs's ReLU6 slope is 1 on (0, 6], LeakyReLU's α at 0.
+    const x = [-7, -1e-30, 0, 1e-30, 3, 6 - 1e-6, 6, 6 + 1e-6, 9];
+    const dy = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const leaky = leakyReluWithInputGrad(0.1);
+    const run = () =>
+      tf.tidy(() =>
+        [relu6WithInputGrad, leaky].flatMap((op) => {
+          const v = tf.tensor1d(x);
+          const d = tf.tensor1d(dy);
+          return [Array.from(op(v).dataSync()), Array.from(tf.grad((u: tf.Tensor) => tf.sum(tf.mul(op(u), d)))(v).dataSync())];
+        }),
+      );
+    const cpu = await on('cpu', run);
+    expect(cpu[1]).toEqual([0, 0, 0, 4, 5, 6, 7, 0, 0]);
+    expect(await on('wasm', run)).toEqual(cpu);
+    await selectBackend('cpu');
   });
 });
 
@@ -114,17 +219,33 @@ describe('tiledMaxPoolInputGrad (max pooling without wasm\'s MaxPoolGrad)', () =
   });
 });
 
-describe('input gradient on wasm', () => {
-  it("matches cpu's through strided depthwise convolutions and max pooling over negative windows", async () => {
+/** Why a backend cannot run here (tfjs-node needs libtensorflow, downloaded at install), or undefined. */
+async function unavailable(backend: 'wasm' | 'tensorflow'): Promise<string | undefined> {
+  try {
+    await selectBackend(backend);
+    return undefined;
+  } catch (e) {
+    return `skipped: ${(e as Error).message}`;
+  } finally {
+    await selectBackend('cpu');
+  }
+}
+
+// wasm differentiates on forward kernels (this file); tensorflow runs tfjs's own gradients in
+// libtensorflow. Both must give the cpu backend's numbers.
+describe.each(['wasm', 'tensorflow'] as const)('input gradient on %s', (backend) => {
+  it("matches cpu's through strided and 1×1 convolutions, folded batch norms, depthwise ones and max pooling over negative windows", async ({ skip }) => {
+    const why = await unavailable(backend);
+    skip(why !== undefined, why);
     const classifier = ImageClassifier.fromModel(gradientModel(), { name: 'g', displayName: 'g', inputScaling: 'pixel/127.5-1' });
     const pixels = tf.tidy(() => tf.round(tf.randomUniform([1, 26, 24, 3], 0, 255, 'float32', 21)) as tf.Tensor4D);
     const objective = { classes: [1, 3], direction: 1 } as const;
     const grad = () => tf.tidy(() => Array.from(classifier.objectiveGradient(pixels, objective).dataSync()));
     const cpu = await on('cpu', grad);
-    const wasm = await on('wasm', grad);
+    const other = await on(backend, grad);
     const scale = Math.max(...cpu.map(Math.abs));
     expect(scale).toBeGreaterThan(1e-6);
-    wasm.forEach((v, i) => expect(Math.abs(v - cpu[i]!) / scale).toBeLessThan(1e-4));
+    other.forEach((v, i) => expect(Math.abs(v - cpu[i]!) / scale).toBeLessThan(1e-4));
     pixels.dispose();
     classifier.dispose();
     await selectBackend('cpu');
