@@ -129,6 +129,8 @@ export function ContourView({ store, previewStats, previewExact, start, normaliz
       className="view-canvas crosshair"
       data-testid="contour"
       title={CONTOUR_HELP}
+      role="img"
+      aria-label="Contour map of the loss over slope and intercept, with every lane's path and the exact minimum; the figures are in the readouts"
       onPointerDown={(e) => {
         if (e.button !== 0) return;
         dragging.current = true;

@@ -105,6 +105,8 @@ export function ScatterView({ dataset, dataStats, dataExact, store, start, onSta
       className="view-canvas"
       data-testid="scatter"
       title={SCATTER_HELP}
+      role="img"
+      aria-label="Scatter plot of the data with each lane's line, the exact least-squares line and the starting line; the lines' slopes and intercepts are in the readouts"
       onPointerDown={(e) => {
         const f = frameRef.current;
         const { px, py } = local(e);

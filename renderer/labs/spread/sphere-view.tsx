@@ -235,7 +235,7 @@ export function SphereView({ store, dim: settingsDim, options, exportRef }: Sphe
   const columns = lanes.length <= 1 ? 1 : lanes.length <= 4 ? 2 : lanes.length <= 6 ? 3 : 4;
   return (
     <div className="sphere-host" ref={hostRef} data-testid="sphere-view">
-      <canvas ref={canvasRef} className="sphere-canvas" data-testid="sphere-canvas" />
+      <canvas ref={canvasRef} className="sphere-canvas" data-testid="sphere-canvas" role="img" aria-label="Each lane's unit vectors on the circle, the sphere or their projection; their angles and energies are in the table" />
       <div className="sphere-grid" style={{ gridTemplateColumns: `repeat(${columns}, 1fr)` }}>
         {lanes.map((l) => (
           <div

@@ -123,6 +123,7 @@ export function ContourMap({ store, grid, window: win, start, showField, showInt
         ref={canvasRef}
         className="view-canvas crosshair"
         data-testid="surface-contour"
+        role="img"
         aria-label={`Contour map of f over x from ${win.xMin} to ${win.xMax} and y from ${win.yMin} to ${win.yMax}`}
         onPointerDown={(e) => {
           const p = pointAt(e);

@@ -178,7 +178,7 @@ export function SurfaceView({ store, grid, window: win }: { store: SurfaceStore;
 
   return (
     <div ref={hostRef} className="surface-3d" title="Drag to turn the surface, scroll to zoom">
-      <canvas ref={canvasRef} data-testid="surface-3d" aria-label="The surface of f in 3-D, with every lane's path on it" />
+      <canvas ref={canvasRef} data-testid="surface-3d" role="img" aria-label="The surface of f in 3-D, with every lane's path on it" />
     </div>
   );
 }
