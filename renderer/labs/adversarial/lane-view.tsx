@@ -9,7 +9,7 @@ import { useEffect, useState, type MutableRefObject } from 'react';
 import type { Classification, StepReport } from '../../../main/protocol/adversarial';
 import type { EngineClient } from '../../engine-client';
 import { laneStatusText, shownPhase } from '../../run/run-store-base';
-import { encodePng } from '../../request-dataset';
+import { encodePng } from '../../engine-requests';
 import { saveFile } from '../../save-file';
 import { targetText } from './adversarial-settings';
 import type { AdversarialStore } from './adversarial-store';

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { FILE_KIND_SPECS } from '../../../main/protocol/desktop-api';
 import type { DecodedImage } from '../../../main/protocol/messages';
 import type { EngineClient } from '../../engine-client';
-import { decodeImage } from '../../request-dataset';
+import { decodeImage } from '../../engine-requests';
 
 export interface LoadedImage {
   id: string;

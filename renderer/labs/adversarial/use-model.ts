@@ -8,7 +8,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ModelDownloadProgress } from '../../../main/protocol/adversarial';
 import type { ModelEntry, ModelInfo } from '../../../main/protocol/messages';
 import type { ConnectionState, EngineClient } from '../../engine-client';
-import { addModelFolder, loadModel, requestModels } from '../../request-dataset';
+import { addModelFolder, loadModel, requestModels } from '../../engine-requests';
 
 export const DEFAULT_MODEL = 'mobilenet_v1_0.75_224';
 

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Dataset } from '../../../main/protocol/messages';
 import { LIMITS } from '../../../main/protocol/limits';
 import type { ConnectionState, EngineClient } from '../../engine-client';
-import { requestDataset } from '../../request-dataset';
+import { requestDataset } from '../../engine-requests';
 
 export interface DatasetState {
   dataset: Dataset | null;

@@ -10,7 +10,7 @@ import { spreadSizeProblem } from '../../../main/protocol/spread';
 import { getDesktopApi } from '../../desktop-bridge';
 import { DropOverlay } from '../../drop-overlay';
 import type { ConnectionState, EngineClient } from '../../engine-client';
-import { requestVectors } from '../../request-dataset';
+import { requestVectors } from '../../engine-requests';
 import { LaneList } from '../../run/lane-list';
 import { RunControls } from '../../run/run-controls';
 import { RunTimeline } from '../../run/timeline';

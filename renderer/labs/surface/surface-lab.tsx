@@ -9,7 +9,7 @@ import { SURFACE_PRESETS, surfaceFormula, type SurfacePoint, type SurfacePresetN
 import { DropOverlay } from '../../drop-overlay';
 import type { ConnectionState, EngineClient } from '../../engine-client';
 import { historyCsv, historyJson } from '../../export/history-export';
-import { requestSurfaceProbe } from '../../request-dataset';
+import { requestSurfaceProbe } from '../../engine-requests';
 import { LaneList } from '../../run/lane-list';
 import { optimizerLaneLabel } from '../../run/optimizer-lane';
 import { RunControls } from '../../run/run-controls';

@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { SurfaceGridReply } from '../../../main/protocol/messages';
 import type { SurfaceFunction, SurfaceWindow } from '../../../main/protocol/surface';
 import type { ConnectionState, EngineClient } from '../../engine-client';
-import { requestSurfaceGrid } from '../../request-dataset';
+import { requestSurfaceGrid } from '../../engine-requests';
 
 /** Grid points a side: smooth at the views' sizes, ≈ 20 ms of float64 evaluation. */
 export const GRID_RESOLUTION = 161;

@@ -1,3 +1,8 @@
+/**
+ * Every request the page makes that gets one reply (datasets, vectors files, models, images,
+ * PNGs, the Surface lab's grids and probes): sent through the EngineClient, matched by
+ * requestId, the reply's type checked. Runs and their frames go through run/use-lab-run.ts.
+ */
 import type { ModelDownloadProgress } from '../main/protocol/adversarial';
 import type { Dataset, DecodedImage, EngineMessage, EngineRequest, ModelEntry, ModelInfo, SurfaceGridReply, SurfaceProbeReply, VectorsReply } from '../main/protocol/messages';
 import type { EngineClient } from './engine-client';
@@ -24,11 +29,12 @@ export function requestReply(client: EngineClient, req: WithoutId<Asking>, onPro
 }
 
 /**
- * Like requestReply, and says which requestId it used (a loadModel is cancelled by it). A
+ * requestReply's one implementation, which also says the requestId it used (a loadModel is
+ * cancelled by it). A
  * model download reports progress before its one reply: each report goes to `onProgress` and
  * restarts the timeout, so a slow but moving download is never cut off.
  */
-export function ask(client: EngineClient, req: WithoutId<Asking>, onProgress?: (p: ModelDownloadProgress) => void): { requestId: string; reply: Promise<Reply> } {
+function ask(client: EngineClient, req: WithoutId<Asking>, onProgress?: (p: ModelDownloadProgress) => void): { requestId: string; reply: Promise<Reply> } {
   const requestId = `req-${nextRequest++}-${Date.now().toString(36)}`;
   const reply = new Promise<Reply>((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout>;
