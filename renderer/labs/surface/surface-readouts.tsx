@@ -6,7 +6,7 @@
  */
 import type { LaneStatus } from '../../../main/protocol/messages';
 import { SURFACE_LIMITS, gradientRelativeError, nearestMinimum } from '../../../main/protocol/surface';
-import { formatNumber, formatRate } from '../../format-number';
+import { formatNumber, formatRate, needsExponent } from '../../format-number';
 import { laneStatusText, shownPhase, type ShownPhase } from '../../run/run-store-base';
 import { useStoreSnapshot } from '../../run/use-store-snapshot';
 import type { SurfaceStore } from './surface-store';
@@ -64,8 +64,8 @@ function snapshot(store: SurfaceStore): Snapshot {
 
 const num = (v: number) => (Number.isFinite(v) ? formatNumber(v) : '—');
 const pair = ([a, b]: [number, number]) => `(${num(a)}, ${num(b)})`;
-/** A point in the table: four digits keep the row inside the card; the full figures are in its tooltip. */
-const short = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : '—');
+/** Figures in the table: four digits keep the row inside the card; the full ones are in the cells' tooltips. */
+const short = (v: number) => (!Number.isFinite(v) ? '—' : needsExponent(v) ? v.toExponential(2).replace('e+', 'e') : String(Number(v.toPrecision(4))));
 
 export function SurfaceReadouts({ store }: { store: SurfaceStore }) {
   const snap = useStoreSnapshot(store, snapshot);
@@ -90,7 +90,6 @@ export function SurfaceReadouts({ store }: { store: SurfaceStore }) {
           <thead>
             <tr>
               <th />
-              <th title="iterations done by this lane">iter</th>
               <th>f</th>
               <th>|∇f|</th>
               {hasMinima && <th title="distance to the nearest known minimum">to min</th>}
@@ -108,10 +107,9 @@ export function SurfaceReadouts({ store }: { store: SurfaceStore }) {
                   <td>
                     <span className="swatch" style={{ background: l.colour }} />
                   </td>
-                  <td data-testid={`lane-iteration-${i}`}>{Math.max(0, l.iteration)}</td>
-                  <td data-testid={`lane-f-${i}`} data-value={l.f}>{num(l.f)}</td>
-                  <td data-testid={`lane-grad-${i}`}>{num(Math.hypot(...l.autodiff))}</td>
-                  {hasMinima && <td data-testid={`lane-distance-${i}`} data-value={l.distance ?? undefined}>{l.distance === null ? '—' : num(l.distance)}</td>}
+                  <td data-testid={`lane-f-${i}`} data-value={l.f} title={num(l.f)}>{short(l.f)}</td>
+                  <td data-testid={`lane-grad-${i}`} title={num(Math.hypot(...l.autodiff))}>{short(Math.hypot(...l.autodiff))}</td>
+                  {hasMinima && <td data-testid={`lane-distance-${i}`} data-value={l.distance ?? undefined}>{l.distance === null ? '—' : short(l.distance)}</td>}
                   <td data-testid={`lane-point-${i}`} data-x={l.x} data-y={l.y} title={pair([l.x, l.y])}>
                     ({short(l.x)}, {short(l.y)})
                   </td>
