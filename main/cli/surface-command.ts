@@ -12,6 +12,7 @@ import { LIMITS } from '../protocol/limits';
 import { OPTIMIZER_NAMES } from '../protocol/optimizers';
 import {
   BOWL_KAPPA,
+  FORMULA_DEFAULTS,
   SURFACE_LIMITS,
   SURFACE_PRESETS,
   SURFACE_PRESET_NAMES,
@@ -28,9 +29,6 @@ import { SurfaceLab } from '../engine/labs/surface';
 import { decimal, integer, joinNegativeValues, optimizerOptions, UsageError } from './args';
 
 export const SURFACE_USAGE = `usage: descent surface (--function ${SURFACE_PRESET_NAMES.join('|')} | --formula "EXPR") [--kappa K] [--start X,Y] [--window XMIN,XMAX,YMIN,YMAX] [--optimizer ${OPTIMIZER_NAMES.join('|')}] [--lr X] [--param NAME=VALUE] [--iterations N] [--seed K] [--backend tensorflow|wasm|cpu] [--json]`;
-
-/** A formula's window and start when none is given. */
-export const FORMULA_DEFAULTS = { window: { xMin: -3, xMax: 3, yMin: -3, yMax: 3 }, start: { x: 1, y: 1 } } as const;
 
 /** "a,b,…" as exactly `count` plain decimals within the coordinate range. */
 function numbers(value: string, flag: string, count: number): number[] {

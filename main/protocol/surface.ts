@@ -195,6 +195,12 @@ export function isSurfacePresetName(name: string): name is SurfacePresetName {
 
 export const BOWL_KAPPA = { min: 1, max: 1000, default: 10 } as const;
 
+/** A typed formula's window and start until the user sets them (the window, the CLI). */
+export const FORMULA_DEFAULTS: { readonly window: SurfaceWindow; readonly start: SurfacePoint } = {
+  window: { xMin: -3, xMax: 3, yMin: -3, yMax: 3 },
+  start: { x: 1, y: 1 },
+};
+
 /** A function of the lab: a preset (the bowl with its κ) or the user's formula. */
 export type SurfaceFunction = { kind: 'preset'; preset: SurfacePresetName; kappa?: number } | { kind: 'formula'; formula: string };
 

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { SESSION_EXTENSION } from '../../../main/protocol/session';
-import { SURFACE_PRESETS, surfaceFormula, type SurfacePoint, type SurfacePresetName } from '../../../main/protocol/surface';
+import { FORMULA_DEFAULTS, SURFACE_PRESETS, surfaceFormula, type SurfacePoint, type SurfacePresetName } from '../../../main/protocol/surface';
 import { DropOverlay } from '../../drop-overlay';
 import type { ConnectionState, EngineClient } from '../../engine-client';
 import { historyCsv, historyJson } from '../../export/history-export';
@@ -24,7 +24,6 @@ import {
   buildSurfaceRunConfig,
   checkSurfaceSettings,
   defaultSurfaceSettings,
-  FORMULA_WINDOW,
   nextSurfaceLane,
   sameSurfaceRun,
   suggestedLanes,
@@ -119,7 +118,7 @@ export function SurfaceLab({ client, connection, reportError, active }: SurfaceL
   const choose = useCallback((source: SurfacePresetName | 'formula') => {
     setSettings((s) => {
       if (source !== 'formula') return withPreset(s, source);
-      return { ...s, source, window: { ...FORMULA_WINDOW }, start: { x: 1, y: 1 } };
+      return { ...s, source, window: { ...FORMULA_DEFAULTS.window }, start: { ...FORMULA_DEFAULTS.start } };
     });
   }, []);
 

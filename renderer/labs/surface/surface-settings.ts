@@ -7,6 +7,7 @@ import type { SurfaceRunConfig } from '../../../main/protocol/messages';
 import { LIMITS } from '../../../main/protocol/limits';
 import {
   BOWL_KAPPA,
+  FORMULA_DEFAULTS,
   SURFACE_LIMITS,
   SURFACE_PRESETS,
   isSurfacePresetName,
@@ -34,7 +35,6 @@ export interface SurfaceSettings {
 }
 
 export const DEFAULT_FORMULA = 'x^2 + 3*y^2 + sin(3*x)*cos(2*y)';
-export const FORMULA_WINDOW: SurfaceWindow = { xMin: -3, xMax: 3, yMin: -3, yMax: 3 };
 
 export function surfaceFunction(s: Pick<SurfaceSettings, 'source' | 'kappa' | 'formula'>): SurfaceFunction {
   if (s.source === 'formula') return { kind: 'formula', formula: s.formula };
@@ -59,8 +59,8 @@ export function defaultSurfaceSettings(): SurfaceSettings {
     source: 'beale',
     kappa: BOWL_KAPPA.default,
     formula: DEFAULT_FORMULA,
-    window: { ...FORMULA_WINDOW },
-    start: { x: 1, y: 1 },
+    window: { ...FORMULA_DEFAULTS.window },
+    start: { ...FORMULA_DEFAULTS.start },
     maxIterations: 1000,
     itersPerSecond: 0,
     seed: 1,
