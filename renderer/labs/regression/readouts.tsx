@@ -1,6 +1,7 @@
 import type { LaneStatus, LeastSquares } from '../../../main/protocol/messages';
-import { formatNumber, formatRate } from '../../format-number';
+import { formatNumber } from '../../format-number';
 import { laneStatusText, shownPhase, type ShownPhase } from '../../run/run-store-base';
+import { LanesHeading } from '../../run/lanes-heading';
 import { useStoreSnapshot } from '../../run/use-store-snapshot';
 import type { RunStore } from './run-store';
 
@@ -75,16 +76,7 @@ export function Readouts({ store, dataExact }: ReadoutsProps) {
         <dt>min MSE</dt>
         <dd data-testid="exact-mse" data-value={exact?.mse}>{formatNumber(exact?.mse)}</dd>
       </dl>
-      <h3>
-        Lanes <span className="muted">· iteration </span>
-        <span data-testid="iteration" data-value={snap.iteration}>{snap.lanes.length ? snap.iteration : '—'}</span>
-        {snap.phase === 'running' && (
-          <span className="muted" data-testid="rate">
-            {' '}
-            · {formatRate(snap.itersPerSecond)}
-          </span>
-        )}
-      </h3>
+      <LanesHeading iteration={snap.iteration} hasLanes={snap.lanes.length > 0} phase={snap.phase} itersPerSecond={snap.itersPerSecond} />
       {snap.lanes.length === 0 ? (
         <p className="muted">Press Run (or Space) to start.</p>
       ) : (

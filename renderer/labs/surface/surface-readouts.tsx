@@ -6,8 +6,9 @@
  */
 import type { LaneStatus } from '../../../main/protocol/messages';
 import { SURFACE_LIMITS, gradientRelativeError, nearestMinimum } from '../../../main/protocol/surface';
-import { formatNumber, formatRate, needsExponent } from '../../format-number';
+import { formatNumber, needsExponent } from '../../format-number';
 import { laneStatusText, shownPhase, type ShownPhase } from '../../run/run-store-base';
+import { LanesHeading } from '../../run/lanes-heading';
 import { useStoreSnapshot } from '../../run/use-store-snapshot';
 import type { SurfaceStore } from './surface-store';
 
@@ -73,16 +74,7 @@ export function SurfaceReadouts({ store }: { store: SurfaceStore }) {
 
   return (
     <div className="readouts surface-readouts">
-      <h3>
-        Lanes <span className="muted">· iteration </span>
-        <span data-testid="iteration" data-value={snap.iteration}>{snap.lanes.length ? snap.iteration : '—'}</span>
-        {snap.phase === 'running' && (
-          <span className="muted" data-testid="rate">
-            {' '}
-            · {formatRate(snap.itersPerSecond)}
-          </span>
-        )}
-      </h3>
+      <LanesHeading iteration={snap.iteration} hasLanes={snap.lanes.length > 0} phase={snap.phase} itersPerSecond={snap.itersPerSecond} />
       {snap.lanes.length === 0 ? (
         <p className="muted">Press Run (or Space) to start every lane from the start point.</p>
       ) : (
