@@ -106,6 +106,13 @@ export function decodeImage(client: EngineClient, name: string, bytes: Uint8Arra
   return requestReply(client, { type: 'decodeImage', name, bytes, width, height }).then(expect('image')).then((m) => m.image);
 }
 
+/** The sample photos that ship with the app (a cat and a dog), as files. */
+export function requestSampleImages(client: EngineClient): Promise<{ name: string; bytes: Uint8Array }[]> {
+  return requestReply(client, { type: 'sampleImages' })
+    .then(expect('sampleImages'))
+    .then((m) => m.images);
+}
+
 /** The engine's PNG of 8-bit RGB rows: the exact bytes a saved adversarial image holds. */
 export function encodePng(client: EngineClient, rgb: Uint8Array, width: number, height: number): Promise<Uint8Array> {
   return requestReply(client, { type: 'encodePng', rgb, width, height }).then(expect('png')).then((m) => m.bytes);

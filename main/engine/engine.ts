@@ -9,6 +9,7 @@ import { APP_VERSION } from '../protocol/app-info';
 import { useBackendFor } from './backend';
 import { parseCsvDataset } from './csv-dataset';
 import { defaultDatasetPath } from './default-data';
+import { sampleImages } from './adversarial/sample-images';
 import { AdversarialModels } from './labs/adversarial-models';
 import { createDriver } from './labs/create-driver';
 import { parseVectorsFile } from './labs/spread-vectors-file';
@@ -148,6 +149,9 @@ export class Engine {
         this.emit({ type: 'image', requestId: req.requestId, image });
         return;
       }
+      case 'sampleImages':
+        this.emit({ type: 'sampleImages', requestId: req.requestId, images: await sampleImages() });
+        return;
       case 'encodePng':
         this.emit({ type: 'png', requestId: req.requestId, bytes: await this.models().png(req.rgb, req.width, req.height) });
         return;

@@ -356,6 +356,7 @@ export type EngineMessage =
   | { type: 'modelReady'; requestId: string; model: ModelInfo }
   | { type: 'image'; requestId: string; image: DecodedImage }
   | { type: 'png'; requestId: string; bytes: Uint8Array }
+  | { type: 'sampleImages'; requestId: string; images: { name: string; bytes: Uint8Array }[] }
   | { type: 'error'; requestId?: string; runId?: string; error: ErrorInfo }
   /**
    * Sent by the transport (Electron main, the headless server), never the engine: the engine
