@@ -78,9 +78,10 @@ export function useLabRun<L extends LabName>({ lab, client, connection, store, a
     [client, store, reportError, lab, active],
   );
 
-  // A dropped socket ends the run as far as we can tell; the server starts a fresh engine.
+  // A dropped socket ends the run as far as we can tell; the server starts a fresh engine (or,
+  // once one kept dying, none until the page is reloaded).
   useEffect(() => {
-    if (connection !== 'closed') return;
+    if (connection !== 'closed' && connection !== 'stopped') return;
     lostRunRef.current = store.runId;
     store.fail(undefined);
   }, [connection, store]);
