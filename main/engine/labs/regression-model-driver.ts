@@ -12,11 +12,11 @@ import type { LabDriver, LabFrame, LabStarted } from '../lab-driver';
 import { RegressionModel, type ModelLane } from './regression-model';
 import { SeriesLanes, type SeriesLane } from './series-lanes';
 
-/** Every parameter's start, in the model's order: `init`'s value by name, else 1. A name the model lacks is refused. */
+/**
+ * Every parameter's start, in the model's order: `init`'s value by name, else 1. The page keeps
+ * starts by name while the model is edited, so names the model lacks are passed over.
+ */
 export function modelStart(model: RegressionModel, init: Readonly<Record<string, number>> = {}): number[] {
-  for (const name of Object.keys(init)) {
-    if (!model.parameters.includes(name)) throw new RangeError(`the model has no parameter "${name}" (it has ${model.parameters.join(', ')})`);
-  }
   return model.parameters.map((p) => (Object.prototype.hasOwnProperty.call(init, p) ? init[p]! : DEFAULT_PARAMETER_START));
 }
 

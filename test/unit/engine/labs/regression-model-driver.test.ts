@@ -15,6 +15,7 @@ import { Engine } from '../../../../main/engine/engine';
 import { describeModel } from '../../../../main/engine/labs/regression-model-driver';
 import { parseRequest, type EngineMessage, type RegressionFrame, type RegressionModelReply, type RegressionRunConfig, type RegressionRunStarted } from '../../../../main/protocol/messages';
 import { MODEL_CURVE_POINTS, plotXRange } from '../../../../main/protocol/regression-model';
+import { quadraticLeastSquares } from '../../../regression-expected';
 
 const ARTICLE_CSV = resolve(__dirname, '../../../../../shared/seed-data/height_v_weight.csv');
 const article = parseCsvDataset(readFileSync(ARTICLE_CSV, 'utf8'), { name: 'height_v_weight.csv' });
@@ -22,30 +23,6 @@ const article = parseCsvDataset(readFileSync(ARTICLE_CSV, 'utf8'), { name: 'heig
 beforeAll(async () => {
   await selectBackend('cpu');
 });
-
-/** Solves the normal equations (AᵀA) p = Aᵀy in float64 by Gaussian elimination with partial pivoting. */
-function normalEquations(columns: ((x: number) => number)[], x: Float64Array, y: Float64Array): number[] {
-  const P = columns.length;
-  const M = Array.from({ length: P }, () => new Array<number>(P + 1).fill(0));
-  for (let i = 0; i < x.length; i++) {
-    const phi = columns.map((c) => c(x[i]!));
-    for (let r = 0; r < P; r++) {
-      for (let c = 0; c < P; c++) M[r]![c]! += phi[r]! * phi[c]!;
-      M[r]![P]! += phi[r]! * y[i]!;
-    }
-  }
-  for (let c = 0; c < P; c++) {
-    let best = c;
-    for (let r = c + 1; r < P; r++) if (Math.abs(M[r]![c]!) > Math.abs(M[best]![c]!)) best = r;
-    [M[c], M[best]] = [M[best]!, M[c]!];
-    for (let r = 0; r < P; r++) {
-      if (r === c) continue;
-      const f = M[r]![c]! / M[c]![c]!;
-      for (let k = c; k <= P; k++) M[r]![k]! -= f * M[c]![k]!;
-    }
-  }
-  return M.map((row, r) => row[P]! / row[r]!);
-}
 
 function harness() {
   const messages: EngineMessage[] = [];
@@ -80,10 +57,7 @@ describe('regression model check (the page asks as the model is typed)', () => {
     expect(d.parameters).toEqual(['a', 'b', 'c']);
     expect(d.linear).toBe(true);
     expect(d.exactNote).toBeNull();
-    // Centred at the mean height so the hand solve is well conditioned; then mapped back.
-    const mean = article.x.reduce((s, v) => s + v, 0) / article.x.length;
-    const [A, B, C] = normalEquations([(x) => (x - mean) ** 2, (x) => x - mean, () => 1], article.x, article.y);
-    const hand = [A!, B! - 2 * A! * mean, A! * mean * mean - B! * mean + C!];
+    const hand = quadraticLeastSquares(article);
     for (let k = 0; k < 3; k++) expect(d.exact!.values[k]).toBeCloseTo(hand[k]!, Math.max(0, 8 - Math.ceil(Math.log10(Math.abs(hand[k]!) + 1))));
     let sse = 0;
     for (let i = 0; i < article.x.length; i++) sse += (hand[0]! * article.x[i]! ** 2 + hand[1]! * article.x[i]! + hand[2]! - article.y[i]!) ** 2;
@@ -122,14 +96,14 @@ describe('regression model check (the page asks as the model is typed)', () => {
     expect((await describeModel({ model: 'a*x^2 + b*x + c', x: article.x, y: article.y, grid: { window, resolution: 16 } })).grid).toBeNull();
   });
 
-  it('should refuse a bad model with what and where, and a start for a parameter the model lacks', async () => {
+  it('should refuse a bad model with what and where, and pass over starts of names the model lacks', async () => {
     const { engine, waitFor } = harness();
     await engine.handle({ type: 'regressionModel', requestId: 'q1', model: 'a*x + sine(b)', x: article.x, y: article.y });
     expect(await waitFor((m) => m.type === 'error' && m.requestId === 'q1')).toMatchObject({ error: { name: 'FormulaError', message: "unknown function 'sine' at column 7 (functions: sin, cos, tan, exp, log, sqrt, abs, tanh, sinh, cosh, min, max)" } });
-    await engine.handle({ type: 'regressionModel', requestId: 'q2', model: 'a*x^2 + b', x: article.x, y: article.y, init: { c: 1 } });
-    expect(await waitFor((m) => m.type === 'error' && m.requestId === 'q2')).toMatchObject({ error: { message: 'the model has no parameter "c" (it has a, b)' } });
-    await engine.handle({ type: 'regressionModel', requestId: 'q3', model: 'a*x^2 + b', x: article.x, y: article.y });
-    expect(((await waitFor((m) => m.type === 'regressionModel' && m.requestId === 'q3')) as RegressionModelReply).parameters).toEqual(['a', 'b']);
+    await engine.handle({ type: 'regressionModel', requestId: 'q2', model: 'a*x^2 + b', x: article.x, y: article.y, init: { c: 5, b: 2 } });
+    const reply = (await waitFor((m) => m.type === 'regressionModel' && m.requestId === 'q2')) as RegressionModelReply;
+    expect(reply.parameters).toEqual(['a', 'b']);
+    expect(reply.start).toEqual([1, 2]);
     engine.dispose();
   });
 

@@ -1,0 +1,78 @@
+/**
+ * A model of your own in the Regression lab's window: typed, checked by the engine, its starting
+ * values, exact answer (against a float64 normal-equations solve of the built-in data), fitted
+ * curves and parameter table; a bad model refused beside the field with its column while the
+ * last good one stays; a two-parameter nonlinear model's contour.
+ */
+import type { Page } from '@playwright/test';
+import { builtInData, quadraticLeastSquares } from '../regression-expected';
+import { expect, inPanel, numberIn, screenshot, test } from './lab-fixture';
+
+const panel = (lab: Page) => inPanel(lab, 'regression');
+
+async function onlyAdam(lab: Page): Promise<void> {
+  // The default lanes are gradient descent, RMSprop and Adam: keep Adam.
+  await panel(lab).getByTestId('lane-remove-0').click();
+  await panel(lab).getByTestId('lane-remove-0').click();
+  await expect(panel(lab).getByTestId('lane-optimizer-0')).toHaveValue('adam');
+}
+
+async function learningRate(lab: Page, lr: string): Promise<void> {
+  await panel(lab).getByTestId('lane-0-learningRate').fill(lr);
+  await panel(lab).getByTestId('lane-0-learningRate').blur();
+}
+
+test.describe('regression model', () => {
+  test('should fit a*x^2 + b*x + c: starting values, exact answer, curves and parameter table', async ({ lab }) => {
+    await onlyAdam(lab);
+    const before = await panel(lab).getByTestId('scatter').screenshot();
+    await panel(lab).getByTestId('regression-model').fill('a*x^2 + b*x + c');
+    for (const p of ['a', 'b', 'c']) await expect(panel(lab).getByTestId(`init-${p}`)).toBeVisible();
+    // The exact answer, solved by the engine in float64, equals the normal equations solved here.
+    const hand = quadraticLeastSquares(builtInData());
+    for (const [k, p] of ['a', 'b', 'c'].entries()) {
+      await expect(panel(lab).getByTestId(`exact-param-${p}`)).toBeVisible();
+      const v = await numberIn(panel(lab).getByTestId(`exact-param-${p}`));
+      expect(Math.abs(v - hand[k]!) / Math.max(1, Math.abs(hand[k]!)), `exact ${p}`).toBeLessThan(1e-6);
+    }
+    await expect(panel(lab).getByTestId('parameter-row-exact')).toBeVisible();
+    await expect(panel(lab).getByTestId('parameter-row-start')).toBeVisible();
+    // Start near the answer's scale, a = 0, b = 3, c = 0, with a step that suits x² ≈ 4,800.
+    await learningRate(lab, '0.001');
+    await panel(lab).getByTestId('init-a').fill('0');
+    await panel(lab).getByTestId('init-b').fill('3');
+    await panel(lab).getByTestId('init-c').fill('0');
+    await expect(panel(lab).getByTestId('parameter-row-start')).toContainText('3');
+    await panel(lab).getByTestId('run').click();
+    await expect(panel(lab).getByTestId('lane-status-0')).toHaveText('done', { timeout: 30_000 });
+    const loss = panel(lab).getByTestId('lane-loss-0');
+    expect(await numberIn(loss), 'the loss fell').toBeLessThan(await numberIn(loss, 'data-start'));
+    // The parameter table has the lane's row, moved from its start.
+    await expect(panel(lab).getByTestId('parameter-row-0')).toBeVisible();
+    expect(await numberIn(panel(lab).getByTestId('lane-param-b-0'))).not.toBe(3);
+    const after = await panel(lab).getByTestId('scatter').screenshot();
+    expect(after.equals(before), 'the scatter shows the curves').toBe(false);
+    await screenshot(lab, 'model-quadratic');
+  });
+
+  test('should refuse a bad model beside the field with its column, keep the last good one and disable Run', async ({ lab }) => {
+    await panel(lab).getByTestId('regression-model').fill('a*x^2 + b*x + c');
+    await expect(panel(lab).getByTestId('init-c')).toBeVisible();
+    await panel(lab).getByTestId('regression-model').fill('a*x^2 + sine(b*x)');
+    await expect(panel(lab).getByTestId('model-error')).toContainText("unknown function 'sine' at column 9");
+    await expect(panel(lab).getByTestId('regression-model')).toHaveAttribute('aria-invalid', 'true');
+    await expect(panel(lab).getByTestId('run')).toBeDisabled();
+    // Nothing else changed: the last good model's starts, exact answer and table stay.
+    await expect(panel(lab).getByTestId('init-c')).toBeVisible();
+    await expect(panel(lab).getByTestId('exact-param-c')).toBeVisible();
+    await screenshot(lab, 'model-refused');
+    await panel(lab).getByTestId('regression-model').fill('a*x^2 + sin(b*x)');
+    await expect(panel(lab).getByTestId('regression-model')).toHaveAttribute('aria-invalid', 'false');
+    await expect(panel(lab).getByTestId('exact-note')).toContainText('not linear');
+    await expect(panel(lab).getByTestId('run')).toBeEnabled();
+    // Back to the line: its own panel and contour again.
+    await panel(lab).getByTestId('regression-model').fill('a*x + b');
+    await expect(panel(lab).getByTestId('init-slope')).toBeVisible();
+    await expect(panel(lab).getByTestId('contour')).toBeVisible();
+  });
+});
