@@ -76,3 +76,30 @@ test.describe('regression model', () => {
     await expect(panel(lab).getByTestId('contour')).toBeVisible();
   });
 });
+
+test.describe('regression model contour', () => {
+  test('should map a two-parameter nonlinear model a*exp(b*x) and draw the lane on it', async ({ lab }) => {
+    await onlyAdam(lab);
+    await learningRate(lab, '0.001');
+    await panel(lab).getByTestId('regression-model').fill('a*exp(b*x)');
+    await expect(panel(lab).getByTestId('init-b')).toBeVisible();
+    await panel(lab).getByTestId('init-a').fill('100');
+    await panel(lab).getByTestId('init-b').fill('0.01');
+    const map = panel(lab).getByTestId('model-contour');
+    await expect(map).toBeVisible();
+    // Nonlinear: no exact answer, and the reason says so.
+    await expect(panel(lab).getByTestId('exact-note')).toContainText('not linear');
+    await expect(panel(lab).getByTestId('parameter-table')).toHaveCount(0);
+    await lab.waitForTimeout(1000); // the engine's grid arrives after a short debounce
+    const before = await map.screenshot();
+    await panel(lab).getByTestId('run').click();
+    await expect(panel(lab).getByTestId('lane-status-0')).toHaveText('done', { timeout: 30_000 });
+    const loss = panel(lab).getByTestId('lane-loss-0');
+    expect(await numberIn(loss), 'the loss fell').toBeLessThan(await numberIn(loss, 'data-start'));
+    // Two parameters: their columns in the lane table.
+    expect(await numberIn(panel(lab).getByTestId('lane-param-a-0'))).not.toBe(100);
+    await lab.waitForTimeout(500);
+    expect((await map.screenshot()).equals(before), 'the lane drew its path on the map').toBe(false);
+    await screenshot(lab, 'model-exp-contour');
+  });
+});

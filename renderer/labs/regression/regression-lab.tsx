@@ -22,7 +22,10 @@ import { useDataset, type SavedDataset } from './use-dataset';
 import { asRecord, useSessionPart } from '../../session/session-parts';
 import type { SavedRun } from '../../run/run-store-base';
 import { ValleyNote } from './valley-note';
-import { isLineModel, LINE_MODEL } from '../../../main/protocol/regression-model';
+import { isLineModel, LINE_MODEL, modelGridResolution, type ModelGrid } from '../../../main/protocol/regression-model';
+import { requestRegressionModel } from '../../engine-requests';
+import type { ParamWindow } from './contour-window';
+import { ModelContourView } from './model-contour-view';
 import { ModelPanel, ParameterStartPanel } from './model-panel';
 import { ParameterTable } from './parameter-table';
 import { modelKeys } from './run-store';
@@ -140,6 +143,19 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
     [setSpeed],
   );
 
+  const requestGrid = useCallback(
+    (model: string, w: ParamWindow): Promise<ModelGrid> => {
+      const d = latest.current.dataset;
+      if (!d) return Promise.reject(new Error('no data'));
+      const window = { xMin: w.aMin, xMax: w.aMax, yMin: w.bMin, yMax: w.bMax };
+      return requestRegressionModel(client, { type: 'regressionModel', model, x: d.x, y: d.y, grid: { window, resolution: modelGridResolution(d.x.length) } }).then((r) => {
+        if (!r.grid) throw new Error('the model has no loss map');
+        return r.grid;
+      });
+    },
+    [client],
+  );
+
   const modelLanes = () => store.lanes.flatMap((l) => (l.model ? [{ id: l.id, label: l.label, history: l.model }] : []));
 
   const setStart = useCallback((initSlope: number, initIntercept: number) => patch({ initSlope, initIntercept }), [patch]);
@@ -199,7 +215,14 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
               curves={preview ? { xs: preview.xs, exact: preview.exactCurve, start: preview.startCurve } : null}
             />
           </figure>
-          {shownModel ? (
+          {shownModel?.parameters.length === 2 ? (
+            <figure className="view-card">
+              <figcaption>
+                Loss surface: MSE over ({shownModel.parameters.join(', ')}) · y ≈ {shownModel.model}
+              </figcaption>
+              <ModelContourView store={store} preview={preview} requestGrid={requestGrid} onStartChange={(first, second) => patch({ init: { ...settings.init, [shownModel.parameters[0]!]: first, [shownModel.parameters[1]!]: second } })} />
+            </figure>
+          ) : shownModel ? (
             <figure className="view-card">
               <figcaption>
                 Parameters · y ≈ {shownModel.model}
