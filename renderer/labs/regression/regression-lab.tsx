@@ -190,7 +190,7 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
             normalise
           </label>
         </RunControls>
-        <Legend store={store} settingsLanes={settings.lanes} />
+        <Legend store={store} settingsLanes={settings.lanes} model={preview ? { exact: preview.exact !== null } : null} />
         <div className="views" ref={viewsRef}>
           <figure className="view-card">
             <figcaption>

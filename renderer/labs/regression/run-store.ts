@@ -97,7 +97,7 @@ export class RunStore extends RunStoreBase<LaneTrack, RegressionRunStarted, Regr
     return {
       ...(rest as unknown as LaneTrackBase),
       history: LaneHistory.from(history as SavedHistory),
-      model: saved ? ThinnedHistory.load(saved.keys, saved) : null,
+      model: saved && Array.isArray(saved.keys) ? ThinnedHistory.load(saved.keys, saved) : null,
       curves: samples,
     };
   }
