@@ -4,7 +4,9 @@
  * curves and parameter table; a bad model refused beside the field with its column while the
  * last good one stays; a two-parameter nonlinear model's contour.
  */
-import type { Page } from '@playwright/test';
+import type { Download, Locator, Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import Papa from 'papaparse';
 import { builtInData, quadraticLeastSquares } from '../regression-expected';
 import { expect, inPanel, numberIn, screenshot, test } from './lab-fixture';
 
@@ -15,6 +17,11 @@ async function onlyAdam(lab: Page): Promise<void> {
   await panel(lab).getByTestId('lane-remove-0').click();
   await panel(lab).getByTestId('lane-remove-0').click();
   await expect(panel(lab).getByTestId('lane-optimizer-0')).toHaveValue('adam');
+}
+
+async function saved(page: Page, button: Locator): Promise<string> {
+  const [download]: [Download, void] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), button.click()]);
+  return download.path();
 }
 
 async function learningRate(lab: Page, lr: string): Promise<void> {
@@ -53,6 +60,29 @@ test.describe('regression model', () => {
     const after = await panel(lab).getByTestId('scatter').screenshot();
     expect(after.equals(before), 'the scatter shows the curves').toBe(false);
     await screenshot(lab, 'model-quadratic');
+
+    // The history file names the model in its run card and the parameters in its header.
+    const csv = readFileSync(await saved(lab, panel(lab).getByTestId('export-history-csv')), 'utf8');
+    const problem = csv.split('\n').find((line) => line.startsWith('# problem: '));
+    expect(JSON.parse(problem!.slice('# problem: '.length))).toMatchObject({ model: 'a*x^2 + b*x + c', init: { a: 0, b: 3, c: 0 } });
+    const rows = Papa.parse<string[]>(csv.trimEnd(), { comments: '#' }).data;
+    expect(rows[0]).toEqual(['lane', 'iteration', 'loss', 'a', 'b', 'c']);
+    expect(rows).toHaveLength(1 + 51);
+    expect(Number(rows[1]![3])).toBe(3);
+
+    // A session keeps the model, its starts and the run; the timeline scrubs its parameters.
+    const b = await numberIn(panel(lab).getByTestId('lane-param-b-0'));
+    const file = await saved(lab, lab.getByTestId('save-session'));
+    await lab.reload();
+    await expect(panel(lab).getByTestId('dataset-summary')).toContainText('150 rows');
+    await expect(panel(lab).getByTestId('regression-model')).toHaveValue('a*x + b');
+    await lab.getByTestId('session-input').setInputFiles(file);
+    await expect(panel(lab).getByTestId('regression-model')).toHaveValue('a*x^2 + b*x + c');
+    await expect(panel(lab).getByTestId('init-b')).toHaveValue('3');
+    await expect(panel(lab).getByTestId('parameter-row-0')).toBeVisible();
+    expect(await numberIn(panel(lab).getByTestId('lane-param-b-0'))).toBe(b);
+    await panel(lab).getByTestId('timeline').fill('0');
+    await expect(panel(lab).getByTestId('lane-param-b-0')).toHaveAttribute('data-value', '3');
   });
 
   test('should refuse a bad model beside the field with its column, keep the last good one and disable Run', async ({ lab }) => {
