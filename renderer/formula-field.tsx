@@ -20,9 +20,10 @@ interface FormulaFieldProps {
   hint?: string;
   testId: string;
   errorTestId: string;
+  rows?: number;
 }
 
-export function FormulaField({ label, value, onChange, error, hint = FORMULA_HINT, testId, errorTestId }: FormulaFieldProps) {
+export function FormulaField({ label, value, onChange, error, hint = FORMULA_HINT, testId, errorTestId, rows = 2 }: FormulaFieldProps) {
   const fieldId = useId();
   const errorId = `${fieldId}-error`;
   return (
@@ -30,7 +31,7 @@ export function FormulaField({ label, value, onChange, error, hint = FORMULA_HIN
       <span>{label}</span>
       <textarea
         id={fieldId}
-        rows={2}
+        rows={rows}
         spellCheck={false}
         maxLength={SURFACE_LIMITS.maxFormulaLength}
         value={value}

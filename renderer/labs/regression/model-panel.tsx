@@ -26,7 +26,8 @@ export function ModelPanel({ model, xName, onModel, error }: ModelPanelProps) {
         value={model}
         onChange={onModel}
         error={error}
-        hint="x is the column; every other name a parameter fitted by MSE (a*x^2 + b*x + c, a*exp(b*x))"
+        hint="x is the column; other names are parameters"
+        rows={1}
         testId="regression-model"
         errorTestId="model-error"
       />
