@@ -104,6 +104,8 @@ export function ModelContourView({ store, preview, requestGrid, onStartChange }:
       );
     }
     const g = grid.current?.model === model.model ? grid.current.grid : null;
+    // Says (to tests and tools) which grid is drawn: its resolution, or empty while none is.
+    canvas.dataset.grid = g ? String(g.resolution) : '';
     const bgKey = `${g ? gridWindowKey(g) : 'none'}|${w.aMin}|${w.aMax}|${w.bMin}|${w.bMax}|${canvas.width}x${canvas.height}|${gridVersion.current}`;
     blitCachedLayer(ctx, background, bgKey, () => drawBackground(f, g, exact, model.parameters, canvas.width, canvas.height, size.dpr));
 
