@@ -1,10 +1,10 @@
 /**
  * Every request the page makes that gets one reply (datasets, vectors files, models, images,
- * PNGs, the Surface lab's grids and probes): sent through the EngineClient, matched by
+ * PNGs, the Surface lab's grids and probes, the Regression lab's model checks): sent through the EngineClient, matched by
  * requestId, the reply's type checked. Runs and their frames go through run/use-lab-run.ts.
  */
 import type { ModelDownloadProgress } from '../main/protocol/adversarial';
-import type { Dataset, DecodedImage, EngineMessage, EngineRequest, ModelEntry, ModelInfo, SurfaceGridReply, SurfaceProbeReply, VectorsReply } from '../main/protocol/messages';
+import type { Dataset, DecodedImage, EngineMessage, EngineRequest, ModelEntry, ModelInfo, RegressionModelReply, SurfaceGridReply, SurfaceProbeReply, VectorsReply } from '../main/protocol/messages';
 import type { EngineClient } from './engine-client';
 
 type Asking = Extract<EngineRequest, { requestId: string }>;
@@ -126,4 +126,9 @@ export function requestSurfaceGrid(client: EngineClient, req: WithoutId<Extract<
 /** f and its gradient at one point, in float64 (the Surface lab's hover readout). */
 export function requestSurfaceProbe(client: EngineClient, req: WithoutId<Extract<Asking, { type: 'surfaceProbe' }>>): Promise<SurfaceProbeReply> {
   return requestReply(client, req).then(expect('surfaceProbe'));
+}
+
+/** A Regression model over the data (parameters, exact fit, curves, a loss grid), or the engine's FormulaError saying what and where. */
+export function requestRegressionModel(client: EngineClient, req: WithoutId<Extract<Asking, { type: 'regressionModel' }>>): Promise<RegressionModelReply> {
+  return requestReply(client, req).then(expect('regressionModel'));
 }

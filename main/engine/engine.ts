@@ -14,6 +14,7 @@ import { AdversarialModels } from './labs/adversarial-models';
 import { createDriver } from './labs/create-driver';
 import { parseVectorsFile } from './labs/spread-vectors-file';
 import { surfaceGrid, surfaceProbe } from './labs/surface-grid';
+import { describeModel } from './labs/regression-model-driver';
 import { Run } from './run';
 
 
@@ -126,6 +127,9 @@ export class Engine {
         return;
       case 'surfaceProbe':
         this.emit({ type: 'surfaceProbe', requestId: req.requestId, ...(await surfaceProbe(req.fn, req.point)) });
+        return;
+      case 'regressionModel':
+        this.emit({ type: 'regressionModel', requestId: req.requestId, ...(await describeModel(req)) });
         return;
       case 'listModels':
         this.emit({ type: 'models', requestId: req.requestId, models: await this.models().list() });
