@@ -145,7 +145,7 @@ export class Engine {
         return;
       case 'attackImages':
         // The workers run on the lab's backend, whatever the engine's own thread runs now.
-        await this.batches.run(req, await backendFor('adversarial', this.forcedBackend));
+        await this.batches.run(req, () => backendFor('adversarial', this.forcedBackend));
         return;
       case 'addModelFolder': {
         const model = await this.models().addFolder(req.name, req.files, req.inputScaling);

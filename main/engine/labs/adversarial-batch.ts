@@ -24,12 +24,17 @@ export class AdversarialBatches {
     private readonly jobs: number = defaultJobs(),
   ) {}
 
-  /** Runs the request to its end (or its cancel); throws only if it cannot start. */
-  async run(req: AttackImagesRequest, backend: BackendName): Promise<void> {
+  /**
+   * Runs the request to its end (or its cancel); throws only if it cannot start. It is known by
+   * its requestId from the call on (before any await), so a cancel sent right after it counts.
+   * `backendOf`: the backend the workers select.
+   */
+  async run(req: AttackImagesRequest, backendOf: () => Promise<BackendName>): Promise<void> {
     const { requestId } = req;
     const abort = new AbortController();
     this.running.set(requestId, abort);
     try {
+      const backend = await backendOf();
       const lease = await this.models().acquire(req.model, undefined, abort.signal);
       const { source } = lease;
       const { inputWidth: w, inputHeight: h, info } = lease.classifier;
