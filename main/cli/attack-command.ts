@@ -17,7 +17,7 @@ import { mkdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decimal, integer, UsageError } from './args';
-import { chooseBackend, describe, imageFiles, openClassifier } from './classifier-input';
+import { chooseBackend, describe, imageFiles, locateClassifier } from './classifier-input';
 import { runClassify } from './classify-command';
 import {
   ATTACK_LIMITS,
@@ -31,10 +31,11 @@ import {
   type ImageDistance,
   type StepReport,
 } from '../protocol/adversarial';
-import { AttackPool, defaultJobs } from '../engine/adversarial/attack-pool';
+import { AttackPool, defaultJobs, type ClassifierFacts } from '../engine/adversarial/attack-pool';
+import { ImageClassifier } from '../engine/adversarial/image-classifier';
 import { attackImage, type ImageAttackResult, type ImageAttackTask, type ImageFacts } from '../engine/adversarial/image-attack';
 import { ImageDecodeError } from '../engine/adversarial/image-io';
-import { INPUT_SCALINGS, type InputScaling, type ModelSource } from '../engine/adversarial/model-registry';
+import { INPUT_SCALINGS, type InputScaling } from '../engine/adversarial/model-registry';
 
 export { UsageError } from './args';
 
@@ -215,20 +216,15 @@ type Row = ImageResult | { file: string; error: string; failed?: true };
  * unreadable file is a skipped row; an image whose worker died or whose attack threw is a
  * failed row with the reason, and the others go on.
  */
-async function attackFolder(files: string[], jobs: number, backend: string, source: ModelSource, task: (file: string) => ImageAttackTask, labels: readonly string[]): Promise<Row[]> {
-  const pool = new AttackPool(Math.min(jobs, files.length), { backend, source });
-  try {
-    return await Promise.all(
-      files.map(async (file): Promise<Row> => {
-        const t = task(file);
-        const o = await pool.attack(t);
-        if (o.ok) return imageResult(file, o.result, labels, t.out);
-        return o.unreadable ? { file, error: o.error } : { file, error: o.error, failed: true };
-      }),
-    );
-  } finally {
-    await pool.destroy();
-  }
+async function attackFolder(pool: AttackPool, files: string[], task: (file: string) => ImageAttackTask, labels: readonly string[]): Promise<Row[]> {
+  return Promise.all(
+    files.map(async (file): Promise<Row> => {
+      const t = task(file);
+      const o = await pool.attack(t);
+      if (o.ok) return imageResult(file, o.result, labels, t.out);
+      return o.unreadable ? { file, error: o.error } : { file, error: o.error, failed: true };
+    }),
+  );
 }
 
 /**
@@ -257,10 +253,16 @@ export async function attackCommand(args: string[]): Promise<void> {
   const options = parseOptions(args);
   const { files, folder } = await imageFiles(options.image);
   const backend = await chooseBackend(options.backend);
-  const { source, classifier } = await openClassifier(options.model, options.scaling);
+  const source = await locateClassifier(options.model, options.scaling);
+  // One file is attacked in this thread. A folder goes over the pool, whose first worker to
+  // start describes the model: this thread never loads it (a second copy, and seconds of CPU
+  // taken from the workers).
+  const pool = folder ? new AttackPool(Math.min(options.jobs, files.length), { backend, source }) : undefined;
+  const classifier = pool ? undefined : await ImageClassifier.load(source);
   try {
-    const target = parseTarget(options.target, classifier.labels);
-    if (target.kind === 'group' && classifier.groups[target.group].length === 0) {
+    const model: ClassifierFacts = classifier ?? (await pool!.describe());
+    const target = parseTarget(options.target, model.labels);
+    if (target.kind === 'group' && model.groups[target.group].length === 0) {
       throw new UsageError(`--target ${target.group}: ${source.name}'s labels have no ImageNet ${target.group} classes`);
     }
     if (folder && options.out) await mkdir(options.out, { recursive: true });
@@ -268,12 +270,12 @@ export async function attackCommand(args: string[]): Promise<void> {
       !options.out ? undefined : folder ? join(options.out, `${basename(file, extname(file))}.adversarial.png`) : options.out;
     const task = (file: string): ImageAttackTask => ({ image: { file }, lanes: [spec(options, target)], out: outFor(file), history: true });
     let results: Row[];
-    if (folder) {
+    if (pool) {
       // In a folder, one unreadable file is a row, not the end of the run.
-      results = await attackFolder(files, options.jobs, backend, source, task, classifier.labels);
+      results = await attackFolder(pool, files, task, model.labels);
     } else {
       try {
-        results = [imageResult(files[0]!, await attackImage(classifier, task(files[0]!)), classifier.labels, options.out)];
+        results = [imageResult(files[0]!, await attackImage(classifier!, task(files[0]!)), model.labels, options.out)];
       } catch (e) {
         if (e instanceof ImageDecodeError) throw new UsageError(e.message);
         throw e;
@@ -291,7 +293,7 @@ export async function attackCommand(args: string[]): Promise<void> {
       seed: options.seed,
     };
     const attacked = results.filter((r): r is ImageResult => !('error' in r));
-    const warning = roundedAwayWarning(options, attacked, classifier.inputWidth * classifier.inputHeight * 3);
+    const warning = roundedAwayWarning(options, attacked, model.inputWidth * model.inputHeight * 3);
     if (warning) console.error(`warning: ${warning}`);
     if (options.json) {
       const body = folder
@@ -312,6 +314,7 @@ export async function attackCommand(args: string[]): Promise<void> {
     }
     if (folder) console.log(`success rate ${attacked.filter((r) => r.success).length}/${attacked.length}`);
   } finally {
-    classifier.dispose();
+    classifier?.dispose();
+    await pool?.destroy();
   }
 }

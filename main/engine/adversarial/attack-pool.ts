@@ -14,6 +14,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Piscina } from 'piscina';
 import type { ImageAttackResult, ImageAttackTask } from './image-attack';
+import type { ImageClassifier } from './image-classifier';
 import type { ModelSource } from './model-registry';
 
 /** What every worker of a pool gets: the backend to select and the model to load. */
@@ -21,6 +22,9 @@ export interface AttackWorkerData {
   backend: string;
   source: ModelSource;
 }
+
+/** What the CLI needs of a model before attacking with it: its labels, class groups and input size. */
+export type ClassifierFacts = Pick<ImageClassifier, 'labels' | 'groups' | 'inputWidth' | 'inputHeight'>;
 
 export type PoolOutcome =
   | { ok: true; result: ImageAttackResult }
@@ -74,6 +78,11 @@ export class AttackPool {
       const message = e instanceof Error ? e.message : String(e);
       return { ok: false, unreadable: false, error: /^worker exited/.test(message) ? `its worker stopped (${message})` : message };
     }
+  }
+
+  /** The model as a worker loaded it (rejects with the reason when it does not load). */
+  async describe(): Promise<ClassifierFacts> {
+    return (await this.pool.run({ describe: true })) as ClassifierFacts;
   }
 
   /** The pool's worker threads (the tests stop one mid-run). */
