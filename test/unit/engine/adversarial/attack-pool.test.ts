@@ -60,7 +60,24 @@ describe.skipIf(skipRealModels !== undefined)('AttackPool', () => {
     }
   });
 
-  it('should report a file that is not an image as unreadable, and end an aborted task at once', { timeout: 120_000 }, async () => {
+  it('should run its workers on the native backend (tfjs-node) as in-process, where it loads', { timeout: 300_000 }, async ({ skip }) => {
+    const why = await selectBackend('tensorflow').then(
+      () => undefined,
+      (e: Error) => `skipped: ${e.message}`,
+    );
+    skip(why !== undefined, why);
+    try {
+      const classifier = await ImageClassifier.load(source);
+      const here = await attackImage(classifier, { image: { file: files[0]! }, lanes: [SPEC] }).finally(() => classifier.dispose());
+      const pool = new AttackPool(1, { backend: 'tensorflow', source });
+      const o = await pool.attack({ image: { file: files[0]! }, lanes: [SPEC] }).finally(() => pool.destroy());
+      expect(o.ok && timeless(o.result)).toEqual(timeless(here));
+    } finally {
+      await selectBackend('wasm');
+    }
+  });
+
+    it('should report a file that is not an image as unreadable, and end an aborted task at once', { timeout: 120_000 }, async () => {
     const pool = new AttackPool(1, { backend: 'wasm', source });
     try {
       expect(await pool.attack({ image: { file: __filename }, lanes: [SPEC] })).toMatchObject({ ok: false, unreadable: true, error: expect.stringMatching(/is not an image this app reads/) });
