@@ -2,7 +2,7 @@
  * `descent surface` — one optimizer over a preset or a typed formula f(x, y).
  *   descent surface (--function NAME | --formula "EXPR") [--kappa K] [--start X,Y]
  *                   [--window XMIN,XMAX,YMIN,YMAX] [--optimizer NAME] [--lr X]
- *                   [--param NAME=VALUE …] [--iterations N] [--seed K] [--backend B] [--json]
+ *                   [--param NAME=VALUE …] [--schedule NAME] [--warmup N] [--iterations N] [--seed K] [--backend B] [--json]
  * Prints the final point and f, the gradient check there (autodiff against float64 central
  * differences), the nearest known minimum for presets, the speed and (with --json) the path.
  */
@@ -26,9 +26,9 @@ import {
 import { useBackendFor } from '../engine/backend';
 import { FormulaError } from '../engine/formula/formula';
 import { SurfaceLab } from '../engine/labs/surface';
-import { decimal, integer, joinNegativeValues, optimizerOptions, UsageError } from './args';
+import { decimal, integer, joinNegativeValues, optimizerOptions, SCHEDULE_ARG_OPTIONS, SCHEDULE_USAGE, UsageError } from './args';
 
-export const SURFACE_USAGE = `usage: descent surface (--function ${SURFACE_PRESET_NAMES.join('|')} | --formula "EXPR") [--kappa K] [--start X,Y] [--window XMIN,XMAX,YMIN,YMAX] [--optimizer ${OPTIMIZER_NAMES.join('|')}] [--lr X] [--param NAME=VALUE] [--iterations N] [--seed K] [--backend tensorflow|wasm|cpu] [--json]`;
+export const SURFACE_USAGE = `usage: descent surface (--function ${SURFACE_PRESET_NAMES.join('|')} | --formula "EXPR") [--kappa K] [--start X,Y] [--window XMIN,XMAX,YMIN,YMAX] [--optimizer ${OPTIMIZER_NAMES.join('|')}] [--lr X] [--param NAME=VALUE] ${SCHEDULE_USAGE} [--iterations N] [--seed K] [--backend tensorflow|wasm|cpu] [--json]`;
 
 /** "a,b,…" as exactly `count` plain decimals within the coordinate range. */
 function numbers(value: string, flag: string, count: number): number[] {
@@ -53,6 +53,7 @@ export async function surfaceCommand(args: string[]): Promise<void> {
       optimizer: { type: 'string', default: 'adam' },
       lr: { type: 'string' },
       param: { type: 'string', multiple: true },
+      ...SCHEDULE_ARG_OPTIONS,
       iterations: { type: 'string', default: '1000' },
       seed: { type: 'string', default: '1' },
       backend: { type: 'string' },
@@ -84,7 +85,7 @@ export async function surfaceCommand(args: string[]): Promise<void> {
     const [x, y] = numbers(values.start, '--start', 2) as [number, number];
     start = { x, y };
   }
-  const { optimizer, params } = optimizerOptions(values.optimizer!, values.lr, values.param);
+  const { optimizer, params, schedule } = optimizerOptions(values.optimizer!, values.lr, values.param, {}, values);
   const iterations = integer(values.iterations, '--iterations', 1, LIMITS.maxIterations)!;
   const seed = integer(values.seed, '--seed', 0, 2 ** 31 - 1)!;
 
@@ -102,8 +103,8 @@ export async function surfaceCommand(args: string[]): Promise<void> {
     lab.dispose();
     throw new UsageError((e as Error).message);
   }
-  const lane = lab.createLane({ id: 'cli', optimizer, params });
-  const history = { x: [start.x], y: [start.y], f: [0] };
+  const lane = lab.createLane({ id: 'cli', optimizer, params, schedule });
+  const history = { x: [start.x], y: [start.y], f: [0], learningRate: [lane.current.learningRate] };
   const t0 = performance.now();
   lab.evaluate([lane]);
   history.f[0] = lane.current.f;
@@ -114,6 +115,7 @@ export async function surfaceCommand(args: string[]): Promise<void> {
     history.x.push(lane.current.x);
     history.y.push(lane.current.y);
     history.f.push(lane.current.f);
+    history.learningRate.push(lane.current.learningRate);
   }
   const elapsedMs = performance.now() - t0;
   const s = lane.current;
@@ -129,6 +131,7 @@ export async function surfaceCommand(args: string[]): Promise<void> {
     start,
     optimizer,
     params,
+    schedule,
     seed,
     iterations: ran,
     status: lane.status === 'running' ? 'done' : lane.status,

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { LIMITS } from './limits';
 import type { OptimizerName } from './optimizers';
+import type { Schedule } from './schedules';
 import type { BackendName } from './limits';
 import type { SpreadLossName } from './spread';
 import { bounded, checkHyperParams, float64Array, id, inRange, lanesOf, optimizerLaneFields, runFields } from './schema-parts';
@@ -134,6 +135,8 @@ export interface OptimizerLaneIntro extends LaneIntro {
   optimizer: OptimizerName;
   /** Hyper-parameters with defaults filled in, as the lane actually runs. */
   params: Record<string, number>;
+  /** Its learning-rate schedule, defaults filled in (constant when none was asked for). */
+  schedule: Schedule;
 }
 
 /** Per-lane history since the last frame; every lab's batch has these. */
@@ -144,12 +147,20 @@ interface LaneBatchBase {
   status: LaneStatus;
 }
 
-export interface RegressionLaneBatch extends LaneBatchBase {
+/**
+ * What every optimizer lane's batch carries: entry k is the learning rate of the step from
+ * iteration k (learningRateAt of its schedule at k), the rate the optimizer was set to.
+ */
+interface OptimizerLaneBatch extends LaneBatchBase {
+  learningRate: Float64Array;
+}
+
+export interface RegressionLaneBatch extends OptimizerLaneBatch {
   loss: Float64Array;
   slope: Float64Array;
   intercept: Float64Array;
 }
-export interface SpreadLaneBatch extends LaneBatchBase {
+export interface SpreadLaneBatch extends OptimizerLaneBatch {
   /** The lane's own loss with the hard minimum (no softening). */
   loss: Float64Array;
   minAngleDeg: Float64Array;
@@ -266,7 +277,7 @@ export interface AdversarialFrame extends FrameBase {
  * A surface lane per iteration: its point, f there (float64), the autodiff gradient (float32,
  * the one the optimizer steps with) and float64 central differences at the same point.
  */
-export interface SurfaceLaneBatch extends LaneBatchBase {
+export interface SurfaceLaneBatch extends OptimizerLaneBatch {
   x: Float64Array;
   y: Float64Array;
   f: Float64Array;

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { OPTIMIZER_NAMES, OPTIMIZER_SPECS, type OptimizerName } from '../../main/protocol/optimizers';
 import { NumberField } from '../number-field';
 import { defaultParams, type OptimizerLane } from './optimizer-lane';
+import { ScheduleFields } from './schedule-fields';
 
 interface LaneRowProps<Lane extends OptimizerLane> {
   lane: Lane;
@@ -13,7 +14,7 @@ interface LaneRowProps<Lane extends OptimizerLane> {
   children?: ReactNode;
 }
 
-/** One optimizer and its hyper-parameters; ranges come from the protocol's OPTIMIZER_SPECS. */
+/** One optimizer, its hyper-parameters and its learning-rate schedule; ranges come from the protocol's registry. */
 export function LaneRow<Lane extends OptimizerLane>({ lane, index, canRemove, onChange, onRemove, children }: LaneRowProps<Lane>) {
   const spec = OPTIMIZER_SPECS[lane.optimizer];
   const changeOptimizer = (optimizer: OptimizerName) => {
@@ -64,6 +65,7 @@ export function LaneRow<Lane extends OptimizerLane>({ lane, index, canRemove, on
           />
         ))}
       </div>
+      <ScheduleFields schedule={lane.schedule} index={index} onChange={(schedule) => onChange({ ...lane, schedule })} />
       {children}
     </li>
   );

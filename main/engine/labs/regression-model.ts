@@ -17,7 +17,7 @@ import { OPTIMIZER_SPECS } from '../../protocol/optimizers';
 import { checkModel, type CheckedFormula } from '../formula/formula';
 import { compileFloat64, type Float64Formula } from '../formula/formula-float64';
 import { compileTf, type TfFormula } from '../formula/formula-tf';
-import { createOptimizer } from '../optimizers';
+import { createOptimizer, type BuiltOptimizer } from '../optimizers';
 import { mulberry32 } from '../random';
 import { miniBatches } from './regression';
 
@@ -174,7 +174,10 @@ export class ModelLane {
   readonly label: string;
   readonly params: Record<string, number>;
   status: LaneStatus = 'running';
+  /** Steps taken. */
+  iteration = 0;
   private readonly theta: tf.Variable<tf.Rank.R1>;
+  private readonly built: BuiltOptimizer;
   private readonly optimizer: tf.Optimizer;
   private readonly nextBatch: (() => tf.Tensor1D) | undefined;
   private readonly state: ModelState;
@@ -187,9 +190,9 @@ export class ModelLane {
   ) {
     if (start.length !== model.parameters.length) throw new RangeError(`the model has ${model.parameters.length} parameters; ${start.length} start values were given`);
     this.id = config.id;
-    const built = createOptimizer(config.optimizer, config.params);
-    this.optimizer = built.optimizer;
-    this.params = built.params;
+    this.built = createOptimizer(config.optimizer, config.params, config.schedule);
+    this.optimizer = this.built.optimizer;
+    this.params = this.built.params;
     this.label = config.label || OPTIMIZER_SPECS[config.optimizer].label;
     this.nextBatch = miniBatches(config.optimizer, this.params, model.n, seed);
     const initial = tf.tensor1d(Float32Array.from(start));
@@ -210,6 +213,7 @@ export class ModelLane {
   /** One optimizer step; afterwards `current` holds the parameters and their loss over every row. */
   step(): ModelState {
     if (this.status !== 'running') return this.state;
+    this.built.useRateOf(this.iteration++);
     const batch = this.nextBatch?.();
     // minimize() runs inside its own tidy: only theta and the optimizer's slots survive.
     this.optimizer.minimize(() => this.model.lossTensor(this.theta, batch), false, [this.theta]);

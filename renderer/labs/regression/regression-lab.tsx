@@ -31,7 +31,7 @@ interface RegressionLabProps {
   active: boolean;
 }
 
-const REGRESSION_SERIES = ['loss', 'slope', 'intercept'] as const;
+const REGRESSION_SERIES = ['loss', 'slope', 'intercept', 'learningRate'] as const;
 
 export function RegressionLab({ client, connection, reportError, active }: RegressionLabProps) {
   const [settings, setSettings] = useState<RegressionSettings>(defaultSettings);
@@ -193,7 +193,8 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
                 log scale
               </label>
             </figcaption>
-            <SeriesChart store={store} series="loss" yLabel="loss (MSE)" log={logScale} capAtStart reference={exactMse === undefined ? null : { value: exactMse, label: 'exact minimum', below: true }} testId="loss-chart" />
+            <SeriesChart store={store} series="loss" yLabel="loss (MSE)" log={logScale} capAtStart reference={exactMse === undefined ? null : { value: exactMse, label: 'exact minimum', below: true }} xTitle={false} testId="loss-chart" />
+            <SeriesChart store={store} series="learningRate" yLabel="rate" log compact testId="rate-strip" />
           </figure>
           <div className="view-card readouts-card">
             <Readouts store={store} dataExact={dataExact} />

@@ -206,7 +206,8 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
             <figcaption title={mixedLosses ? 'The lanes minimise different losses, so each is shown divided by the size of its start value' : undefined}>
               Loss per iteration{mixedLosses && <span className="muted"> · ÷ |start|</span>}
             </figcaption>
-            <SeriesChart store={store} series="loss" yLabel={mixedLosses ? 'loss ÷ |start|' : 'loss'} scaleToStart={mixedLosses} testId="spread-loss-chart" />
+            <SeriesChart store={store} series="loss" yLabel={mixedLosses ? 'loss ÷ |start|' : 'loss'} scaleToStart={mixedLosses} xTitle={false} testId="spread-loss-chart" />
+            <SeriesChart store={store} series="learningRate" yLabel="rate" log compact testId="spread-rate-strip" />
           </figure>
           <figure className="view-card">
             <figcaption>Minimum angle (degrees)</figcaption>

@@ -190,7 +190,8 @@ export function SurfaceLab({ client, connection, reportError, active }: SurfaceL
                 log scale
               </label>
             </figcaption>
-            <SeriesChart store={store} series={chartSeries} yLabel={knownMinimum ? 'f − f*' : 'f'} log={logScale} capAtStart testId="surface-loss-chart" />
+            <SeriesChart store={store} series={chartSeries} yLabel={knownMinimum ? 'f − f*' : 'f'} log={logScale} capAtStart xTitle={false} testId="surface-loss-chart" />
+            <SeriesChart store={store} series="learningRate" yLabel="rate" log compact testId="surface-rate-strip" />
           </figure>
           <div className="view-card readouts-card">
             <SurfaceReadouts store={store} />
