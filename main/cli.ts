@@ -40,7 +40,8 @@ function integer(value: string | undefined, flag: string, min: number, max: numb
   return n;
 }
 
-async function regression(args: string[]): Promise<void> {
+/** `descent regression`'s arguments, checked, and its data read (the model is checked when it is compiled). */
+export function parseRegressionOptions(args: string[]) {
   const { values } = parseArgs({
     args: joinNegativeValues(args),
     options: {
@@ -80,12 +81,6 @@ async function regression(args: string[]): Promise<void> {
     throw new UsageError((e as Error).message);
   }
 
-  let backend;
-  try {
-    backend = await useBackendFor('regression', values.backend ?? process.env.DESCENT_BACKEND);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
   const data = {
     file: path,
     x: dataset.xColumn,
@@ -98,17 +93,30 @@ async function regression(args: string[]): Promise<void> {
     for (const flag of ['init-slope', 'init-intercept', 'normalize'] as const) {
       if (values[flag] !== undefined && values[flag] !== false) throw new UsageError(`--${flag} is for the line; with --model, start the parameters with --init NAME=VALUE`);
     }
-    await (await import('./cli/regression-model-command')).fitModel({ model: values.model, init: values.init ?? [], dataset, data, optimizer, params, schedule, iterations, seed, backend, json: values.json! });
-    return;
-  }
-  if (values.init !== undefined) throw new UsageError('--init NAME=VALUE starts the parameters of a --model; the line starts with --init-slope and --init-intercept');
-  const lab = new RegressionLab({
+  } else if (values.init !== undefined) throw new UsageError('--init NAME=VALUE starts the parameters of a --model; the line starts with --init-slope and --init-intercept');
+  const problem = {
     x: dataset.x,
     y: dataset.y,
     normalize: values.normalize!,
     initSlope: number(values['init-slope'], '--init-slope', 0),
     initIntercept: number(values['init-intercept'], '--init-intercept', 0),
-  });
+  };
+  return { values, dataset, data, problem, optimizer, params, schedule, iterations, seed };
+}
+
+async function regression(args: string[]): Promise<void> {
+  const { values, dataset, data, problem, optimizer, params, schedule, iterations, seed } = parseRegressionOptions(args);
+  let backend;
+  try {
+    backend = await useBackendFor('regression', values.backend ?? process.env.DESCENT_BACKEND);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (values.model !== undefined) {
+    await (await import('./cli/regression-model-command')).fitModel({ model: values.model, init: values.init ?? [], dataset, data, optimizer, params, schedule, iterations, seed, backend, json: values.json! });
+    return;
+  }
+  const lab = new RegressionLab(problem);
   const lane = lab.createLane({ id: 'cli', optimizer, params, schedule }, seed);
   const loss = new Float64Array(iterations + 1);
   const learningRates = new Float64Array(iterations);
@@ -160,16 +168,18 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'classify') await (await import('./cli/classify-command')).classifyCommand(rest);
     else if (command === 'spread') await (await import('./cli/spread-command')).spreadCommand(rest);
     else if (command === 'surface') await (await import('./cli/surface-command')).surfaceCommand(rest);
+    else if (command === 'lr-find') await (await import('./cli/lr-find-command')).lrFindCommand(rest);
     else if (command === undefined || command === '--help' || command === '-h') {
-      const [{ ATTACK_USAGE }, { CLASSIFY_USAGE }, { SPREAD_USAGE }, { SURFACE_USAGE }] = await Promise.all([
+      const [{ ATTACK_USAGE }, { CLASSIFY_USAGE }, { SPREAD_USAGE }, { SURFACE_USAGE }, { LR_FIND_USAGE }] = await Promise.all([
         import('./cli/attack-command'),
         import('./cli/classify-command'),
         import('./cli/spread-command'),
         import('./cli/surface-command'),
+        import('./cli/lr-find-command'),
       ]);
-      console.log(`${USAGE}\n${ATTACK_USAGE}\n${CLASSIFY_USAGE}\n${SPREAD_USAGE}\n${SURFACE_USAGE}`);
+      console.log(`${USAGE}\n${ATTACK_USAGE}\n${CLASSIFY_USAGE}\n${SPREAD_USAGE}\n${SURFACE_USAGE}\n${LR_FIND_USAGE}`);
       return command === undefined ? 2 : 0;
-    } else throw new UsageError(`unknown lab "${command}" (available: regression, attack, classify, spread, surface)`);
+    } else throw new UsageError(`unknown lab "${command}" (available: regression, attack, classify, spread, surface, lr-find)`);
     return 0;
   } catch (e) {
     const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');

@@ -1,10 +1,10 @@
 /**
  * Every request the page makes that gets one reply (datasets, vectors files, models, images,
- * PNGs, the Surface lab's grids and probes): sent through the EngineClient, matched by
+ * PNGs, the Surface lab's grids and probes, the learning-rate finder): sent through the EngineClient, matched by
  * requestId, the reply's type checked. Runs and their frames go through run/use-lab-run.ts.
  */
 import type { ModelDownloadProgress } from '../main/protocol/adversarial';
-import type { Dataset, DecodedImage, EngineMessage, EngineRequest, ModelEntry, ModelInfo, SurfaceGridReply, SurfaceProbeReply, VectorsReply } from '../main/protocol/messages';
+import type { Dataset, DecodedImage, EngineMessage, EngineRequest, LrFindReply, ModelEntry, ModelInfo, SurfaceGridReply, SurfaceProbeReply, VectorsReply } from '../main/protocol/messages';
 import type { EngineClient } from './engine-client';
 
 type Asking = Extract<EngineRequest, { requestId: string }>;
@@ -119,4 +119,9 @@ export function requestSurfaceGrid(client: EngineClient, req: WithoutId<Extract<
 /** f and its gradient at one point, in float64 (the Surface lab's hover readout). */
 export function requestSurfaceProbe(client: EngineClient, req: WithoutId<Extract<Asking, { type: 'surfaceProbe' }>>): Promise<SurfaceProbeReply> {
   return requestReply(client, req).then(expect('surfaceProbe'));
+}
+
+/** The learning-rate range test on one lane of a run's config (protocol/lr-finder.ts). */
+export function requestLrFind(client: EngineClient, req: WithoutId<Extract<Asking, { type: 'lrFind' }>>): Promise<LrFindReply> {
+  return requestReply(client, req).then(expect('lrFind'));
 }

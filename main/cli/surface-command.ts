@@ -9,7 +9,8 @@
 import { parseArgs } from 'node:util';
 import { parseDecimal } from '../protocol/decimal';
 import { LIMITS } from '../protocol/limits';
-import { OPTIMIZER_NAMES } from '../protocol/optimizers';
+import { OPTIMIZER_NAMES, type OptimizerName } from '../protocol/optimizers';
+import type { Schedule } from '../protocol/schedules';
 import {
   BOWL_KAPPA,
   FORMULA_DEFAULTS,
@@ -40,7 +41,21 @@ function numbers(value: string, flag: string, count: number): number[] {
   return out;
 }
 
-export async function surfaceCommand(args: string[]): Promise<void> {
+export interface SurfaceCommandOptions {
+  fn: SurfaceFunction;
+  window: SurfaceWindow;
+  start: SurfacePoint;
+  optimizer: OptimizerName;
+  params: Record<string, number>;
+  schedule: Schedule;
+  iterations: number;
+  seed: number;
+  backend: string | undefined;
+  json: boolean;
+}
+
+/** The command's arguments, checked (a formula is checked when it is compiled). */
+export function parseSurfaceOptions(args: string[]): SurfaceCommandOptions {
   const { values, positionals } = parseArgs({
     args: joinNegativeValues(args),
     allowPositionals: true,
@@ -88,14 +103,22 @@ export async function surfaceCommand(args: string[]): Promise<void> {
   const { optimizer, params, schedule } = optimizerOptions(values.optimizer!, values.lr, values.param, {}, values);
   const iterations = integer(values.iterations, '--iterations', 1, LIMITS.maxIterations)!;
   const seed = integer(values.seed, '--seed', 0, 2 ** 31 - 1)!;
+  return { fn, window, start, optimizer, params, schedule, iterations, seed, backend: values.backend, json: values.json! };
+}
 
-  let lab: SurfaceLab;
+/** The Surface lab for `problem`; a bad formula is a usage error (one line naming what and where). */
+export async function surfaceLabOrUsage<T>(create: () => Promise<T>): Promise<T> {
   try {
-    lab = await SurfaceLab.create({ fn, start });
+    return await create();
   } catch (e) {
     if (e instanceof FormulaError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+export async function surfaceCommand(args: string[]): Promise<void> {
+  const { fn, window, start, optimizer, params, schedule, iterations, seed, ...values } = parseSurfaceOptions(args);
+  const lab = await surfaceLabOrUsage(() => SurfaceLab.create({ fn, start }));
   let backend;
   try {
     backend = await useBackendFor('surface', values.backend ?? process.env.DESCENT_BACKEND);

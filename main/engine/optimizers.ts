@@ -66,6 +66,8 @@ export interface BuiltOptimizer {
    * steps exactly as an optimizer without one, and no tensor is made per step.
    */
   useRateOf(iteration: number): number;
+  /** Replaces the schedule by any rate per step (the learning-rate finder's growing rates). */
+  useRates(rateAt: (iteration: number) => number): void;
 }
 
 export function createOptimizer(name: OptimizerName, given: Readonly<Record<string, number>> = {}, schedule: Partial<Schedule> & Pick<Schedule, 'name'> = CONSTANT_SCHEDULE): BuiltOptimizer {
@@ -74,12 +76,16 @@ export function createOptimizer(name: OptimizerName, given: Readonly<Record<stri
   const optimizer = factories[name](params);
   const base = params.learningRate!;
   let current = base;
+  let rateAt = (iteration: number) => learningRateAt(resolved, base, iteration);
   return {
     optimizer,
     params,
     schedule: resolved,
+    useRates(rates) {
+      rateAt = rates;
+    },
     useRateOf(iteration) {
-      const rate = learningRateAt(resolved, base, iteration);
+      const rate = rateAt(iteration);
       if (rate !== current) {
         setLearningRate(optimizer, rate);
         current = rate;

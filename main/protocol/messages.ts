@@ -80,6 +80,16 @@ export const requestSchema = z.discriminatedUnion('type', [
   ...adversarialRequestSchemas,
   surfaceGridRequestSchema,
   surfaceProbeRequestSchema,
+  /**
+   * The learning-rate range test on one lane of a run's config (protocol/lr-finder.ts); not
+   * for the Adversarial lab, whose step is a budget.
+   */
+  z.object({
+    type: z.literal('lrFind'),
+    requestId: id,
+    config: z.discriminatedUnion('lab', [regressionRunSchema, spreadRunSchema, surfaceRunSchema]),
+    laneId: id,
+  }),
 ]);
 export type EngineRequest = z.infer<typeof requestSchema>;
 
@@ -294,6 +304,17 @@ export interface SurfaceFrame extends FrameBase {
 
 export type FrameMessage = RegressionFrame | SpreadFrame | AdversarialFrame | SurfaceFrame;
 
+/** The range test's answer: the rate and the loss after each step taken, the loss before the first, and the suggestion. */
+export interface LrFindReply {
+  type: 'lrFind';
+  requestId: string;
+  laneId: string;
+  learningRates: Float64Array;
+  losses: Float64Array;
+  start: number;
+  suggested: number | null;
+}
+
 /** f at a point in float64 and its gradient by float64 central differences. */
 export interface SurfaceProbeReply {
   type: 'surfaceProbe';
@@ -362,6 +383,7 @@ export type EngineMessage =
   | VectorsReply
   | SurfaceGridReply
   | SurfaceProbeReply
+  | LrFindReply
   | { type: 'models'; requestId: string; models: ModelEntry[] }
   | { type: 'modelProgress'; requestId: string; progress: ModelDownloadProgress }
   | { type: 'modelReady'; requestId: string; model: ModelInfo }

@@ -103,4 +103,44 @@ test.describe('learning-rate schedules', () => {
     await expect(lab.getByTestId('lane-schedule-1')).toHaveValue('exponential');
     await expect(lab.getByTestId('lane-1-warmup')).toHaveValue('20');
   });
+
+  test('should find a learning rate for a regression lane, show loss against rate with the suggestion, and use it in one click', async ({ lab: page }) => {
+    const lab = inPanel(page, 'regression');
+    await lab.getByTestId('normalize').check();
+    await lab.getByTestId('lane-find-rate-0').click();
+    const finder = page.getByTestId('lr-finder');
+    await expect(finder.getByTestId('lr-finder-suggested')).toContainText('Suggested learning rate', { timeout: 60_000 });
+    const suggested = Number(await finder.getByTestId('lr-finder-suggested').getAttribute('data-value'));
+    // Gradient descent on the standardised data: curvature 2, so the ideal rate is 0.5 and 1 blows up.
+    expect(suggested).toBeGreaterThan(0.5 / 3);
+    expect(suggested).toBeLessThan(1);
+    await expect(finder.locator('.finder-chart')).toHaveAttribute('aria-label', /^Loss against learning rate over \d+ steps from 1\.0000e-7 to [\d.]+; suggested 0\.\d+$/);
+    await screenshot(page, 'lr-finder-regression');
+    await finder.getByTestId('lr-finder-use').click();
+    await expect(finder).toHaveCount(0);
+    await expect(lab.getByTestId('lane-0-learningRate')).toHaveValue(String(Number(suggested.toPrecision(3))));
+    // The lane now converges at that rate in a handful of steps.
+    await setField(lab, 'max-iterations', '10');
+    await lab.getByTestId('speed').selectOption('0');
+    await lab.getByTestId('run').click();
+    await expect(lab.getByTestId('iteration')).toHaveText('10', { timeout: 30_000 });
+    await screenshot(page, 'lr-finder-regression-used');
+  });
+
+  test('should find a rate on the Surface and Spread labs too', async ({ lab: page }) => {
+    await page.keyboard.press('Control+4');
+    const surface = inPanel(page, 'surface');
+    await expect(surface.getByText(/f = \(1\.5 - x/)).toBeVisible();
+    await surface.getByTestId('lane-find-rate-0').click();
+    await expect(page.getByTestId('lr-finder-suggested')).toContainText(/Suggested learning rate|No suggestion/, { timeout: 60_000 });
+    await screenshot(page, 'lr-finder-surface');
+    await page.getByTestId('lr-finder-close').click();
+    await page.keyboard.press('Control+2');
+    const spread = inPanel(page, 'spread');
+    await spread.getByTestId('lane-find-rate-3').click();
+    await expect(page.getByTestId('lr-finder-suggested')).toContainText(/Suggested learning rate|No suggestion/, { timeout: 90_000 });
+    await screenshot(page, 'lr-finder-spread');
+    await page.getByTestId('lr-finder-close').click();
+    await expect(page.getByTestId('lr-finder')).toHaveCount(0);
+  });
 });

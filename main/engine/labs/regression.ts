@@ -167,6 +167,12 @@ export class RegressionLane {
     return this.built.schedule;
   }
 
+  /** Steps at these rates instead of the schedule's (the learning-rate finder). */
+  useRates(rateAt: (iteration: number) => number): void {
+    this.built.useRates(rateAt);
+    this.state.learningRate = this.built.useRateOf(this.iteration);
+  }
+
   dispose(): void {
     this.theta.dispose();
     this.optimizer.dispose();

@@ -112,6 +112,15 @@ export class SpreadLane {
   }
 
   /**
+   * Steps at these rates instead of the schedule's (the learning-rate finder); a softened
+   * minimum's temperature still follows the schedule.
+   */
+  useRates(rateAt: (iteration: number) => number): void {
+    this.built.useRates(rateAt);
+    this.state.learningRate = this.built.useRateOf(this.iteration);
+  }
+
+  /**
    * Softened-minimum temperature at the current iteration, radians (0 = hard): the start
    * temperature times the schedule's decay (its warm-up aside). A softened minimum's curvature
    * grows like 1/t, and Adam-like steps stay near the learning rate whatever the gradient, so

@@ -166,6 +166,12 @@ export class SurfaceLane {
     return this.built.schedule;
   }
 
+  /** Steps at these rates instead of the schedule's (the learning-rate finder). */
+  useRates(rateAt: (iteration: number) => number): void {
+    this.built.useRates(rateAt);
+    this.state.learningRate = this.built.useRateOf(this.iteration);
+  }
+
   dispose(): void {
     this.gradient?.dispose();
     this.gradient = undefined;

@@ -7,6 +7,7 @@ import { RunControls } from '../../run/run-controls';
 import { SeriesChart } from '../../run/series-chart';
 import { RunTimeline } from '../../run/timeline';
 import { historyCsv, historyJson } from '../../export/history-export';
+import { requestLrFind } from '../../engine-requests';
 import { useLabRun } from '../../run/use-lab-run';
 import { CONTOUR_HELP, ContourView } from './contour-view';
 import { DatasetPanel } from './dataset-panel';
@@ -134,7 +135,12 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
       <aside className="sidebar">
         <DatasetPanel data={data} />
         <StartLinePanel slope={settings.initSlope} intercept={settings.initIntercept} normalize={settings.normalize} onChange={setStart} />
-        <LaneList lanes={settings.lanes} onChange={(lanes) => patch({ lanes })} makeLane={nextLane} />
+        <LaneList
+          lanes={settings.lanes}
+          onChange={(lanes) => patch({ lanes })}
+          makeLane={nextLane}
+          findRate={dataset ? (lane) => requestLrFind(client, { type: 'lrFind', config: buildRunConfig(settings, dataset, true), laneId: lane.id }) : null}
+        />
       </aside>
       <section className="workspace">
         <RunControls
