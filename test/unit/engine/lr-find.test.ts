@@ -10,7 +10,9 @@ import { selectBackend } from '../../../main/engine/backend';
 import { parseCsvDataset } from '../../../main/engine/csv-dataset';
 import { RegressionLab } from '../../../main/engine/labs/regression';
 import { SurfaceLab } from '../../../main/engine/labs/surface';
+import { Engine } from '../../../main/engine/engine';
 import { findLearningRate } from '../../../main/engine/lr-find';
+import { parseRequest, type EngineMessage, type LrFindReply } from '../../../main/protocol/messages';
 import { LR_FINDER, blownUp, finderRates, suggestLearningRate } from '../../../main/protocol/lr-finder';
 import type { OptimizerName } from '../../../main/protocol/optimizers';
 import { SURFACE_PRESETS } from '../../../main/protocol/surface';
@@ -140,4 +142,20 @@ describe('learning-rate finder', () => {
       expect(Math.max(suggested! / best, best / suggested!), `suggested ${suggested}, sweep's best ${best}`).toBeLessThan(3);
     }, 60_000);
   }
+
+  it('should answer an lrFind request with the test’s arrays, and refuse one for the Adversarial lab', async () => {
+    const messages: EngineMessage[] = [];
+    const engine = new Engine((m) => messages.push(m), 'cpu');
+    const config = run('regression', REGRESSION, 'gd');
+    // handle() validates the request as every process boundary does (parseRequest).
+    await engine.handle({ type: 'lrFind', requestId: 'q', config, laneId: 'a' });
+    for (let i = 0; i < 400 && !messages.some((m) => m.type === 'lrFind'); i++) await new Promise((r) => setTimeout(r, 10));
+    const reply = messages.find((m): m is LrFindReply => m.type === 'lrFind')!;
+    const direct = await findLearningRate(config, 'a');
+    expect(reply).toMatchObject({ requestId: 'q', laneId: 'a', start: direct.start, suggested: direct.suggested });
+    expect(Array.from(reply.learningRates)).toEqual(direct.learningRates);
+    expect(Array.from(reply.losses)).toEqual(direct.losses);
+    const attack = parseRequest({ type: 'lrFind', requestId: 'q', config: { lab: 'adversarial' }, laneId: 'a' });
+    expect(attack.ok).toBe(false);
+  });
 });
