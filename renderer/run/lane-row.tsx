@@ -40,11 +40,6 @@ export function LaneRow<Lane extends OptimizerLane>({ lane, index, canRemove, on
             </option>
           ))}
         </select>
-        {onFindRate && (
-          <button type="button" className="small" onClick={onFindRate} data-testid={`lane-find-rate-${index}`} title="Run the learning-rate range test on this lane and pick its rate">
-            Find rate
-          </button>
-        )}
         <button
           type="button"
           className="icon-button"
@@ -73,6 +68,13 @@ export function LaneRow<Lane extends OptimizerLane>({ lane, index, canRemove, on
         ))}
       </div>
       <ScheduleFields schedule={lane.schedule} index={index} onChange={(schedule) => onChange({ ...lane, schedule })} />
+      {onFindRate && (
+        <div className="lane-find">
+          <button type="button" className="small" onClick={onFindRate} data-testid={`lane-find-rate-${index}`} title="Run the learning-rate range test on this lane and pick its rate">
+            Find learning rate…
+          </button>
+        </div>
+      )}
       {children}
     </li>
   );
