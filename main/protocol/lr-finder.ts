@@ -5,7 +5,7 @@
  * (which draws it).
  */
 export const LR_FINDER = { minRate: 1e-7, maxRate: 10, steps: 100 } as const;
-/** The loss has blown up once it passes this many times its lowest value so far. */
+/** A positive loss has blown up once it passes this many times its lowest so far (see blownUp). */
 export const BLOW_UP_FACTOR = 4;
 
 /** Rate of step k of the test (0 = the first): minRate · (maxRate/minRate)^(k/(steps − 1)). */
@@ -15,15 +15,13 @@ export function finderRates(minRate: number = LR_FINDER.minRate, maxRate: number
   return Array.from({ length: steps }, (_, k) => minRate * (maxRate / minRate) ** (k / (steps - 1)));
 }
 
-export interface FinderResult {
-  learningRates: number[];
-  /** Loss after the step at each rate (as many as were taken: the test stops when the lane diverges). */
-  losses: number[];
-  /** The suggested rate; null when the loss never fell. */
-  suggested: number | null;
-}
-
-/** Whether a loss has blown up: risen above the lowest so far by (BLOW_UP_FACTOR − 1) × the larger of that lowest (in size) and the fall to it from the start; for a positive loss that has not fallen below a quarter of its start, past 4× its lowest. */
+/**
+ * Whether a loss has blown up (or is not a number): risen above the lowest so far by
+ * (BLOW_UP_FACTOR − 1) × the larger of that lowest's size and the fall to it from the start.
+ * A positive loss that has fallen less than its lowest has blown up past 4× its lowest; one
+ * that has fallen far must climb three times its fall; a negative loss (the Spread lab's
+ * angles) is measured the same way, by size.
+ */
 export function blownUp(loss: number, lowest: number, start: number): boolean {
   return !Number.isFinite(loss) || loss - lowest > (BLOW_UP_FACTOR - 1) * Math.max(Math.abs(lowest), start - lowest);
 }
