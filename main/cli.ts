@@ -2,6 +2,7 @@
  * `descent` — run a lab headless and print the result.
  *   descent regression [--csv FILE] [--x COL --y COL] --optimizer NAME --lr X --iterations N
  *                      [--init-slope A --init-intercept B] [--normalize] [--param k=v …]
+ *                      [--schedule NAME] [--warmup N]
  *                      [--model "EXPR" [--init NAME=VALUE …]]
  *                      [--seed K] [--backend B] [--json]
  * Bad arguments: one line on stderr, exit code 2.
@@ -16,9 +17,9 @@ import { useBackendFor } from './engine/backend';
 import { parseCsvDataset } from './engine/csv-dataset';
 import { defaultDatasetPath } from './engine/default-data';
 import { RegressionLab } from './engine/labs/regression';
-import { integer as optionalInteger, joinNegativeValues, optimizerOptions, UsageError } from './cli/args';
+import { integer as optionalInteger, joinNegativeValues, optimizerOptions, SCHEDULE_ARG_OPTIONS, SCHEDULE_USAGE, UsageError } from './cli/args';
 
-const USAGE = `usage: descent regression [--csv FILE] [--x COL --y COL] [--model "EXPR" [--init NAME=VALUE …]] --optimizer ${OPTIMIZER_NAMES.join('|')} --lr X --iterations N [--init-slope A] [--init-intercept B] [--normalize] [--param NAME=VALUE] [--seed K] [--backend tensorflow|wasm|cpu] [--json]`;
+const USAGE = `usage: descent regression [--csv FILE] [--x COL --y COL] [--model "EXPR" [--init NAME=VALUE …]] --optimizer ${OPTIMIZER_NAMES.join('|')} --lr X --iterations N [--init-slope A] [--init-intercept B] [--normalize] [--param NAME=VALUE] ${SCHEDULE_USAGE} [--seed K] [--backend tensorflow|wasm|cpu] [--json]`;
 
 /** A plain decimal number (no hex, no "Infinity"), within the engine's value range. */
 function number(value: string | undefined, flag: string, fallback?: number): number {
@@ -39,7 +40,8 @@ function integer(value: string | undefined, flag: string, min: number, max: numb
   return n;
 }
 
-async function regression(args: string[]): Promise<void> {
+/** `descent regression`'s arguments, checked, and its data read (the model is checked when it is compiled). */
+export function parseRegressionOptions(args: string[]) {
   const { values } = parseArgs({
     args: joinNegativeValues(args),
     options: {
@@ -55,12 +57,13 @@ async function regression(args: string[]): Promise<void> {
       model: { type: 'string' },
       init: { type: 'string', multiple: true },
       param: { type: 'string', multiple: true },
+      ...SCHEDULE_ARG_OPTIONS,
       seed: { type: 'string', default: '1' },
       backend: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
-  const { optimizer, params } = optimizerOptions(values.optimizer!, values.lr, values.param);
+  const { optimizer, params, schedule } = optimizerOptions(values.optimizer!, values.lr, values.param, {}, values);
   const iterations = integer(values.iterations, '--iterations', 1, LIMITS.maxIterations);
   const seed = integer(values.seed, '--seed', 0, 2 ** 31 - 1);
 
@@ -78,12 +81,6 @@ async function regression(args: string[]): Promise<void> {
     throw new UsageError((e as Error).message);
   }
 
-  let backend;
-  try {
-    backend = await useBackendFor('regression', values.backend ?? process.env.DESCENT_BACKEND);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
   const data = {
     file: path,
     x: dataset.xColumn,
@@ -96,23 +93,40 @@ async function regression(args: string[]): Promise<void> {
     for (const flag of ['init-slope', 'init-intercept', 'normalize'] as const) {
       if (values[flag] !== undefined && values[flag] !== false) throw new UsageError(`--${flag} is for the line; with --model, start the parameters with --init NAME=VALUE`);
     }
-    await (await import('./cli/regression-model-command')).fitModel({ model: values.model, init: values.init ?? [], dataset, data, optimizer, params, iterations, seed, backend, json: values.json! });
-    return;
-  }
-  if (values.init !== undefined) throw new UsageError('--init NAME=VALUE starts the parameters of a --model; the line starts with --init-slope and --init-intercept');
-  const lab = new RegressionLab({
+  } else if (values.init !== undefined) throw new UsageError('--init NAME=VALUE starts the parameters of a --model; the line starts with --init-slope and --init-intercept');
+  const problem = {
     x: dataset.x,
     y: dataset.y,
     normalize: values.normalize!,
     initSlope: number(values['init-slope'], '--init-slope', 0),
     initIntercept: number(values['init-intercept'], '--init-intercept', 0),
-  });
-  const lane = lab.createLane({ id: 'cli', optimizer, params }, seed);
+  };
+  return { values, dataset, data, problem, optimizer, params, schedule, iterations, seed };
+}
+
+async function regression(args: string[]): Promise<void> {
+  const { values, dataset, data, problem, optimizer, params, schedule, iterations, seed } = parseRegressionOptions(args);
+  let backend;
+  try {
+    backend = await useBackendFor('regression', values.backend ?? process.env.DESCENT_BACKEND);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (values.model !== undefined) {
+    await (await import('./cli/regression-model-command')).fitModel({ model: values.model, init: values.init ?? [], dataset, data, optimizer, params, schedule, iterations, seed, backend, json: values.json! });
+    return;
+  }
+  const lab = new RegressionLab(problem);
+  const lane = lab.createLane({ id: 'cli', optimizer, params, schedule }, seed);
   const loss = new Float64Array(iterations + 1);
+  const learningRates = new Float64Array(iterations);
   loss[0] = lane.current.loss;
   const t0 = performance.now();
   let ran = 0;
-  for (; ran < iterations && lane.status === 'running'; ran++) loss[ran + 1] = lane.step().loss;
+  for (; ran < iterations && lane.status === 'running'; ran++) {
+    learningRates[ran] = lane.current.learningRate;
+    loss[ran + 1] = lane.step().loss;
+  }
   const elapsedMs = performance.now() - t0;
   const result = {
     lab: 'regression',
@@ -120,6 +134,7 @@ async function regression(args: string[]): Promise<void> {
     data,
     optimizer,
     params,
+    schedule,
     normalize: values.normalize,
     iterations: ran,
     status: lane.status === 'running' ? 'done' : lane.status,
@@ -128,6 +143,8 @@ async function regression(args: string[]): Promise<void> {
     relativeGap: (lane.current.loss - lab.exact.mse) / lab.exact.mse,
     itersPerSecond: ran / (elapsedMs / 1000),
     loss: Array.from(loss.subarray(0, ran + 1)),
+    /** The rate of each step taken (step k goes from loss[k] to loss[k + 1]). */
+    learningRates: Array.from(learningRates.subarray(0, ran)),
   };
   lane.dispose();
   lab.dispose();
@@ -151,16 +168,18 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'classify') await (await import('./cli/classify-command')).classifyCommand(rest);
     else if (command === 'spread') await (await import('./cli/spread-command')).spreadCommand(rest);
     else if (command === 'surface') await (await import('./cli/surface-command')).surfaceCommand(rest);
+    else if (command === 'lr-find') await (await import('./cli/lr-find-command')).lrFindCommand(rest);
     else if (command === undefined || command === '--help' || command === '-h') {
-      const [{ ATTACK_USAGE }, { CLASSIFY_USAGE }, { SPREAD_USAGE }, { SURFACE_USAGE }] = await Promise.all([
+      const [{ ATTACK_USAGE }, { CLASSIFY_USAGE }, { SPREAD_USAGE }, { SURFACE_USAGE }, { LR_FIND_USAGE }] = await Promise.all([
         import('./cli/attack-command'),
         import('./cli/classify-command'),
         import('./cli/spread-command'),
         import('./cli/surface-command'),
+        import('./cli/lr-find-command'),
       ]);
-      console.log(`${USAGE}\n${ATTACK_USAGE}\n${CLASSIFY_USAGE}\n${SPREAD_USAGE}\n${SURFACE_USAGE}`);
+      console.log(`${USAGE}\n${ATTACK_USAGE}\n${CLASSIFY_USAGE}\n${SPREAD_USAGE}\n${SURFACE_USAGE}\n${LR_FIND_USAGE}`);
       return command === undefined ? 2 : 0;
-    } else throw new UsageError(`unknown lab "${command}" (available: regression, attack, classify, spread, surface)`);
+    } else throw new UsageError(`unknown lab "${command}" (available: regression, attack, classify, spread, surface, lr-find)`);
     return 0;
   } catch (e) {
     const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');

@@ -1,10 +1,11 @@
 /**
  * Every request the page makes that gets one reply (datasets, vectors files, models, images,
- * PNGs, the Surface lab's grids and probes, the Regression lab's model checks): sent through the EngineClient, matched by
- * requestId, the reply's type checked. Runs and their frames go through run/use-lab-run.ts.
+ * PNGs, the Surface lab's grids and probes, the Regression lab's model checks, the
+ * learning-rate finder): sent through the EngineClient, matched by requestId, the reply's type
+ * checked. Runs and their frames go through run/use-lab-run.ts.
  */
 import type { ModelDownloadProgress } from '../main/protocol/adversarial';
-import type { Dataset, DecodedImage, EngineMessage, EngineRequest, ModelEntry, ModelInfo, RegressionModelReply, SurfaceGridReply, SurfaceProbeReply, VectorsReply } from '../main/protocol/messages';
+import type { Dataset, DecodedImage, EngineMessage, EngineRequest, LrFindReply, ModelEntry, ModelInfo, RegressionModelReply, SurfaceGridReply, SurfaceProbeReply, VectorsReply } from '../main/protocol/messages';
 import type { EngineClient } from './engine-client';
 
 type Asking = Extract<EngineRequest, { requestId: string }>;
@@ -131,4 +132,9 @@ export function requestSurfaceProbe(client: EngineClient, req: WithoutId<Extract
 /** A Regression model over the data (parameters, exact fit, curves, a loss grid), or the engine's FormulaError saying what and where. */
 export function requestRegressionModel(client: EngineClient, req: WithoutId<Extract<Asking, { type: 'regressionModel' }>>): Promise<RegressionModelReply> {
   return requestReply(client, req).then(expect('regressionModel'));
+}
+
+/** The learning-rate range test on one lane of a run's config (protocol/lr-finder.ts). */
+export function requestLrFind(client: EngineClient, req: WithoutId<Extract<Asking, { type: 'lrFind' }>>): Promise<LrFindReply> {
+  return requestReply(client, req).then(expect('lrFind'));
 }

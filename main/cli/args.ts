@@ -5,6 +5,7 @@
 import { parseDecimal } from '../protocol/decimal';
 import { LIMITS } from '../protocol/limits';
 import { OPTIMIZER_NAMES, isOptimizerName, resolveHyperParams, type OptimizerName } from '../protocol/optimizers';
+import { CONSTANT_SCHEDULE, MAX_WARMUP, SCHEDULE_NAMES, isScheduleName, isScheduleParam, resolveSchedule, type Schedule } from '../protocol/schedules';
 
 /** Bad arguments: main prints the message and exits with status 2. */
 export class UsageError extends Error {
@@ -41,26 +42,46 @@ export function joinNegativeValues(args: readonly string[]): string[] {
   return out;
 }
 
+/** The schedule flags every optimizer command takes (node:util parseArgs options). */
+export const SCHEDULE_ARG_OPTIONS = { schedule: { type: 'string' }, warmup: { type: 'string' } } as const;
+export const SCHEDULE_USAGE = `[--schedule ${SCHEDULE_NAMES.join('|')}] [--warmup N]`;
+
 /**
- * `--optimizer NAME [--lr X] [--param NAME=VALUE …]` as a checked optimizer and its resolved
- * hyper-parameters, over the lab's own defaults (`base`, e.g. its learning rate).
+ * `--optimizer NAME [--lr X] [--param NAME=VALUE …] [--schedule NAME] [--warmup N]` as a checked
+ * optimizer, its resolved hyper-parameters (over the lab's own defaults, `base`, e.g. its
+ * learning rate) and its learning-rate schedule. One `--param` serves both: a schedule's
+ * parameter names (stepSize, gamma, decayRate, floor, period) are no optimizer's. Without
+ * `--schedule` the lab's default schedule runs (constant, or the Spread lab's cooling).
  */
 export function optimizerOptions(
   name: string,
   lr: string | undefined,
   paramArgs: readonly string[] | undefined,
   base: Record<string, number> = {},
-): { optimizer: OptimizerName; params: Record<string, number> } {
+  scheduleArgs: { schedule?: string; warmup?: string } = {},
+  defaultSchedule: Schedule = CONSTANT_SCHEDULE,
+): { optimizer: OptimizerName; params: Record<string, number>; schedule: Schedule } {
   if (!isOptimizerName(name)) throw new UsageError(`unknown optimizer "${name}" (choose ${OPTIMIZER_NAMES.join(', ')})`);
   const given: Record<string, number> = { ...base };
+  const scheduleGiven: Record<string, number> = {};
   for (const p of paramArgs ?? []) {
     const m = /^([A-Za-z0-9]+)=(.+)$/.exec(p);
     if (!m) throw new UsageError(`--param must look like NAME=VALUE, got "${p}"`);
-    given[m[1]!] = decimal(m[2], `--param ${m[1]}`, -LIMITS.maxAbsValue, LIMITS.maxAbsValue)!;
+    const value = decimal(m[2], `--param ${m[1]}`, -LIMITS.maxAbsValue, LIMITS.maxAbsValue)!;
+    if (isScheduleParam(m[1]!)) scheduleGiven[m[1]!] = value;
+    else given[m[1]!] = value;
   }
   if (lr !== undefined) given.learningRate = decimal(lr, '--lr', 0, LIMITS.maxAbsValue)!;
+  const scheduleName = scheduleArgs.schedule;
+  if (scheduleName !== undefined && !isScheduleName(scheduleName)) throw new UsageError(`unknown schedule "${scheduleName}" (choose ${SCHEDULE_NAMES.join(', ')})`);
+  const warmup = integer(scheduleArgs.warmup, '--warmup', 0, MAX_WARMUP);
   try {
-    return { optimizer: name, params: resolveHyperParams(name, given) };
+    const params = resolveHyperParams(name, given);
+    const schedule =
+      scheduleName !== undefined
+        ? resolveSchedule({ name: scheduleName, params: scheduleGiven, warmup: warmup ?? 0 })
+        : resolveSchedule({ name: defaultSchedule.name, params: { ...defaultSchedule.params, ...scheduleGiven }, warmup: warmup ?? defaultSchedule.warmup });
+    return { optimizer: name, params, schedule };
   } catch (e) {
     throw new UsageError((e as Error).message);
   }

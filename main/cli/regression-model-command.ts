@@ -6,6 +6,7 @@
  */
 import type { Dataset } from '../protocol/messages';
 import type { OptimizerName } from '../protocol/optimizers';
+import type { Schedule } from '../protocol/schedules';
 import { LIMITS } from '../protocol/limits';
 import { DEFAULT_PARAMETER_START } from '../protocol/regression-model';
 import { FormulaError } from '../engine/formula/formula';
@@ -19,6 +20,7 @@ export interface FitModelOptions {
   data: Record<string, unknown>;
   optimizer: OptimizerName;
   params: Record<string, number>;
+  schedule: Schedule;
   iterations: number;
   seed: number;
   backend: string;
@@ -44,7 +46,7 @@ export async function fitModel(o: FitModelOptions): Promise<void> {
       if (k < 0) throw new UsageError(`--init ${m[1]}: the model has no parameter "${m[1]}" (it has ${model.parameters.join(', ')})`);
       start[k] = decimal(m[2], `--init ${m[1]}`, -LIMITS.maxAbsValue, LIMITS.maxAbsValue)!;
     }
-    const lane = model.createLane({ id: 'cli', optimizer: o.optimizer, params: o.params }, start, o.seed);
+    const lane = model.createLane({ id: 'cli', optimizer: o.optimizer, params: o.params, schedule: o.schedule }, start, o.seed);
     const loss = new Float64Array(o.iterations + 1);
     loss[0] = lane.current.loss;
     const t0 = performance.now();
@@ -62,6 +64,7 @@ export async function fitModel(o: FitModelOptions): Promise<void> {
       linear: model.linear,
       optimizer: o.optimizer,
       params: o.params,
+      schedule: o.schedule,
       start: named(start),
       iterations: ran,
       status: lane.status === 'running' ? 'done' : lane.status,

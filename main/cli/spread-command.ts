@@ -2,6 +2,7 @@
  * `descent spread` — push N unit vectors in D dimensions apart from the command line.
  *   descent spread --n N [--dim D] [--loss min-angle|min-angle-variance|force|coulomb|riesz]
  *                  [--s S] [--temperature DEG] [--optimizer NAME] [--lr X] [--param NAME=VALUE]
+ *                  [--schedule NAME] [--warmup N]
  *                  [--iterations N] [--seed K] [--restarts R] [--init FILE] [--polish]
  *                  [--backend B] [--json]
  * --restarts R runs R seeded starts side by side and keeps the best by the chosen loss. Final
@@ -9,16 +10,18 @@
  * then runs float64 descent on them to the bottom of their basin.
  */
 import { readFileSync } from 'node:fs';
-import { decimal, integer, joinNegativeValues, optimizerOptions, UsageError } from './args';
+import { decimal, integer, joinNegativeValues, optimizerOptions, SCHEDULE_ARG_OPTIONS, SCHEDULE_USAGE, UsageError } from './args';
 import { parseArgs } from 'node:util';
 import { OPTIMIZER_NAMES } from '../protocol/optimizers';
 import { LIMITS } from '../protocol/limits';
+import type { Schedule } from '../protocol/schedules';
 import {
   SPREAD_DEFAULT_LEARNING_RATE,
   SPREAD_DEFAULT_TEMPERATURE_DEG,
   SPREAD_LIMITS,
   SPREAD_LOSS_NAMES,
   SPREAD_LOSS_SPECS,
+  defaultSpreadSchedule,
   isSpreadLossName,
   spreadSizeProblem,
 } from '../protocol/spread';
@@ -29,7 +32,7 @@ import { VectorsFileError, parseVectorsFile } from '../engine/labs/spread-vector
 
 export { UsageError } from './args';
 
-export const SPREAD_USAGE = `usage: descent spread --n N [--dim D] [--loss ${SPREAD_LOSS_NAMES.join('|')}] [--s S] [--temperature DEG] [--optimizer ${OPTIMIZER_NAMES.join('|')}] [--lr X] [--param NAME=VALUE] [--iterations N] [--seed K] [--restarts R] [--init FILE.csv|FILE.json] [--polish] [--backend tensorflow|wasm|cpu] [--json]`;
+export const SPREAD_USAGE = `usage: descent spread --n N [--dim D] [--loss ${SPREAD_LOSS_NAMES.join('|')}] [--s S] [--temperature DEG] [--optimizer ${OPTIMIZER_NAMES.join('|')}] [--lr X] [--param NAME=VALUE] ${SCHEDULE_USAGE} [--iterations N] [--seed K] [--restarts R] [--init FILE.csv|FILE.json] [--polish] [--backend tensorflow|wasm|cpu] [--json]`;
 
 /** Keeping every restart's per-iteration series costs 3 × 8 bytes per restart-iteration; past this, none. */
 const MAX_HISTORY_POINTS = 4_000_000;
@@ -43,6 +46,8 @@ export interface SpreadCommandOptions {
   temperatureDeg: number;
   optimizer: (typeof OPTIMIZER_NAMES)[number];
   params: Record<string, number>;
+  /** The learning-rate schedule (a softened minimum's temperature follows its decay). */
+  schedule: Schedule;
   iterations: number;
   seed: number;
   restarts: number;
@@ -64,6 +69,7 @@ export function parseSpreadOptions(args: string[]): SpreadCommandOptions {
       optimizer: { type: 'string', default: 'adam' },
       lr: { type: 'string' },
       param: { type: 'string', multiple: true },
+      ...SCHEDULE_ARG_OPTIONS,
       iterations: { type: 'string', default: '1000' },
       seed: { type: 'string', default: '1' },
       restarts: { type: 'string', default: '1' },
@@ -83,7 +89,14 @@ export function parseSpreadOptions(args: string[]): SpreadCommandOptions {
   const temperatureDeg = decimal(values.temperature, '--temperature', 0, SPREAD_LIMITS.maxTemperatureDeg) ?? (smoothable ? SPREAD_DEFAULT_TEMPERATURE_DEG : 0);
   if (values.polish && loss !== 'coulomb' && loss !== 'riesz') throw new UsageError('--polish refines an energy minimum: it applies to --loss coulomb and riesz only');
 
-  const { optimizer, params } = optimizerOptions(values.optimizer!, values.lr, values.param, { learningRate: SPREAD_DEFAULT_LEARNING_RATE });
+  const { optimizer, params, schedule } = optimizerOptions(
+    values.optimizer!,
+    values.lr,
+    values.param,
+    { learningRate: SPREAD_DEFAULT_LEARNING_RATE },
+    values,
+    defaultSpreadSchedule({ loss, temperatureDeg }),
+  );
 
   let init: SpreadCommandOptions['init'];
   let n = integer(values.n, '--n', SPREAD_LIMITS.minVectors, SPREAD_LIMITS.maxVectors);
@@ -121,6 +134,7 @@ export function parseSpreadOptions(args: string[]): SpreadCommandOptions {
     temperatureDeg,
     optimizer,
     params,
+    schedule,
     iterations: integer(values.iterations, '--iterations', 1, LIMITS.maxIterations)!,
     seed: integer(values.seed, '--seed', 0, 2 ** 31 - 1)!,
     restarts,
@@ -144,7 +158,7 @@ export async function spreadCommand(args: string[]): Promise<void> {
   }
   const { n, dim, restarts } = o;
   const lab = new SpreadLab({ n, dim, init: o.init?.vectors }, o.seed, restarts);
-  const lane = lab.createLane({ id: 'cli', optimizer: o.optimizer, params: o.params, loss: o.loss, s: o.s, temperatureDeg: o.temperatureDeg }, o.seed);
+  const lane = lab.createLane({ id: 'cli', optimizer: o.optimizer, params: o.params, schedule: o.schedule, loss: o.loss, s: o.s, temperatureDeg: o.temperatureDeg }, o.seed);
   try {
     const keepHistory = restarts * (o.iterations + 1) <= MAX_HISTORY_POINTS;
     const series = lane.restartSeries();
@@ -197,6 +211,7 @@ export async function spreadCommand(args: string[]): Promise<void> {
       temperatureDeg: o.temperatureDeg,
       optimizer: o.optimizer,
       params: lane.params,
+      schedule: lane.schedule,
       seed: o.seed,
       restarts,
       iterations: ran,

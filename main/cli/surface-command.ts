@@ -2,14 +2,15 @@
  * `descent surface` — one optimizer over a preset or a typed formula f(x, y).
  *   descent surface (--function NAME | --formula "EXPR") [--kappa K] [--start X,Y]
  *                   [--window XMIN,XMAX,YMIN,YMAX] [--optimizer NAME] [--lr X]
- *                   [--param NAME=VALUE …] [--iterations N] [--seed K] [--backend B] [--json]
+ *                   [--param NAME=VALUE …] [--schedule NAME] [--warmup N] [--iterations N] [--seed K] [--backend B] [--json]
  * Prints the final point and f, the gradient check there (autodiff against float64 central
  * differences), the nearest known minimum for presets, the speed and (with --json) the path.
  */
 import { parseArgs } from 'node:util';
 import { parseDecimal } from '../protocol/decimal';
 import { LIMITS } from '../protocol/limits';
-import { OPTIMIZER_NAMES } from '../protocol/optimizers';
+import { OPTIMIZER_NAMES, type OptimizerName } from '../protocol/optimizers';
+import type { Schedule } from '../protocol/schedules';
 import {
   BOWL_KAPPA,
   FORMULA_DEFAULTS,
@@ -26,9 +27,9 @@ import {
 import { useBackendFor } from '../engine/backend';
 import { FormulaError } from '../engine/formula/formula';
 import { SurfaceLab } from '../engine/labs/surface';
-import { decimal, integer, joinNegativeValues, optimizerOptions, UsageError } from './args';
+import { decimal, integer, joinNegativeValues, optimizerOptions, SCHEDULE_ARG_OPTIONS, SCHEDULE_USAGE, UsageError } from './args';
 
-export const SURFACE_USAGE = `usage: descent surface (--function ${SURFACE_PRESET_NAMES.join('|')} | --formula "EXPR") [--kappa K] [--start X,Y] [--window XMIN,XMAX,YMIN,YMAX] [--optimizer ${OPTIMIZER_NAMES.join('|')}] [--lr X] [--param NAME=VALUE] [--iterations N] [--seed K] [--backend tensorflow|wasm|cpu] [--json]`;
+export const SURFACE_USAGE = `usage: descent surface (--function ${SURFACE_PRESET_NAMES.join('|')} | --formula "EXPR") [--kappa K] [--start X,Y] [--window XMIN,XMAX,YMIN,YMAX] [--optimizer ${OPTIMIZER_NAMES.join('|')}] [--lr X] [--param NAME=VALUE] ${SCHEDULE_USAGE} [--iterations N] [--seed K] [--backend tensorflow|wasm|cpu] [--json]`;
 
 /** "a,b,…" as exactly `count` plain decimals within the coordinate range. */
 function numbers(value: string, flag: string, count: number): number[] {
@@ -40,7 +41,21 @@ function numbers(value: string, flag: string, count: number): number[] {
   return out;
 }
 
-export async function surfaceCommand(args: string[]): Promise<void> {
+export interface SurfaceCommandOptions {
+  fn: SurfaceFunction;
+  window: SurfaceWindow;
+  start: SurfacePoint;
+  optimizer: OptimizerName;
+  params: Record<string, number>;
+  schedule: Schedule;
+  iterations: number;
+  seed: number;
+  backend: string | undefined;
+  json: boolean;
+}
+
+/** The command's arguments, checked (a formula is checked when it is compiled). */
+export function parseSurfaceOptions(args: string[]): SurfaceCommandOptions {
   const { values, positionals } = parseArgs({
     args: joinNegativeValues(args),
     allowPositionals: true,
@@ -53,6 +68,7 @@ export async function surfaceCommand(args: string[]): Promise<void> {
       optimizer: { type: 'string', default: 'adam' },
       lr: { type: 'string' },
       param: { type: 'string', multiple: true },
+      ...SCHEDULE_ARG_OPTIONS,
       iterations: { type: 'string', default: '1000' },
       seed: { type: 'string', default: '1' },
       backend: { type: 'string' },
@@ -84,17 +100,25 @@ export async function surfaceCommand(args: string[]): Promise<void> {
     const [x, y] = numbers(values.start, '--start', 2) as [number, number];
     start = { x, y };
   }
-  const { optimizer, params } = optimizerOptions(values.optimizer!, values.lr, values.param);
+  const { optimizer, params, schedule } = optimizerOptions(values.optimizer!, values.lr, values.param, {}, values);
   const iterations = integer(values.iterations, '--iterations', 1, LIMITS.maxIterations)!;
   const seed = integer(values.seed, '--seed', 0, 2 ** 31 - 1)!;
+  return { fn, window, start, optimizer, params, schedule, iterations, seed, backend: values.backend, json: values.json! };
+}
 
-  let lab: SurfaceLab;
+/** The Surface lab for `problem`; a bad formula is a usage error (one line naming what and where). */
+export async function surfaceLabOrUsage<T>(create: () => Promise<T>): Promise<T> {
   try {
-    lab = await SurfaceLab.create({ fn, start });
+    return await create();
   } catch (e) {
     if (e instanceof FormulaError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+export async function surfaceCommand(args: string[]): Promise<void> {
+  const { fn, window, start, optimizer, params, schedule, iterations, seed, ...values } = parseSurfaceOptions(args);
+  const lab = await surfaceLabOrUsage(() => SurfaceLab.create({ fn, start }));
   let backend;
   try {
     backend = await useBackendFor('surface', values.backend ?? process.env.DESCENT_BACKEND);
@@ -102,8 +126,8 @@ export async function surfaceCommand(args: string[]): Promise<void> {
     lab.dispose();
     throw new UsageError((e as Error).message);
   }
-  const lane = lab.createLane({ id: 'cli', optimizer, params });
-  const history = { x: [start.x], y: [start.y], f: [0] };
+  const lane = lab.createLane({ id: 'cli', optimizer, params, schedule });
+  const history = { x: [start.x], y: [start.y], f: [0], learningRate: [lane.current.learningRate] };
   const t0 = performance.now();
   lab.evaluate([lane]);
   history.f[0] = lane.current.f;
@@ -114,6 +138,7 @@ export async function surfaceCommand(args: string[]): Promise<void> {
     history.x.push(lane.current.x);
     history.y.push(lane.current.y);
     history.f.push(lane.current.f);
+    history.learningRate.push(lane.current.learningRate);
   }
   const elapsedMs = performance.now() - t0;
   const s = lane.current;
@@ -129,6 +154,7 @@ export async function surfaceCommand(args: string[]): Promise<void> {
     start,
     optimizer,
     params,
+    schedule,
     seed,
     iterations: ran,
     status: lane.status === 'running' ? 'done' : lane.status,

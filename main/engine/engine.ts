@@ -16,6 +16,7 @@ import { createDriver } from './labs/create-driver';
 import { parseVectorsFile } from './labs/spread-vectors-file';
 import { surfaceGrid, surfaceProbe } from './labs/surface-grid';
 import { describeModel } from './labs/regression-model-driver';
+import { findLearningRate, type FinderConfig } from './lr-find';
 import { Run } from './run';
 
 
@@ -130,6 +131,14 @@ export class Engine {
       case 'surfaceGrid':
         this.emit({ type: 'surfaceGrid', requestId: req.requestId, ...(await surfaceGrid(req.fn, req.window, req.resolution)) });
         return;
+      case 'lrFind': {
+        // Like a run, on the lab's backend: another lab's run stops first (one tfjs backend).
+        if (this.run && this.run.config.lab !== req.config.lab) this.stopRun();
+        await useBackendFor(req.config.lab, this.forcedBackend);
+        const r = await findLearningRate(req.config as FinderConfig, req.laneId);
+        this.emit({ type: 'lrFind', requestId: req.requestId, laneId: req.laneId, learningRates: Float64Array.from(r.learningRates), losses: Float64Array.from(r.losses), start: r.start, suggested: r.suggested });
+        return;
+      }
       case 'surfaceProbe':
         this.emit({ type: 'surfaceProbe', requestId: req.requestId, ...(await surfaceProbe(req.fn, req.point)) });
         return;

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { resolveHyperParams, type OptimizerName } from '../protocol/optimizers';
+import { CONSTANT_SCHEDULE, learningRateAt, resolveSchedule, type Schedule } from '../protocol/schedules';
 
 /**
  * tfjs 4.22's MomentumOptimizer.dispose() does not call SGDOptimizer.dispose(), so the kept
@@ -40,13 +41,56 @@ const factories: Record<OptimizerName, Factory> = {
     tf.train.adamax(num(p, 'learningRate'), num(p, 'beta1'), num(p, 'beta2'), num(p, 'epsilon'), num(p, 'decay')),
 };
 
+/**
+ * Sets a built optimizer's learning rate in place, keeping its state (moments, accumulators,
+ * iteration count). In tfjs 4.22, SGD and Momentum (and so gd, sgd, momentum, nesterov) keep
+ * −rate as a kept scalar `c`, which setLearningRate replaces (disposing the old one: the tensor
+ * count stays flat); Adagrad, Adadelta, RMSprop, Adam and Adamax read the number field
+ * `learningRate` on every step.
+ */
+export function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
+  const o = optimizer as tf.Optimizer & { learningRate: number; setLearningRate?: (lr: number) => void };
+  if (o.setLearningRate) o.setLearningRate(rate);
+  else o.learningRate = rate;
+}
+
 export interface BuiltOptimizer {
   optimizer: tf.Optimizer;
   /** Defaults filled in, as the lane actually runs. */
   params: Record<string, number>;
+  /** The lane's learning-rate schedule, defaults filled in (constant when none was given). */
+  schedule: Schedule;
+  /**
+   * Sets the optimizer's rate to the schedule's for step `iteration` (0 = the first step) and
+   * returns it. The optimizer is touched only when the rate changes, so a constant schedule
+   * steps exactly as an optimizer without one, and no tensor is made per step.
+   */
+  useRateOf(iteration: number): number;
+  /** Replaces the schedule by any rate per step (the learning-rate finder's growing rates). */
+  useRates(rateAt: (iteration: number) => number): void;
 }
 
-export function createOptimizer(name: OptimizerName, given: Readonly<Record<string, number>> = {}): BuiltOptimizer {
+export function createOptimizer(name: OptimizerName, given: Readonly<Record<string, number>> = {}, schedule: Partial<Schedule> & Pick<Schedule, 'name'> = CONSTANT_SCHEDULE): BuiltOptimizer {
   const params = resolveHyperParams(name, given);
-  return { optimizer: factories[name](params), params };
+  const resolved = resolveSchedule(schedule);
+  const optimizer = factories[name](params);
+  const base = params.learningRate!;
+  let current = base;
+  let rateAt = (iteration: number) => learningRateAt(resolved, base, iteration);
+  return {
+    optimizer,
+    params,
+    schedule: resolved,
+    useRates(rates) {
+      rateAt = rates;
+    },
+    useRateOf(iteration) {
+      const rate = rateAt(iteration);
+      if (rate !== current) {
+        setLearningRate(optimizer, rate);
+        current = rate;
+      }
+      return rate;
+    },
+  };
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { LIMITS } from './limits';
 import type { OptimizerName } from './optimizers';
+import type { Schedule } from './schedules';
 import type { BackendName } from './limits';
 import type { SpreadLossName } from './spread';
 import { bounded, checkHyperParams, float64Array, id, inRange, lanesOf, optimizerLaneFields, runFields } from './schema-parts';
@@ -107,6 +108,16 @@ export const requestSchema = z.discriminatedUnion('type', [
     })
     .refine((p) => p.x.length === p.y.length && p.x.length >= 2 && p.x.length <= LIMITS.maxPoints, `x and y must have the same length, 2 to ${LIMITS.maxPoints}`)
     .refine((p) => p.x.every(inRange) && p.y.every(inRange), `data must be finite numbers within ±${MAX_ABS_VALUE}`),
+  /**
+   * The learning-rate range test on one lane of a run's config (protocol/lr-finder.ts); not
+   * for the Adversarial lab, whose step is a budget.
+   */
+  z.object({
+    type: z.literal('lrFind'),
+    requestId: id,
+    config: z.discriminatedUnion('lab', [regressionRunSchema, spreadRunSchema, surfaceRunSchema]),
+    laneId: id,
+  }),
 ]);
 export type EngineRequest = z.infer<typeof requestSchema>;
 
@@ -162,6 +173,8 @@ export interface OptimizerLaneIntro extends LaneIntro {
   optimizer: OptimizerName;
   /** Hyper-parameters with defaults filled in, as the lane actually runs. */
   params: Record<string, number>;
+  /** Its learning-rate schedule, defaults filled in (constant when none was asked for). */
+  schedule: Schedule;
 }
 
 /** Per-lane history since the last frame; every lab's batch has these. */
@@ -172,7 +185,15 @@ interface LaneBatchBase {
   status: LaneStatus;
 }
 
-export interface RegressionLaneBatch extends LaneBatchBase {
+/**
+ * What every optimizer lane's batch carries: entry k is the learning rate of the step from
+ * iteration k (learningRateAt of its schedule at k), the rate the optimizer was set to.
+ */
+interface OptimizerLaneBatch extends LaneBatchBase {
+  learningRate: Float64Array;
+}
+
+export interface RegressionLaneBatch extends OptimizerLaneBatch {
   loss: Float64Array;
   /** The line's slope and intercept; for a model of your own, its first and second parameters (NaN when it has one). */
   slope: Float64Array;
@@ -182,7 +203,7 @@ export interface RegressionLaneBatch extends LaneBatchBase {
   /** A model's curve at the batch's last iteration, sampled at runStarted's `model.xs` (absent for the line). */
   curve?: Float64Array;
 }
-export interface SpreadLaneBatch extends LaneBatchBase {
+export interface SpreadLaneBatch extends OptimizerLaneBatch {
   /** The lane's own loss with the hard minimum (no softening). */
   loss: Float64Array;
   minAngleDeg: Float64Array;
@@ -302,7 +323,7 @@ export interface AdversarialFrame extends FrameBase {
  * A surface lane per iteration: its point, f there (float64), the autodiff gradient (float32,
  * the one the optimizer steps with) and float64 central differences at the same point.
  */
-export interface SurfaceLaneBatch extends LaneBatchBase {
+export interface SurfaceLaneBatch extends OptimizerLaneBatch {
   x: Float64Array;
   y: Float64Array;
   f: Float64Array;
@@ -318,6 +339,17 @@ export interface SurfaceFrame extends FrameBase {
 }
 
 export type FrameMessage = RegressionFrame | SpreadFrame | AdversarialFrame | SurfaceFrame;
+
+/** The range test's answer: the rate and the loss after each step taken, the loss before the first, and the suggestion. */
+export interface LrFindReply {
+  type: 'lrFind';
+  requestId: string;
+  laneId: string;
+  learningRates: Float64Array;
+  losses: Float64Array;
+  start: number;
+  suggested: number | null;
+}
 
 /** f at a point in float64 and its gradient by float64 central differences. */
 export interface SurfaceProbeReply {
@@ -425,6 +457,7 @@ export type EngineMessage =
   | SurfaceGridReply
   | SurfaceProbeReply
   | RegressionModelReply
+  | LrFindReply
   | { type: 'models'; requestId: string; models: ModelEntry[] }
   | { type: 'modelProgress'; requestId: string; progress: ModelDownloadProgress }
   | { type: 'modelReady'; requestId: string; model: ModelInfo }

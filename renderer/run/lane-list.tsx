@@ -1,7 +1,9 @@
-import { useId, type ReactNode } from 'react';
+import { useId, useRef, useState, type ReactNode } from 'react';
 import { LIMITS } from '../../main/protocol/limits';
+import type { LrFindReply } from '../../main/protocol/messages';
 import { LaneRow } from './lane-row';
-import type { OptimizerLane } from './optimizer-lane';
+import { LrFinderPanel, type FinderState } from './lr-finder-panel';
+import { optimizerLaneLabel, type OptimizerLane } from './optimizer-lane';
 
 interface LaneListProps<Lane extends OptimizerLane> {
   lanes: Lane[];
@@ -12,6 +14,8 @@ interface LaneListProps<Lane extends OptimizerLane> {
   extra?: (lane: Lane, index: number, change: (lane: Lane) => void) => ReactNode;
   /** What every lane shares, for the panel's tooltip. */
   title?: string;
+  /** Runs the learning-rate finder on a lane as the lab would run it; null while it cannot (no data yet). */
+  findRate?: ((lane: Lane) => Promise<LrFindReply>) | null;
 }
 
 const LANE_LIMIT_TEXT = `${LIMITS.maxLanes} lanes at most: remove one to add another.`;
@@ -38,8 +42,29 @@ export function AddLaneHeader({ title, count, onAdd }: { title: string; count: n
 }
 
 /** The optimizers to race: every lane starts from the same point with the same seed. */
-export function LaneList<Lane extends OptimizerLane>({ lanes, onChange, makeLane, extra, title }: LaneListProps<Lane>) {
+export function LaneList<Lane extends OptimizerLane>({ lanes, onChange, makeLane, extra, title, findRate }: LaneListProps<Lane>) {
   const add = () => onChange([...lanes, makeLane(lanes[lanes.length - 1], lanes.map((l) => l.colour))]);
+  const [finder, setFinder] = useState<FinderState | null>(null);
+  /** The test asked for last: an answer to an older one (the user closed it and asked again) is dropped. */
+  const asked = useRef(0);
+  const find = (lane: Lane, index: number) => {
+    if (!findRate) return;
+    const ask = ++asked.current;
+    const base = { laneId: lane.id, label: `lane ${index + 1}, ${optimizerLaneLabel(lane)}` };
+    setFinder({ ...base, status: 'running' });
+    findRate(lane).then(
+      (reply) => ask === asked.current && setFinder({ ...base, status: 'done', reply }),
+      (e: Error) => ask === asked.current && setFinder({ ...base, status: 'failed', message: e.message }),
+    );
+  };
+  const close = () => {
+    asked.current++;
+    setFinder(null);
+  };
+  const use = (rate: number) => {
+    if (finder) onChange(lanes.map((l) => (l.id === finder.laneId ? { ...l, params: { ...l.params, learningRate: rate } } : l)));
+    close();
+  };
   return (
     <section className="panel" title={title}>
       <AddLaneHeader title="Lanes" count={lanes.length} onAdd={add} />
@@ -47,12 +72,21 @@ export function LaneList<Lane extends OptimizerLane>({ lanes, onChange, makeLane
         {lanes.map((lane, i) => {
           const change = (next: Lane) => onChange(lanes.map((l) => (l.id === lane.id ? next : l)));
           return (
-            <LaneRow key={lane.id} lane={lane} index={i} canRemove={lanes.length > 1} onChange={change} onRemove={() => onChange(lanes.filter((l) => l.id !== lane.id))}>
+            <LaneRow
+              key={lane.id}
+              lane={lane}
+              index={i}
+              canRemove={lanes.length > 1}
+              onChange={change}
+              onRemove={() => onChange(lanes.filter((l) => l.id !== lane.id))}
+              onFindRate={findRate ? () => find(lane, i) : undefined}
+            >
               {extra?.(lane, i, change)}
             </LaneRow>
           );
         })}
       </ol>
+      {finder && <LrFinderPanel state={finder} onUse={use} onClose={close} />}
     </section>
   );
 }

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { OPTIMIZER_NAMES, OPTIMIZER_SPECS, type OptimizerName } from '../../main/protocol/optimizers';
 import { NumberField } from '../number-field';
 import { defaultParams, type OptimizerLane } from './optimizer-lane';
+import { ScheduleFields } from './schedule-fields';
 
 interface LaneRowProps<Lane extends OptimizerLane> {
   lane: Lane;
@@ -9,12 +10,14 @@ interface LaneRowProps<Lane extends OptimizerLane> {
   canRemove: boolean;
   onChange: (lane: Lane) => void;
   onRemove: () => void;
+  /** Runs the learning-rate finder on this lane (absent: the lab has none, or cannot run it now). */
+  onFindRate?: () => void;
   /** The lab's own per-lane fields, under the hyper-parameters. */
   children?: ReactNode;
 }
 
-/** One optimizer and its hyper-parameters; ranges come from the protocol's OPTIMIZER_SPECS. */
-export function LaneRow<Lane extends OptimizerLane>({ lane, index, canRemove, onChange, onRemove, children }: LaneRowProps<Lane>) {
+/** One optimizer, its hyper-parameters and its learning-rate schedule; ranges come from the protocol's registry. */
+export function LaneRow<Lane extends OptimizerLane>({ lane, index, canRemove, onChange, onRemove, onFindRate, children }: LaneRowProps<Lane>) {
   const spec = OPTIMIZER_SPECS[lane.optimizer];
   const changeOptimizer = (optimizer: OptimizerName) => {
     // Fresh defaults: a plain-GD rate (2e-5) would stall Adam, and Adam's (0.1) would blow GD up.
@@ -64,6 +67,14 @@ export function LaneRow<Lane extends OptimizerLane>({ lane, index, canRemove, on
           />
         ))}
       </div>
+      <ScheduleFields schedule={lane.schedule} index={index} onChange={(schedule) => onChange({ ...lane, schedule })} />
+      {onFindRate && (
+        <div className="lane-find">
+          <button type="button" className="small" onClick={onFindRate} data-testid={`lane-find-rate-${index}`} title="Run the learning-rate range test on this lane and pick its rate">
+            Find learning rate…
+          </button>
+        </div>
+      )}
       {children}
     </li>
   );

@@ -47,6 +47,10 @@ interface SeriesChartProps<K extends string> {
    * to 1e38 and flatten every other line, so it leaves through the top instead.
    */
   capAtStart?: boolean;
+  /** A short strip under another chart (the learning rate): no x-axis title or grid, small type. */
+  compact?: boolean;
+  /** Draw the x axis's title ("iteration"); a chart with a strip under it leaves it to the strip's ticks. */
+  xTitle?: boolean;
   testId: string;
 }
 
@@ -62,7 +66,7 @@ const MAX_POINTS = 2000;
 const RUNNING_REDRAW_MS = 30;
 const LABEL_MS = 500;
 
-export function SeriesChart<K extends string>({ store, series, yLabel, reference = null, log = false, scaleToStart = false, capAtStart = false, testId }: SeriesChartProps<K>) {
+export function SeriesChart<K extends string>({ store, series, yLabel, reference = null, log = false, scaleToStart = false, capAtStart = false, compact = false, xTitle = true, testId }: SeriesChartProps<K>) {
   const hostRef = useRef<HTMLDivElement>(null);
   const plot = useRef<{ key: string; u: uPlot } | null>(null);
   const drawnVersion = useRef(-1);
@@ -74,7 +78,7 @@ export function SeriesChart<K extends string>({ store, series, yLabel, reference
   useEffect(() => {
     const host = hostRef.current;
     if (!host) return;
-    const resize = new ResizeObserver(() => plot.current?.u.setSize(sizeOf(host)));
+    const resize = new ResizeObserver(() => plot.current?.u.setSize(sizeOf(host, compact)));
     resize.observe(host);
     return () => {
       resize.disconnect();
@@ -90,10 +94,10 @@ export function SeriesChart<K extends string>({ store, series, yLabel, reference
   useAnimationFrame(() => {
     const host = hostRef.current;
     if (!host || host.offsetParent === null) return;
-    const key = `${log}|${scaleToStart}|${capAtStart}|${yLabel}|${store.lanes.map((l) => `${l.id}:${l.colour}:${l.label}`).join(',')}`;
+    const key = `${log}|${scaleToStart}|${capAtStart}|${compact}|${xTitle}|${yLabel}|${store.lanes.map((l) => `${l.id}:${l.colour}:${l.label}`).join(',')}`;
     if (plot.current?.key !== key) {
       plot.current?.u.destroy();
-      const u = new uPlot(options(store, yLabel, log, capAtStart, sizeOf(host), refs.current), chartData(store, series, log, scaleToStart, refs.current), host);
+      const u = new uPlot(options(store, yLabel, log, capAtStart, compact, xTitle, sizeOf(host, compact), refs.current), chartData(store, series, log, scaleToStart, refs.current), host);
       u.ctx.canvas.dataset['testid'] = testId;
       plot.current = { key, u };
       drawnVersion.current = store.version;
@@ -114,7 +118,7 @@ export function SeriesChart<K extends string>({ store, series, yLabel, reference
     }
   });
 
-  return <div ref={hostRef} className="chart-host" role="img" aria-label={`${yLabel} per iteration: no run yet`} data-testid={`${testId}-host`} />;
+  return <div ref={hostRef} className={compact ? 'chart-host chart-strip' : 'chart-host'} role="img" aria-label={`${yLabel} per iteration: no run yet`} data-testid={`${testId}-host`} />;
 }
 
 /** "loss per iteration, at iteration 50: Adam (lr 0.1) 834.8; …": each lane's value at the iteration shown. */
@@ -127,8 +131,8 @@ function chartText<K extends string>(store: ChartStore<K>, series: K, yLabel: st
   return `${yLabel} per iteration: ${parts.join('; ')}`;
 }
 
-function sizeOf(host: HTMLElement): { width: number; height: number } {
-  return { width: Math.max(100, host.clientWidth), height: Math.max(80, host.clientHeight) };
+function sizeOf(host: HTMLElement, compact = false): { width: number; height: number } {
+  return { width: Math.max(100, host.clientWidth), height: Math.max(compact ? 40 : 80, host.clientHeight) };
 }
 
 function chartData<K extends string>(store: ChartStore<K>, series: K, log: boolean, scaleToStart: boolean, refs: RangeRefs): uPlot.AlignedData {
@@ -176,8 +180,19 @@ function cappedRange(log: boolean, refs: RangeRefs): uPlot.Range.Function {
   };
 }
 
-function options<K extends string>(store: ChartStore<K>, yLabel: string, log: boolean, capAtStart: boolean, size: { width: number; height: number }, refs: RangeRefs): uPlot.Options {
-  const axis = { stroke: '#5b6470', grid: { stroke: '#e6e9ee', width: 1 }, ticks: { stroke: '#c3c9d2', width: 1 } };
+function options<K extends string>(
+  store: ChartStore<K>,
+  yLabel: string,
+  log: boolean,
+  capAtStart: boolean,
+  compact: boolean,
+  xTitle: boolean,
+  size: { width: number; height: number },
+  refs: RangeRefs,
+): uPlot.Options {
+  const axis = compact
+    ? { stroke: '#5b6470', grid: { show: false }, ticks: { show: false }, font: '10px system-ui, sans-serif', labelFont: '10px system-ui, sans-serif' }
+    : { stroke: '#5b6470', grid: { stroke: '#e6e9ee', width: 1 }, ticks: { stroke: '#c3c9d2', width: 1 } };
   return {
     ...size,
     legend: { show: false },
@@ -187,8 +202,9 @@ function options<K extends string>(store: ChartStore<K>, yLabel: string, log: bo
       y: { distr: log ? 3 : 1, log: 10, ...(capAtStart ? { range: cappedRange(log, refs) } : {}) },
     },
     axes: [
-      { label: 'iteration', ...axis },
-      { label: yLabel, size: 62, ...axis, values: (_u, splits) => formatTicks(splits.map((v) => (v === null || v === undefined ? NaN : v))) },
+      compact ? { ...axis, size: 18 } : xTitle ? { label: 'iteration', ...axis } : { ...axis, size: 24 },
+      // The same y-axis width in every chart, so a strip's iterations line up with the chart above.
+      { label: yLabel, size: 62, ...(compact ? { labelSize: 14 } : {}), ...axis, values: (_u, splits) => formatTicks(splits.map((v) => (v === null || v === undefined ? NaN : v))) },
     ],
     series: [
       { label: 'iteration' },

@@ -153,7 +153,7 @@ test.describe('surface lab', () => {
     await lab.getByTestId('run').click();
     await expect(lab.getByTestId('iteration')).toHaveText('20', { timeout: 30_000 });
     const csv = (await saved(page, () => lab.getByTestId('export-history-csv').click())).toString('utf8').trim().split('\n').filter((l) => !l.startsWith('#'));
-    expect(csv[0]).toBe('lane,iteration,x,y,f,gx,gy,fdx,fdy');
+    expect(csv[0]).toBe('lane,iteration,x,y,f,gx,gy,fdx,fdy,learningRate');
     expect(csv).toHaveLength(1 + 2 * 21);
     // Beale's start (1, 1.5): f = 2² + 3.5² + 5² = 41.25.
     const first = csv[1]!.split(',');

@@ -44,7 +44,7 @@ test.describe('timeline and exports', () => {
       .trim()
       .split('\n')
       .filter((l) => !l.startsWith('#'));
-    expect(csv[0]).toBe('lane,iteration,loss,slope,intercept');
+    expect(csv[0]).toBe('lane,iteration,loss,slope,intercept,learningRate');
     expect(csv).toHaveLength(1 + 3 * 51);
     const json = JSON.parse((await saved(page, () => lab.getByTestId('export-history-json').click())).toString('utf8'));
     expect(json.lanes).toHaveLength(3);

@@ -4,7 +4,7 @@ import type { LabDriver, LabFrame, LabStarted } from '../lab-driver';
 import { RegressionLab, type RegressionLane } from './regression';
 import { SeriesLanes } from './series-lanes';
 
-const SERIES = ['loss', 'slope', 'intercept'] as const;
+const SERIES = ['loss', 'slope', 'intercept', 'learningRate'] as const;
 
 export class RegressionDriver implements LabDriver {
   private readonly lab: RegressionLab;
@@ -36,7 +36,7 @@ export class RegressionDriver implements LabDriver {
       lab: 'regression',
       exact: this.lab.exact,
       stats: this.lab.stats,
-      lanes: this.lanes.lanes.map((lane, i) => ({ id: lane.id, optimizer: this.config.lanes[i]!.optimizer, params: lane.params, label: lane.label })),
+      lanes: this.lanes.lanes.map((lane, i) => ({ id: lane.id, optimizer: this.config.lanes[i]!.optimizer, params: lane.params, schedule: lane.schedule, label: lane.label })),
     };
   }
 

@@ -32,7 +32,7 @@ function intro(model: RegressionModel, xs: Float64Array): ModelIntro {
   };
 }
 
-/** A model lane as SeriesLanes records it: loss and p0, p1, … (the parameters in order). */
+/** A model lane as SeriesLanes records it: loss, the rate of the next step and p0, p1, … (the parameters in order). */
 class RecordedLane implements SeriesLane<string> {
   private readonly record: Record<string, number> = {};
 
@@ -48,8 +48,9 @@ class RecordedLane implements SeriesLane<string> {
     this.lane.status = s;
   }
   get current(): Readonly<Record<string, number>> {
-    const { loss, values } = this.lane.current;
+    const { loss, values, learningRate } = this.lane.current;
     this.record.loss = loss;
+    this.record.learningRate = learningRate;
     for (let k = 0; k < values.length; k++) this.record[`p${k}`] = values[k]!;
     return this.record;
   }
@@ -73,7 +74,7 @@ export class RegressionModelDriver implements LabDriver {
   ) {
     this.keys = model.parameters.map((_, k) => `p${k}`);
     this.xs = model.curveXs();
-    this.lanes = new SeriesLanes(['loss', ...this.keys], config.lanes.length, (i) => new RecordedLane(model.createLane(config.lanes[i]!, start, config.seed)));
+    this.lanes = new SeriesLanes(['loss', 'learningRate', ...this.keys], config.lanes.length, (i) => new RecordedLane(model.createLane(config.lanes[i]!, start, config.seed)));
   }
 
   /** Checks the model (a FormulaError says what and where) and the starts; the line's runs use RegressionDriver. */
@@ -110,7 +111,7 @@ export class RegressionModelDriver implements LabDriver {
       lab: 'regression',
       exact: leastSquares(m),
       stats: regressionStats(m),
-      lanes: this.lanes.lanes.map((lane, i) => ({ id: lane.id, optimizer: this.config.lanes[i]!.optimizer, params: lane.lane.params, label: lane.lane.label })),
+      lanes: this.lanes.lanes.map((lane, i) => ({ id: lane.id, optimizer: this.config.lanes[i]!.optimizer, params: lane.lane.params, schedule: lane.lane.schedule, label: lane.lane.label })),
       model: intro(this.model, this.xs),
     };
   }
@@ -129,6 +130,7 @@ export class RegressionModelDriver implements LabDriver {
           from: f,
           status,
           loss,
+          learningRate: series.learningRate!,
           slope: params[0] ?? nan(),
           intercept: params[1] ?? nan(),
           params,

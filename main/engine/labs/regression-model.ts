@@ -14,12 +14,13 @@ import * as tf from '@tensorflow/tfjs';
 import { Matrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
 import type { LaneConfig, LaneStatus } from '../../protocol/messages';
 import { OPTIMIZER_SPECS } from '../../protocol/optimizers';
+import type { Schedule } from '../../protocol/schedules';
 import { MODEL_CURVE_POINTS, plotXRange, type ExactNote, type ModelFit, type ModelGrid } from '../../protocol/regression-model';
 import type { SurfaceWindow } from '../../protocol/surface';
 import { checkModel, type CheckedFormula } from '../formula/formula';
 import { compileFloat64, type Float64Formula } from '../formula/formula-float64';
 import { compileTf, type TfFormula } from '../formula/formula-tf';
-import { createOptimizer } from '../optimizers';
+import { createOptimizer, type BuiltOptimizer } from '../optimizers';
 import { mulberry32 } from '../random';
 import { miniBatches } from './regression';
 
@@ -32,6 +33,8 @@ const EXACT_MAX_ENTRIES = 8_000_000;
 export interface ModelState {
   loss: number;
   values: Float64Array;
+  /** The rate the next step takes (the lane's schedule at this iteration). */
+  learningRate: number;
 }
 
 export class RegressionModel {
@@ -204,7 +207,10 @@ export class ModelLane {
   readonly label: string;
   readonly params: Record<string, number>;
   status: LaneStatus = 'running';
+  /** Steps taken. */
+  iteration = 0;
   private readonly theta: tf.Variable<tf.Rank.R1>;
+  private readonly built: BuiltOptimizer;
   private readonly optimizer: tf.Optimizer;
   private readonly nextBatch: (() => tf.Tensor1D) | undefined;
   private readonly state: ModelState;
@@ -217,16 +223,16 @@ export class ModelLane {
   ) {
     if (start.length !== model.parameters.length) throw new RangeError(`the model has ${model.parameters.length} parameters; ${start.length} start values were given`);
     this.id = config.id;
-    const built = createOptimizer(config.optimizer, config.params);
-    this.optimizer = built.optimizer;
-    this.params = built.params;
+    this.built = createOptimizer(config.optimizer, config.params, config.schedule);
+    this.optimizer = this.built.optimizer;
+    this.params = this.built.params;
     this.label = config.label || OPTIMIZER_SPECS[config.optimizer].label;
     this.nextBatch = miniBatches(config.optimizer, this.params, model.n, seed);
     const initial = tf.tensor1d(Float32Array.from(start));
     this.theta = tf.variable(initial, true); // the variable copies its value: free the source
     initial.dispose();
     const values = Float64Array.from(this.theta.dataSync());
-    this.state = { values, loss: this.loss(values) };
+    this.state = { values, loss: this.loss(values), learningRate: this.built.useRateOf(0) };
   }
 
   private loss(values: Float64Array): number {
@@ -240,18 +246,32 @@ export class ModelLane {
   /** One optimizer step; afterwards `current` holds the parameters and their loss over every row. */
   step(): ModelState {
     if (this.status !== 'running') return this.state;
+    this.built.useRateOf(this.iteration);
     const batch = this.nextBatch?.();
     // minimize() runs inside its own tidy: only theta and the optimizer's slots survive.
     this.optimizer.minimize(() => this.model.lossTensor(this.theta, batch), false, [this.theta]);
     batch?.dispose();
     this.state.values.set(this.theta.dataSync());
     this.state.loss = this.loss(this.state.values);
+    this.iteration++;
+    this.state.learningRate = this.built.useRateOf(this.iteration);
     if (!Number.isFinite(this.state.loss) || !this.state.values.every(Number.isFinite)) this.status = 'diverged';
     return this.state;
   }
 
   get current(): Readonly<ModelState> {
     return this.state;
+  }
+
+  /** The lane's learning-rate schedule, defaults filled in. */
+  get schedule(): Schedule {
+    return this.built.schedule;
+  }
+
+  /** Steps at these rates instead of the schedule's (the learning-rate finder). */
+  useRates(rateAt: (iteration: number) => number): void {
+    this.built.useRates(rateAt);
+    this.state.learningRate = this.built.useRateOf(this.iteration);
   }
 
   dispose(): void {

@@ -7,15 +7,17 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LaneConfig, LaneStatus, LeastSquares, RegressionProblem, RegressionStats } from '../../protocol/messages';
 import { OPTIMIZER_SPECS, type OptimizerName } from '../../protocol/optimizers';
-import { createOptimizer } from '../optimizers';
+import type { Schedule } from '../../protocol/schedules';
+import { createOptimizer, type BuiltOptimizer } from '../optimizers';
 import { mulberry32 } from '../random';
 import { leastSquares, lineScaling, moments, mseAt, regressionStats, type LineScaling, type Moments } from '../../protocol/least-squares';
 
-/** Line parameters in original units plus their exact loss. */
+/** Line parameters in original units, their exact loss, and the learning rate of the next step. */
 export interface RegressionState {
   slope: number;
   intercept: number;
   loss: number;
+  learningRate: number;
 }
 
 
@@ -93,7 +95,10 @@ export class RegressionLane {
   readonly label: string;
   readonly params: Record<string, number>;
   status: LaneStatus = 'running';
+  /** Steps taken. */
+  iteration = 0;
   private readonly theta: tf.Variable<tf.Rank.R2>;
+  private readonly built: BuiltOptimizer;
   private readonly optimizer: tf.Optimizer;
   private readonly lossFn: () => tf.Scalar;
   private readonly nextBatch: (() => tf.Tensor1D) | undefined;
@@ -108,15 +113,15 @@ export class RegressionLane {
     target: tf.Tensor2D,
   ) {
     this.id = config.id;
-    const built = createOptimizer(config.optimizer, config.params);
-    this.optimizer = built.optimizer;
-    this.params = built.params;
+    this.built = createOptimizer(config.optimizer, config.params, config.schedule);
+    this.optimizer = this.built.optimizer;
+    this.params = this.built.params;
     this.label = config.label || OPTIMIZER_SPECS[config.optimizer].label;
     const [a, b] = lab.toInternal(lab.problem.initSlope, lab.problem.initIntercept);
     const initial = tf.tensor2d([a, b], [2, 1]);
     this.theta = tf.variable(initial, true); // the variable copies its value: free the source
     initial.dispose();
-    this.state = { slope: lab.problem.initSlope, intercept: lab.problem.initIntercept, loss: 0 };
+    this.state = { slope: lab.problem.initSlope, intercept: lab.problem.initIntercept, loss: 0, learningRate: this.built.useRateOf(0) };
     this.state.loss = lab.loss(this.state.slope, this.state.intercept);
 
     this.nextBatch = miniBatches(config.optimizer, this.params, lab.n, seed);
@@ -134,6 +139,7 @@ export class RegressionLane {
   /** One optimizer step; afterwards `current` holds the new line and its exact loss. */
   step(): RegressionState {
     if (this.status !== 'running') return this.state;
+    this.built.useRateOf(this.iteration);
     if (this.nextBatch) this.batch = this.nextBatch();
     // minimize() runs inside its own tidy: only theta and the optimizer's slots survive.
     this.optimizer.minimize(this.lossFn, false, [this.theta]);
@@ -146,12 +152,25 @@ export class RegressionLane {
     this.state.slope = slope;
     this.state.intercept = intercept;
     this.state.loss = this.lab.loss(slope, intercept);
+    this.iteration++;
+    this.state.learningRate = this.built.useRateOf(this.iteration);
     if (!Number.isFinite(this.state.loss)) this.status = 'diverged';
     return this.state;
   }
 
   get current(): Readonly<RegressionState> {
     return this.state;
+  }
+
+  /** The lane's learning-rate schedule, defaults filled in. */
+  get schedule(): Schedule {
+    return this.built.schedule;
+  }
+
+  /** Steps at these rates instead of the schedule's (the learning-rate finder). */
+  useRates(rateAt: (iteration: number) => number): void {
+    this.built.useRates(rateAt);
+    this.state.learningRate = this.built.useRateOf(this.iteration);
   }
 
   dispose(): void {

@@ -17,7 +17,7 @@ const MIN_STATE_INTERVAL_MS = 1000 / 30;
 const STATE_BYTES_PER_MS = 20_000; // ≈ 20 MB/s over all lanes
 const HISTOGRAM_PAIRS_PER_MS = 20_000;
 
-const SERIES = ['loss', 'minAngleDeg', 'energy', 'nnMeanDeg', 'nnStdDeg'] as const;
+const SERIES = ['loss', 'minAngleDeg', 'energy', 'nnMeanDeg', 'nnStdDeg', 'learningRate'] as const;
 
 export class SpreadDriver implements LabDriver {
   private readonly lab: SpreadLab;
@@ -63,7 +63,7 @@ export class SpreadDriver implements LabDriver {
       reference: this.reference(),
       lanes: this.lanes.lanes.map((lane, i) => {
         const c = this.config.lanes[i]!;
-        return { id: lane.id, label: lane.label, optimizer: c.optimizer, params: lane.params, loss: c.loss, s: c.s, temperatureDeg: c.temperatureDeg };
+        return { id: lane.id, label: lane.label, optimizer: c.optimizer, params: lane.params, schedule: lane.schedule, loss: c.loss, s: c.s, temperatureDeg: c.temperatureDeg };
       }),
     };
   }

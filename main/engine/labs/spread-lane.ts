@@ -17,38 +17,29 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LaneStatus } from '../../protocol/messages';
 import { OPTIMIZER_SPECS, type OptimizerName } from '../../protocol/optimizers';
-import { SPREAD_LIMITS, SPREAD_LOSS_SPECS, type SpreadLossName, type SpreadLossSettings } from '../../protocol/spread';
+import { scheduleDecayAt, type Schedule } from '../../protocol/schedules';
+import { SPREAD_LIMITS, SPREAD_LOSS_SPECS, defaultSpreadSchedule, isSoftened, type SpreadLossName, type SpreadLossSettings } from '../../protocol/spread';
 import { exactSpreadMetrics, type ExactSpreadMetrics } from '../../protocol/spread-exact';
-import { createOptimizer } from '../optimizers';
+import { createOptimizer, type BuiltOptimizer } from '../optimizers';
 import { mulberry32 } from '../random';
 import type { SpreadLab } from './spread';
 import { SpreadMetrics, type SpreadState } from './spread-metrics';
 import { angleLoss, angles, chordsSq, forcePerRestart, gram, pairPass, tangent, unitRows, type EnergyWeights, type PairConstants } from './spread-ops';
-
-/**
- * Softened-minimum cooling: temperature and learning rate both fall by this factor per step,
- * down to COOLED_FRACTION of their start (reached after ≈ 3,450 steps). Measured on the Tammes
- * table with Adam at 0.01 and 16 restarts of 4,000 steps (`bench-spread.ts --reference`,
- * wasm): from 1° every N = 2…24 ends within 0.006° of the published angle (N = 13, the hard
- * one, in 1 restart of 16; most N in 10–16). From 5° the same schedule left all 16 restarts of
- * N = 13 0.33–0.66° short (the warmer minimum settles into other basins); ×0.999 per step has
- * not cooled by 4,000 steps (0.004–0.008° short); ×0.997 does as well as 0.998. The article's
- * hard minimum (temperature 0, no cooling) stays 0.5–1.5° short at 0.01 and 0.06–0.6° at 0.001:
- * its gradient moves one pair at a time and Adam's steps never shrink.
- */
-export const COOLING_PER_STEP = 0.998;
-export const COOLED_FRACTION = 1e-3;
 
 export interface SpreadLaneSpec extends SpreadLossSettings {
   id: string;
   optimizer: OptimizerName;
   params: Record<string, number>;
   label?: string;
-  /** Per-step cooling of a softened minimum (default COOLING_PER_STEP). */
-  coolingPerStep?: number;
-  /** Floor of the cooling, a fraction of the start (default COOLED_FRACTION). */
-  cooledFraction?: number;
+  /**
+   * The learning-rate schedule; a softened minimum's temperature follows its decay (warm-up
+   * aside). Absent: defaultSpreadSchedule (SPREAD_COOLING for a softened minimum).
+   */
+  schedule?: Schedule;
 }
+
+/** What a lane records per iteration: its metrics and the learning rate of its next step. */
+export type SpreadLaneState = SpreadState & { learningRate: number };
 
 function isEnergy(loss: SpreadLossName): loss is 'coulomb' | 'riesz' {
   return loss === 'coulomb' || loss === 'riesz';
@@ -69,12 +60,11 @@ export class SpreadLane {
   status: LaneStatus = 'running';
   iteration = 0;
   private readonly x: tf.Variable<tf.Rank.R3>;
+  private readonly built: BuiltOptimizer;
   private readonly optimizer: tf.Optimizer;
   /** sgd moves a seeded random subset of vectors each step (the rest see a zero gradient). */
   private readonly pickRows: (() => tf.Tensor3D) | undefined;
-  private readonly coolingPerStep: number;
-  private readonly cooledFraction: number;
-  private readonly state: SpreadState;
+  private readonly state: SpreadLaneState;
   private readonly metrics: SpreadMetrics;
   /** Energies only: what the next step's gradient needs; replaced after every step, disposed by dispose(). */
   private energy: EnergyStep | undefined;
@@ -93,14 +83,9 @@ export class SpreadLane {
     if (!(spec.temperatureDeg >= 0 && spec.temperatureDeg <= SPREAD_LIMITS.maxTemperatureDeg)) {
       throw new RangeError(`temperature must be in [0, ${SPREAD_LIMITS.maxTemperatureDeg}] degrees, got ${spec.temperatureDeg}`);
     }
-    this.coolingPerStep = spec.coolingPerStep ?? COOLING_PER_STEP;
-    this.cooledFraction = spec.cooledFraction ?? COOLED_FRACTION;
-    if (!(this.coolingPerStep > 0 && this.coolingPerStep <= 1) || !(this.cooledFraction > 0 && this.cooledFraction <= 1)) {
-      throw new RangeError('cooling per step and cooled fraction must be in (0, 1]');
-    }
-    const built = createOptimizer(spec.optimizer, spec.params);
-    this.optimizer = built.optimizer;
-    this.params = built.params;
+    this.built = createOptimizer(spec.optimizer, spec.params, spec.schedule ?? defaultSpreadSchedule(this.settings));
+    this.optimizer = this.built.optimizer;
+    this.params = this.built.params;
     this.label = spec.label || `${OPTIMIZER_SPECS[spec.optimizer].label} · ${SPREAD_LOSS_SPECS[spec.loss].label}`;
     const { restarts, n, dim } = lab;
     const initial = tf.tensor3d(lab.start, [restarts, n, dim]);
@@ -117,35 +102,33 @@ export class SpreadLane {
       };
     }
     this.metrics = new SpreadMetrics(n, restarts, this.settings);
-    this.state = { loss: 0, minAngleDeg: 0, energy: 0, nnMeanDeg: 0, nnStdDeg: 0 };
+    this.state = { loss: 0, minAngleDeg: 0, energy: 0, nnMeanDeg: 0, nnStdDeg: 0, learningRate: NaN };
     this.measure();
   }
 
-  /** How far the softened minimum has cooled: 1 at the start, falling to cooledFraction. */
-  private cooling(): number {
-    return Math.max(this.cooledFraction, this.coolingPerStep ** this.iteration);
-  }
-
-  private get smoothed(): boolean {
-    return this.settings.temperatureDeg > 0 && SPREAD_LOSS_SPECS[this.settings.loss].smoothable;
-  }
-
-  /** Softened-minimum temperature at the current iteration, radians (0 = hard). */
-  temperature(): number {
-    return this.smoothed ? ((this.settings.temperatureDeg * Math.PI) / 180) * this.cooling() : 0;
+  /** The lane's learning-rate schedule, defaults filled in. */
+  get schedule(): Schedule {
+    return this.built.schedule;
   }
 
   /**
-   * A softened minimum's curvature grows like 1/t, and Adam-like steps stay near the learning
-   * rate whatever the gradient, so the learning rate cools with the temperature: without it the
-   * vectors jitter by about one step around the optimum.
+   * Steps at these rates instead of the schedule's (the learning-rate finder); a softened
+   * minimum's temperature still follows the schedule.
    */
-  private coolLearningRate(): void {
-    if (!this.smoothed) return;
-    const lr = this.params.learningRate! * this.cooling();
-    const o = this.optimizer as tf.Optimizer & { learningRate: number; setLearningRate?: (lr: number) => void };
-    if (o.setLearningRate) o.setLearningRate(lr);
-    else o.learningRate = lr;
+  useRates(rateAt: (iteration: number) => number): void {
+    this.built.useRates(rateAt);
+    this.state.learningRate = this.built.useRateOf(this.iteration);
+  }
+
+  /**
+   * Softened-minimum temperature at the current iteration, radians (0 = hard): the start
+   * temperature times the schedule's decay (its warm-up aside). A softened minimum's curvature
+   * grows like 1/t, and Adam-like steps stay near the learning rate whatever the gradient, so
+   * the learning rate must cool with the temperature (SPREAD_COOLING does both by default):
+   * without it the vectors jitter by about one step around the optimum.
+   */
+  temperature(): number {
+    return isSoftened(this.settings) ? ((this.settings.temperatureDeg * Math.PI) / 180) * scheduleDecayAt(this.built.schedule, this.iteration) : 0;
   }
 
   /** The lane's training loss summed over restarts (autodiff losses only). */
@@ -191,9 +174,9 @@ export class SpreadLane {
   }
 
   /** One optimizer step, renormalisation, and the new state's metrics. */
-  step(): SpreadState {
+  step(): SpreadLaneState {
     if (this.status !== 'running') return this.state;
-    this.coolLearningRate();
+    this.built.useRateOf(this.iteration);
     tf.tidy(() => {
       let g = this.gradient();
       if (this.pickRows) g = tf.mul(g, this.pickRows());
@@ -218,6 +201,7 @@ export class SpreadLane {
     this.metrics.update(sums);
     this.energy = weights && { weights, scale: this.energyScale() };
     Object.assign(this.state, this.metrics.restartState(0));
+    this.state.learningRate = this.built.useRateOf(this.iteration);
     if (!Number.isFinite(this.state.loss) || !Number.isFinite(this.state.energy)) this.status = 'diverged';
   }
 
@@ -267,7 +251,7 @@ export class SpreadLane {
     return { all, best: this.bestRestart(), vectors };
   }
 
-  get current(): Readonly<SpreadState> {
+  get current(): Readonly<SpreadLaneState> {
     return this.state;
   }
 

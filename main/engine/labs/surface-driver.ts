@@ -50,7 +50,7 @@ export class SurfaceDriver implements LabDriver {
       formula: this.lab.formula.text,
       start: this.config.problem.start,
       minima: [...this.lab.minima],
-      lanes: this.lanes.lanes.map((lane, i) => ({ id: lane.id, optimizer: this.config.lanes[i]!.optimizer, params: lane.params, label: lane.label })),
+      lanes: this.lanes.lanes.map((lane, i) => ({ id: lane.id, optimizer: this.config.lanes[i]!.optimizer, params: lane.params, schedule: lane.schedule, label: lane.label })),
     };
   }
 

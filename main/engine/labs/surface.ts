@@ -16,12 +16,18 @@ import { knownMinima, surfaceFormula, type KnownMinimum, type SurfaceFunction, t
 import { checkFormula, type CheckedFormula } from '../formula/formula';
 import { centralDifferences, compileFloat64, type Float64Formula } from '../formula/formula-float64';
 import { compileTf, type TfFormula } from '../formula/formula-tf';
-import { createOptimizer } from '../optimizers';
+import { createOptimizer, type BuiltOptimizer } from '../optimizers';
+import type { Schedule } from '../../protocol/schedules';
 
-export const SURFACE_SERIES = ['x', 'y', 'f', 'gx', 'gy', 'fdx', 'fdy'] as const;
+export const SURFACE_SERIES = ['x', 'y', 'f', 'gx', 'gy', 'fdx', 'fdy', 'learningRate'] as const;
 export type SurfaceSeriesName = (typeof SURFACE_SERIES)[number];
-/** A lane at one iteration: its point, f there in float64, the autodiff gradient (float32) and float64 central differences. */
+/**
+ * A lane at one iteration: its point, f there in float64, the autodiff gradient (float32),
+ * float64 central differences, and the learning rate of its next step.
+ */
 export type SurfaceState = Record<SurfaceSeriesName, number>;
+/** What the function says at a point (a lane adds its learning rate). */
+export type SurfacePointState = Omit<SurfaceState, 'learningRate'>;
 
 export interface SurfaceProblem {
   fn: SurfaceFunction;
@@ -67,7 +73,7 @@ export class SurfaceLab {
   }
 
   /** f, the autodiff gradient and float64 central differences at a point, as a lane records them. */
-  stateAt(x: number, y: number, gx: number, gy: number): SurfaceState {
+  stateAt(x: number, y: number, gx: number, gy: number): SurfacePointState {
     const [fdx, fdy] = centralDifferences(this.f64, [x, y]);
     return { x, y, f: this.f64([x, y]), gx, gy, fdx: fdx!, fdy: fdy! };
   }
@@ -105,39 +111,44 @@ export class SurfaceLane {
   readonly label: string;
   readonly params: Record<string, number>;
   status: LaneStatus = 'running';
+  /** Steps taken. */
+  iteration = 0;
   /** [1, 2]: (x, y). */
   readonly point: tf.Variable<tf.Rank.R2>;
+  private readonly built: BuiltOptimizer;
   private readonly optimizer: tf.Optimizer;
   private gradient: tf.Tensor | undefined;
   private state: SurfaceState;
 
   constructor(config: LaneConfig, start: SurfacePoint) {
     this.id = config.id;
-    const built = createOptimizer(config.optimizer, config.params);
-    this.optimizer = built.optimizer;
-    this.params = built.params;
+    this.built = createOptimizer(config.optimizer, config.params, config.schedule);
+    this.optimizer = this.built.optimizer;
+    this.params = this.built.params;
     this.label = config.label || OPTIMIZER_SPECS[config.optimizer].label;
     const initial = tf.tensor2d([[start.x, start.y]]);
     this.point = tf.variable(initial, true); // the variable copies its value: free the source
     initial.dispose();
-    this.state = { x: start.x, y: start.y, f: NaN, gx: NaN, gy: NaN, fdx: NaN, fdy: NaN };
+    this.state = { x: start.x, y: start.y, f: NaN, gx: NaN, gy: NaN, fdx: NaN, fdy: NaN, learningRate: this.built.useRateOf(0) };
   }
 
   /** The batched evaluation's result at this lane's point; a non-finite value or gradient ends the lane as diverged. */
-  evaluated(state: SurfaceState, gradient: tf.Tensor): void {
+  evaluated(state: SurfacePointState, gradient: tf.Tensor): void {
     this.gradient?.dispose();
     this.gradient = gradient;
-    this.state = state;
+    this.state = { ...state, learningRate: this.built.useRateOf(this.iteration) };
     if (![state.x, state.y, state.f, state.gx, state.gy].every(Number.isFinite)) this.diverge();
   }
 
   /** One optimizer step with the gradient evaluated at the current point. */
   step(): void {
     if (this.status !== 'running' || !this.gradient) return;
+    this.built.useRateOf(this.iteration);
     // applyGradients runs in its own tidy: only the point and the optimizer's slots survive.
     this.optimizer.applyGradients({ [this.point.name]: this.gradient });
     this.gradient.dispose();
     this.gradient = undefined;
+    this.iteration++;
   }
 
   private diverge(): void {
@@ -148,6 +159,17 @@ export class SurfaceLane {
 
   get current(): Readonly<SurfaceState> {
     return this.state;
+  }
+
+  /** The lane's learning-rate schedule, defaults filled in. */
+  get schedule(): Schedule {
+    return this.built.schedule;
+  }
+
+  /** Steps at these rates instead of the schedule's (the learning-rate finder). */
+  useRates(rateAt: (iteration: number) => number): void {
+    this.built.useRates(rateAt);
+    this.state.learningRate = this.built.useRateOf(this.iteration);
   }
 
   dispose(): void {

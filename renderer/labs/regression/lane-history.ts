@@ -1,8 +1,8 @@
-/** One regression lane's loss and (slope, intercept) path, thinned past 262,144 entries. */
+/** One regression lane's loss, (slope, intercept) path and learning rate, thinned past 262,144 entries. */
 import { ThinnedHistory, type SavedHistory } from '../../run/thinned-history';
 
-type Key = 'loss' | 'slope' | 'intercept';
-const KEYS: readonly Key[] = ['loss', 'slope', 'intercept'];
+type Key = 'loss' | 'slope' | 'intercept' | 'learningRate';
+const KEYS: readonly Key[] = ['loss', 'slope', 'intercept', 'learningRate'];
 
 export class LaneHistory extends ThinnedHistory<Key> {
   constructor() {

@@ -7,6 +7,7 @@ import { RunControls } from '../../run/run-controls';
 import { SeriesChart } from '../../run/series-chart';
 import { RunTimeline } from '../../run/timeline';
 import { historyCsv, historyJson } from '../../export/history-export';
+import { requestLrFind } from '../../engine-requests';
 import { useLabRun } from '../../run/use-lab-run';
 import { CONTOUR_HELP, ContourView } from './contour-view';
 import { DatasetPanel } from './dataset-panel';
@@ -39,7 +40,7 @@ interface RegressionLabProps {
   active: boolean;
 }
 
-const REGRESSION_SERIES = ['loss', 'slope', 'intercept'] as const;
+const REGRESSION_SERIES = ['loss', 'slope', 'intercept', 'learningRate'] as const;
 
 export function RegressionLab({ client, connection, reportError, active }: RegressionLabProps) {
   const [settings, setSettings] = useState<RegressionSettings>(defaultSettings);
@@ -173,7 +174,12 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
         ) : (
           preview && <ParameterStartPanel parameters={preview.parameters} init={settings.init} onChange={(init) => patch({ init })} />
         )}
-        <LaneList lanes={settings.lanes} onChange={(lanes) => patch({ lanes })} makeLane={nextLane} />
+        <LaneList
+          lanes={settings.lanes}
+          onChange={(lanes) => patch({ lanes })}
+          makeLane={nextLane}
+          findRate={dataset ? (lane) => requestLrFind(client, { type: 'lrFind', config: buildRunConfig(settings, dataset, true), laneId: lane.id }) : null}
+        />
       </aside>
       <section className="workspace">
         <RunControls
@@ -255,7 +261,8 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
                 log scale
               </label>
             </figcaption>
-            <SeriesChart store={store} series="loss" yLabel="loss (MSE)" log={logScale} capAtStart reference={exactMse === undefined ? null : { value: exactMse, label: 'exact minimum', below: true }} testId="loss-chart" />
+            <SeriesChart store={store} series="loss" yLabel="loss (MSE)" log={logScale} capAtStart reference={exactMse === undefined ? null : { value: exactMse, label: 'exact minimum', below: true }} xTitle={false} testId="loss-chart" />
+            <SeriesChart store={store} series="learningRate" yLabel="rate" log compact testId="rate-strip" />
           </figure>
           <div className="view-card readouts-card">
             <Readouts store={store} dataExact={dataExact} previewModel={preview} lineSettings={lineSettings} />

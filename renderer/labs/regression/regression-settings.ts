@@ -8,7 +8,7 @@ import type { OptimizerName } from '../../../main/protocol/optimizers';
 import { LIMITS } from '../../../main/protocol/limits';
 import { isLineModel, LINE_MODEL } from '../../../main/protocol/regression-model';
 import { SURFACE_LIMITS } from '../../../main/protocol/surface';
-import { checkOptimizerLane, makeOptimizerLane, optimizerLaneLabel, sameOptimizerLanes, type OptimizerLane } from '../../run/optimizer-lane';
+import { checkOptimizerLane, makeOptimizerLane, optimizerLaneLabel, optimizerLaneRequest, sameOptimizerLanes, type OptimizerLane } from '../../run/optimizer-lane';
 import { asRecord } from '../../session/session-parts';
 import { finiteNumber, lanesArray, wholeNumber } from '../../session/check-fields';
 
@@ -31,7 +31,7 @@ export interface RegressionSettings {
 
 /** A new lane copies the last one's optimizer and hyper-parameters. */
 export function nextLane(last: LaneSettings | undefined, usedColours: readonly string[]): LaneSettings {
-  return makeOptimizerLane(last?.optimizer ?? 'adam', usedColours, last ? { ...last.params } : {});
+  return makeOptimizerLane(last?.optimizer ?? 'adam', usedColours, last ? { ...last.params } : {}, last?.schedule);
 }
 
 export function defaultSettings(): RegressionSettings {
@@ -56,7 +56,7 @@ export function buildRunConfig(s: RegressionSettings, data: Dataset, paused: boo
       initIntercept: s.initIntercept,
       ...(isLineModel(s.model) ? {} : { model: s.model, init: { ...s.init } }),
     },
-    lanes: s.lanes.map((l) => ({ id: l.id, optimizer: l.optimizer, params: { ...l.params }, label: laneLabel(l) })),
+    lanes: s.lanes.map((l) => ({ ...optimizerLaneRequest(l), label: laneLabel(l) })),
     maxIterations: s.maxIterations,
     itersPerSecond: s.itersPerSecond,
     seed: s.seed,

@@ -10,7 +10,7 @@ import { spreadSizeProblem } from '../../../main/protocol/spread';
 import { getDesktopApi } from '../../desktop-bridge';
 import { DropOverlay } from '../../drop-overlay';
 import type { ConnectionState, EngineClient } from '../../engine-client';
-import { requestVectors } from '../../engine-requests';
+import { requestLrFind, requestVectors } from '../../engine-requests';
 import { LaneList } from '../../run/lane-list';
 import { RunControls } from '../../run/run-controls';
 import { RunTimeline } from '../../run/timeline';
@@ -169,6 +169,7 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
           lanes={settings.lanes}
           onChange={(lanes) => patch({ lanes })}
           makeLane={nextSpreadLane}
+          findRate={(lane) => requestLrFind(client, { type: 'lrFind', config: buildSpreadRunConfig(settings, true), laneId: lane.id })}
           extra={(lane, i, change) => <SpreadLaneFields lane={lane} index={i} onChange={change} />}
         />
       </aside>
@@ -206,7 +207,8 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
             <figcaption title={mixedLosses ? 'The lanes minimise different losses, so each is shown divided by the size of its start value' : undefined}>
               Loss per iteration{mixedLosses && <span className="muted"> · ÷ |start|</span>}
             </figcaption>
-            <SeriesChart store={store} series="loss" yLabel={mixedLosses ? 'loss ÷ |start|' : 'loss'} scaleToStart={mixedLosses} testId="spread-loss-chart" />
+            <SeriesChart store={store} series="loss" yLabel={mixedLosses ? 'loss ÷ |start|' : 'loss'} scaleToStart={mixedLosses} xTitle={false} testId="spread-loss-chart" />
+            <SeriesChart store={store} series="learningRate" yLabel="rate" log compact testId="spread-rate-strip" />
           </figure>
           <figure className="view-card">
             <figcaption>Minimum angle (degrees)</figcaption>

@@ -1,7 +1,7 @@
 /** A spread lane's own settings under its optimizer: the loss, Riesz s, softened-minimum temperature. */
 import { SPREAD_LIMITS, SPREAD_LOSS_NAMES, SPREAD_LOSS_SPECS, type SpreadLossName } from '../../../main/protocol/spread';
 import { NumberField } from '../../number-field';
-import { DEFAULT_TEMPERATURE_DEG, type SpreadLaneSettings } from './spread-settings';
+import { DEFAULT_TEMPERATURE_DEG, withSpreadLoss, type SpreadLaneSettings } from './spread-settings';
 
 interface Props {
   lane: SpreadLaneSettings;
@@ -13,7 +13,7 @@ export function SpreadLaneFields({ lane, index, onChange }: Props) {
   const spec = SPREAD_LOSS_SPECS[lane.loss];
   const changeLoss = (loss: SpreadLossName) => {
     const smoothable = SPREAD_LOSS_SPECS[loss].smoothable;
-    onChange({ ...lane, loss, temperatureDeg: smoothable ? lane.temperatureDeg || DEFAULT_TEMPERATURE_DEG : 0 });
+    onChange(withSpreadLoss(lane, { loss, temperatureDeg: smoothable ? lane.temperatureDeg || DEFAULT_TEMPERATURE_DEG : 0 }));
   };
   return (
     <div className="lane-extra">
@@ -45,8 +45,8 @@ export function SpreadLaneFields({ lane, index, onChange }: Props) {
           min={0}
           max={SPREAD_LIMITS.maxTemperatureDeg}
           testId={`lane-${index}-temperature`}
-          title="Start temperature of a softened minimum, in degrees; it cools over the run. 0 = the hard minimum, as in the article (only the closest pair moves)"
-          onChange={(temperatureDeg) => onChange({ ...lane, temperatureDeg })}
+          title="Start temperature of a softened minimum, in degrees; it cools with the lane's schedule (the learning rate's decay). 0 = the hard minimum, as in the article (only the closest pair moves)"
+          onChange={(temperatureDeg) => onChange(withSpreadLoss(lane, { temperatureDeg }))}
         />
       )}
     </div>

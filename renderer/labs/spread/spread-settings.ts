@@ -6,8 +6,8 @@
 import type { SpreadRunConfig } from '../../../main/protocol/messages';
 import type { OptimizerName } from '../../../main/protocol/optimizers';
 import { LIMITS } from '../../../main/protocol/limits';
-import { DEFAULT_SPREAD_LOSS, isSpreadLossName, SPREAD_DEFAULT_TEMPERATURE_DEG, SPREAD_LIMITS, SPREAD_LOSS_SPECS, type SpreadLossName } from '../../../main/protocol/spread';
-import { checkOptimizerLane, makeOptimizerLane, optimizerLaneLabel, sameOptimizerLanes, type OptimizerLane } from '../../run/optimizer-lane';
+import { DEFAULT_SPREAD_LOSS, defaultSpreadSchedule, isSpreadLossName, SPREAD_DEFAULT_TEMPERATURE_DEG, SPREAD_LIMITS, SPREAD_LOSS_SPECS, type SpreadLossName } from '../../../main/protocol/spread';
+import { checkOptimizerLane, clipLabel, copySchedule, makeOptimizerLane, optimizerLaneLabel, optimizerLaneRequest, sameOptimizerLanes, sameSchedule, type OptimizerLane } from '../../run/optimizer-lane';
 import { finiteNumber, lanesArray, wholeNumber } from '../../session/check-fields';
 import { asRecord } from '../../session/session-parts';
 
@@ -46,20 +46,31 @@ export function makeSpreadLane(
   optimizer: OptimizerName,
   usedColours: readonly string[],
   overrides: Record<string, number> = {},
-  extra: Partial<Pick<SpreadLaneSettings, 's' | 'temperatureDeg'>> = {},
+  extra: Partial<Pick<SpreadLaneSettings, 's' | 'temperatureDeg' | 'schedule'>> = {},
 ): SpreadLaneSettings {
+  const temperatureDeg = extra.temperatureDeg ?? (SPREAD_LOSS_SPECS[loss].smoothable ? DEFAULT_TEMPERATURE_DEG : 0);
   return {
-    ...makeOptimizerLane(optimizer, usedColours, overrides),
+    ...makeOptimizerLane(optimizer, usedColours, overrides, extra.schedule ?? defaultSpreadSchedule({ loss, temperatureDeg })),
     loss,
     s: extra.s ?? DEFAULT_SPREAD_LOSS.s,
-    temperatureDeg: extra.temperatureDeg ?? (SPREAD_LOSS_SPECS[loss].smoothable ? DEFAULT_TEMPERATURE_DEG : 0),
+    temperatureDeg,
   };
+}
+
+/**
+ * A lane whose loss or softness changed: a lane on its old default schedule (the cooling of a
+ * softened minimum, or constant) takes the new one's; a schedule the user chose stays.
+ */
+export function withSpreadLoss(lane: SpreadLaneSettings, change: Partial<Pick<SpreadLaneSettings, 'loss' | 'temperatureDeg'>>): SpreadLaneSettings {
+  const next = { ...lane, ...change };
+  const wasDefault = sameSchedule(lane.schedule, defaultSpreadSchedule(lane));
+  return wasDefault ? { ...next, schedule: copySchedule(defaultSpreadSchedule(next)) } : next;
 }
 
 /** A new lane copies the last one (the usual next step is "same loss, other optimizer"). */
 export function nextSpreadLane(last: SpreadLaneSettings | undefined, usedColours: readonly string[]): SpreadLaneSettings {
   if (!last) return makeSpreadLane('coulomb', 'adam', usedColours, { learningRate: 0.01 });
-  return makeSpreadLane(last.loss, last.optimizer, usedColours, { ...last.params }, { s: last.s, temperatureDeg: last.temperatureDeg });
+  return makeSpreadLane(last.loss, last.optimizer, usedColours, { ...last.params }, { s: last.s, temperatureDeg: last.temperatureDeg, schedule: last.schedule });
 }
 
 export function defaultSpreadSettings(): SpreadSettings {
@@ -74,7 +85,7 @@ export function defaultSpreadSettings(): SpreadSettings {
 
 export function spreadLaneLabel(lane: SpreadLaneSettings): string {
   const loss = SPREAD_LOSS_SPECS[lane.loss].label + (lane.loss === 'riesz' ? ` s=${lane.s}` : '');
-  return `${loss} · ${optimizerLaneLabel(lane)}`;
+  return clipLabel(`${loss} · ${optimizerLaneLabel(lane)}`);
 }
 
 export function buildSpreadRunConfig(s: SpreadSettings, paused: boolean): SpreadRunConfig {
@@ -83,9 +94,7 @@ export function buildSpreadRunConfig(s: SpreadSettings, paused: boolean): Spread
     lab: 'spread',
     problem: { n: s.n, dim: s.dim, ...(start ? { init: start } : {}) },
     lanes: s.lanes.map((l) => ({
-      id: l.id,
-      optimizer: l.optimizer,
-      params: { ...l.params },
+      ...optimizerLaneRequest(l),
       label: spreadLaneLabel(l),
       loss: l.loss,
       s: l.s,
@@ -134,11 +143,13 @@ export function checkSpreadSettings(v: unknown): SpreadSettings {
       const where = `lane ${i + 1}`;
       const l = asRecord(raw, where);
       if (typeof l.loss !== 'string' || !isSpreadLossName(l.loss)) throw new Error(`${where}: unknown loss ${String(l.loss)}`);
+      const temperatureDeg = finiteNumber(l.temperatureDeg, `${where}'s softness`, 0, L.maxTemperatureDeg);
       return {
-        ...checkOptimizerLane(l, where),
+        // A lane saved before schedules ran as the lab then did: cooled when softened.
+        ...checkOptimizerLane(l, where, defaultSpreadSchedule({ loss: l.loss, temperatureDeg })),
         loss: l.loss,
         s: finiteNumber(l.s, `${where}'s s`, L.minRieszS, L.maxRieszS),
-        temperatureDeg: finiteNumber(l.temperatureDeg, `${where}'s softness`, 0, L.maxTemperatureDeg),
+        temperatureDeg,
       };
     }),
   };

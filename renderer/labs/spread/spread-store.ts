@@ -7,8 +7,8 @@ import type { SpreadLossName } from '../../../main/protocol/spread';
 import { RunStoreBase, type LaneDraft, type LaneTrackBase } from '../../run/run-store-base';
 import { ThinnedHistory, type SavedHistory } from '../../run/thinned-history';
 
-export type SpreadSeries = 'loss' | 'minAngleDeg' | 'energy' | 'nnMeanDeg' | 'nnStdDeg';
-export const SPREAD_SERIES: readonly SpreadSeries[] = ['loss', 'minAngleDeg', 'energy', 'nnMeanDeg', 'nnStdDeg'];
+export type SpreadSeries = 'loss' | 'minAngleDeg' | 'energy' | 'nnMeanDeg' | 'nnStdDeg' | 'learningRate';
+export const SPREAD_SERIES: readonly SpreadSeries[] = ['loss', 'minAngleDeg', 'energy', 'nnMeanDeg', 'nnStdDeg', 'learningRate'];
 
 /** The vectors (and angle histogram) at one iteration, as a frame brought them. */
 export interface VectorSample {

@@ -9,7 +9,7 @@ import { FORMULA_DEFAULTS, SURFACE_PRESETS, surfaceFormula, type SurfacePoint, t
 import { DropOverlay } from '../../drop-overlay';
 import type { ConnectionState, EngineClient } from '../../engine-client';
 import { historyCsv, historyJson } from '../../export/history-export';
-import { requestSurfaceProbe } from '../../engine-requests';
+import { requestLrFind, requestSurfaceProbe } from '../../engine-requests';
 import { LaneList } from '../../run/lane-list';
 import { optimizerLaneLabel } from '../../run/optimizer-lane';
 import { RunControls } from '../../run/run-controls';
@@ -147,7 +147,13 @@ export function SurfaceLab({ client, connection, reportError, active }: SurfaceL
       />
       <aside className="sidebar">
         <FunctionPanel settings={settings} onChange={patch} onPreset={choose} formulaError={settings.source === 'formula' ? grid.error : null} onSuggested={suggested} />
-        <LaneList lanes={settings.lanes} onChange={(lanes) => patch({ lanes })} makeLane={nextSurfaceLane} title="Every lane starts from the same point" />
+        <LaneList
+          lanes={settings.lanes}
+          onChange={(lanes) => patch({ lanes })}
+          makeLane={nextSurfaceLane}
+          title="Every lane starts from the same point"
+          findRate={(lane) => requestLrFind(client, { type: 'lrFind', config: buildSurfaceRunConfig(settings, true), laneId: lane.id })}
+        />
       </aside>
       <section className="workspace">
         <RunControls
@@ -190,7 +196,8 @@ export function SurfaceLab({ client, connection, reportError, active }: SurfaceL
                 log scale
               </label>
             </figcaption>
-            <SeriesChart store={store} series={chartSeries} yLabel={knownMinimum ? 'f − f*' : 'f'} log={logScale} capAtStart testId="surface-loss-chart" />
+            <SeriesChart store={store} series={chartSeries} yLabel={knownMinimum ? 'f − f*' : 'f'} log={logScale} capAtStart xTitle={false} testId="surface-loss-chart" />
+            <SeriesChart store={store} series="learningRate" yLabel="rate" log compact testId="surface-rate-strip" />
           </figure>
           <div className="view-card readouts-card">
             <SurfaceReadouts store={store} />

@@ -16,7 +16,7 @@ import {
   type SurfacePresetName,
   type SurfaceWindow,
 } from '../../../main/protocol/surface';
-import { checkOptimizerLane, makeOptimizerLane, optimizerLaneLabel, sameOptimizerLanes, type OptimizerLane } from '../../run/optimizer-lane';
+import { checkOptimizerLane, makeOptimizerLane, optimizerLaneLabel, optimizerLaneRequest, sameOptimizerLanes, type OptimizerLane } from '../../run/optimizer-lane';
 import { finiteNumber, lanesArray, wholeNumber } from '../../session/check-fields';
 import { asRecord } from '../../session/session-parts';
 
@@ -71,14 +71,14 @@ export function defaultSurfaceSettings(): SurfaceSettings {
 
 /** A new lane copies the last one's optimizer and hyper-parameters. */
 export function nextSurfaceLane(last: OptimizerLane | undefined, usedColours: readonly string[]): OptimizerLane {
-  return makeOptimizerLane(last?.optimizer ?? 'adam', usedColours, last ? { ...last.params } : { learningRate: 0.01 });
+  return makeOptimizerLane(last?.optimizer ?? 'adam', usedColours, last ? { ...last.params } : { learningRate: 0.01 }, last?.schedule);
 }
 
 export function buildSurfaceRunConfig(s: SurfaceSettings, paused: boolean): SurfaceRunConfig {
   return {
     lab: 'surface',
     problem: { fn: surfaceFunction(s), start: { ...s.start } },
-    lanes: s.lanes.map((l) => ({ id: l.id, optimizer: l.optimizer, params: { ...l.params }, label: optimizerLaneLabel(l) })),
+    lanes: s.lanes.map((l) => ({ ...optimizerLaneRequest(l), label: optimizerLaneLabel(l) })),
     maxIterations: s.maxIterations,
     itersPerSecond: s.itersPerSecond,
     seed: s.seed,

@@ -6,7 +6,7 @@ import { RunStoreBase, type LaneDraft, type LaneTrackBase } from '../../run/run-
 import { ThinnedHistory, type SavedHistory } from '../../run/thinned-history';
 
 /** What the engine sends per iteration. */
-export const SURFACE_SERIES = ['x', 'y', 'f', 'gx', 'gy', 'fdx', 'fdy'] as const;
+export const SURFACE_SERIES = ['x', 'y', 'f', 'gx', 'gy', 'fdx', 'fdy', 'learningRate'] as const;
 /** What the page keeps: those, and f − f* (the gap to the lowest known minimum; NaN where none is known). */
 export const SURFACE_HISTORY = [...SURFACE_SERIES, 'gap'] as const;
 export type SurfaceSeries = (typeof SURFACE_HISTORY)[number];

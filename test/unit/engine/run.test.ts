@@ -41,7 +41,7 @@ class SlowLanes implements LabDriver {
       lab: 'regression',
       lanes: this.histories.map((h, i) => {
         const v = Float64Array.from(h.slice(from, to));
-        return { id: `l${i}`, from, loss: v, slope: v, intercept: v, status: 'running' as const };
+        return { id: `l${i}`, from, loss: v, slope: v, intercept: v, learningRate: v, status: 'running' as const };
       }),
     };
   }

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { RegressionFrame, RegressionRunStarted } from '../../../main/protocol/messages';
 import { decodeMessage, encodeMessage } from '../../../main/protocol/codec';
 import { LINE_MODEL } from '../../../main/protocol/regression-model';
+import { CONSTANT_SCHEDULE } from '../../../main/protocol/schedules';
 import { modelKeys, RunStore } from '../../../renderer/labs/regression/run-store';
 import { buildRunConfig, checkRegressionSettings, defaultSettings, sameRunSettings } from '../../../renderer/labs/regression/regression-settings';
 import type { Dataset } from '../../../main/protocol/messages';
@@ -22,7 +23,7 @@ function started(runId: string): RegressionRunStarted {
     backend: 'cpu',
     exact: { slope: 1, intercept: 2, mse: 3 },
     stats: { n: 2, sx: 0, sy: 0, sxx: 1, sxy: 0, syy: 1 },
-    lanes: [{ id: 'a', label: 'A', optimizer: 'adam', params: {} }],
+    lanes: [{ id: 'a', label: 'A', optimizer: 'adam', params: {}, schedule: CONSTANT_SCHEDULE }],
     model: { model: 'a*x^2 + loss', parameters: ['a', 'loss'], linear: true, exact: { values: [1, 2], mse: 0.5 }, exactNote: null, xs, exactCurve: new Float64Array([2, 3, 6]) },
   };
 }
@@ -39,7 +40,7 @@ function frame(runId: string, from: number, n: number, status: RegressionFrame['
     iteration: last,
     status,
     itersPerSecond: 0,
-    lanes: [{ id: 'a', from, loss: it.map((v) => 100 - v), slope: it, intercept: neg, params: [it, neg], ...(n > 0 ? { curve: xs.map((x) => last * x * x - last) } : {}), status: 'running' }],
+    lanes: [{ id: 'a', from, loss: it.map((v) => 100 - v), learningRate: it.map(() => 0.1), slope: it, intercept: neg, params: [it, neg], ...(n > 0 ? { curve: xs.map((x) => last * x * x - last) } : {}), status: 'running' }],
   };
 }
 

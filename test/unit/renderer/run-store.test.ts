@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { RunStore } from '../../../renderer/labs/regression/run-store';
 import { ThinnedHistory } from '../../../renderer/run/thinned-history';
 import type { RegressionFrame, RegressionRunStarted } from '../../../main/protocol/messages';
+import { CONSTANT_SCHEDULE } from '../../../main/protocol/schedules';
 
 const KEYS = ['loss', 'slope'] as const;
 
@@ -15,12 +16,12 @@ function batch(from: number, n: number): Record<(typeof KEYS)[number], Float64Ar
 }
 
 function started(runId: string): RegressionRunStarted {
-  return { type: 'runStarted', runId, lab: 'regression', backend: 'cpu', exact: { slope: 1, intercept: 2, mse: 3 }, stats: { n: 2, sx: 0, sy: 0, sxx: 1, sxy: 0, syy: 1 }, lanes: [{ id: 'a', label: 'A', optimizer: 'adam', params: {} }] };
+  return { type: 'runStarted', runId, lab: 'regression', backend: 'cpu', exact: { slope: 1, intercept: 2, mse: 3 }, stats: { n: 2, sx: 0, sy: 0, sxx: 1, sxy: 0, syy: 1 }, lanes: [{ id: 'a', label: 'A', optimizer: 'adam', params: {}, schedule: CONSTANT_SCHEDULE }] };
 }
 
 function frame(runId: string, from: number, n: number, status: RegressionFrame['status'] = 'running'): RegressionFrame {
   const v = Float64Array.from({ length: n }, (_, i) => from + i);
-  return { type: 'frame', runId, lab: 'regression', iteration: from + n - 1, status, itersPerSecond: 0, lanes: [{ id: 'a', from, loss: v, slope: v, intercept: v, status: 'running' }] };
+  return { type: 'frame', runId, lab: 'regression', iteration: from + n - 1, status, itersPerSecond: 0, lanes: [{ id: 'a', from, loss: v, slope: v, intercept: v, learningRate: v, status: 'running' }] };
 }
 
 describe('thinned history', () => {

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SurfaceFrame, SurfaceRunStarted } from '../../../main/protocol/messages';
+import { CONSTANT_SCHEDULE } from '../../../main/protocol/schedules';
 import { buildSurfaceRunConfig, checkSurfaceSettings, defaultSurfaceSettings, sameSurfaceRun, withPreset } from '../../../renderer/labs/surface/surface-settings';
 import { SurfaceStore } from '../../../renderer/labs/surface/surface-store';
 
@@ -20,12 +21,12 @@ const started: SurfaceRunStarted = {
     { x: 0.089842, y: -0.712656, f: -1.0316285 },
     { x: -0.089842, y: 0.712656, f: -1.0316285 },
   ],
-  lanes: [{ id: 'a', label: 'Adam', optimizer: 'adam', params: { learningRate: 0.02 } }],
+  lanes: [{ id: 'a', label: 'Adam', optimizer: 'adam', params: { learningRate: 0.02 }, schedule: CONSTANT_SCHEDULE }],
 };
 
 function frame(from: number, f: number[]): SurfaceFrame {
   const v = (k: number) => Float64Array.from(f, () => k);
-  return { type: 'frame', runId: 'r', lab: 'surface', iteration: from + f.length - 1, status: 'running', itersPerSecond: 0, lanes: [{ id: 'a', from, status: 'running', x: v(1), y: v(2), f: Float64Array.from(f), gx: v(0), gy: v(0), fdx: v(0), fdy: v(0) }] };
+  return { type: 'frame', runId: 'r', lab: 'surface', iteration: from + f.length - 1, status: 'running', itersPerSecond: 0, lanes: [{ id: 'a', from, status: 'running', x: v(1), y: v(2), f: Float64Array.from(f), gx: v(0), gy: v(0), fdx: v(0), fdy: v(0), learningRate: v(0.02) }] };
 }
 
 describe('surface store', () => {

@@ -333,7 +333,7 @@ describe('spread lab: metrics', () => {
       expect(got.nnMeanDeg).toBeCloseTo(exact.nnMeanDeg, 3);
       expect(got.nnStdDeg).toBeCloseTo(exact.nnStdDeg, 3);
     }
-    expect(l.current).toEqual(l.restartState(0));
+    expect(l.current).toEqual({ ...l.restartState(0), learningRate: 0.01 });
     const best = l.bestRestart();
     for (let r = 0; r < 3; r++) expect(l.restartState(best).loss).toBeLessThanOrEqual(l.restartState(r).loss);
     const histogram = l.angleHistogram(18);
