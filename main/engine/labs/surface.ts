@@ -31,12 +31,10 @@ export interface SurfaceProblem {
 export class SurfaceLab {
   readonly f64: Float64Formula;
   readonly minima: readonly KnownMinimum[];
-  private readonly tfFormula: TfFormula;
-  /**
-   * ∂(Σ f over rows)/∂points = each row's own gradient: the lanes do not interact ([rows, 2]
-   * points in, [rows, 2] out; also a sweep's cells, main/engine/tune/surface-sweep.ts).
-   */
-  readonly gradient: (points: tf.Tensor2D) => tf.Tensor2D;
+  /** f as tf ops (also a sweep's, over its cells: main/engine/tune/surface-sweep.ts). */
+  readonly tfFormula: TfFormula;
+  /** ∂(Σ f over rows)/∂points = each row's own gradient: the lanes do not interact. */
+  private readonly gradient: (points: tf.Tensor2D) => tf.Tensor2D;
 
   private constructor(
     readonly problem: SurfaceProblem,

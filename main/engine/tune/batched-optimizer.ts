@@ -1,8 +1,8 @@
 /**
  * The registry's nine optimizers over many cells at once: the parameters of every cell are one
- * [cells, …] variable and each hyper-parameter is a tensor of the same shape holding each
- * cell's value (a scalar where every cell shares it), so a step of 400 cells is the same op
- * chain as a step of one. Each update is tfjs 4.22's own (optimizers/*_optimizer.js), op for
+ * […, cells] variable (cells along the last axis) and each hyper-parameter is a tensor of the
+ * same shape holding each cell's value (a scalar where every cell shares it), so a step of 400
+ * cells is the same op chain as a step of one. Each update is tfjs 4.22's own (optimizers/*_optimizer.js), op for
  * op and in the same order (epsilon placement, the bias corrections' accumulated beta powers
  * kept in float32, Adamax's decay over a float32 iteration count, Adadelta's use of the
  * accumulated gradient before its update), so a cell steps exactly as a single lane with that
@@ -23,20 +23,20 @@ export interface BatchedOptimizer {
 type Hyper = (value: (cell: Record<string, number>) => number) => tf.Tensor;
 
 /**
- * A tensor of the variable's shape whose rows (cells) each hold one cell's value, or a scalar
- * when every cell has the same value: the float64 value is rounded to float32 once, as tfjs
- * rounds the number it is given.
+ * A tensor of the variable's shape whose last axis holds each cell's value, or a scalar when
+ * every cell has the same value: the float64 value is rounded to float32 once, as tfjs rounds
+ * the number it is given.
  */
 function hyperTensors(cells: readonly Record<string, number>[], shape: readonly number[], keep: tf.Tensor[]): Hyper {
-  const perCell = shape.slice(1).reduce((a, b) => a * b, 1);
+  const size = shape.reduce((a, b) => a * b, 1);
   return (value) => {
     const values = cells.map(value);
     const uniform = values.every((v) => v === values[0]);
     let t: tf.Tensor;
     if (uniform) t = tf.scalar(values[0]!);
     else {
-      const data = new Float32Array(values.length * perCell);
-      values.forEach((v, i) => data.fill(v, i * perCell, (i + 1) * perCell));
+      const data = new Float32Array(size);
+      for (let k = 0; k < size; k++) data[k] = values[k % values.length]!;
       t = tf.tensor(data, [...shape]);
     }
     keep.push(t);
@@ -51,12 +51,12 @@ const p = (key: string) => (cell: Record<string, number>): number => {
 };
 
 /**
- * The optimizer `name` over `variable` ([cells, …]), cell i with the resolved hyper-parameters
+ * The optimizer `name` over `variable` ([…, cells]), cell i with the resolved hyper-parameters
  * `cells[i]` (resolveHyperParams). The slots start as tfjs starts them (zeros; Adagrad's
  * accumulator at its initial value; Adam's and Adamax's beta powers at beta1 and beta2).
  */
 export function createBatchedOptimizer(name: OptimizerName, cells: readonly Record<string, number>[], variable: tf.Variable): BatchedOptimizer {
-  if (variable.shape[0] !== cells.length) throw new Error(`the variable has ${variable.shape[0]} cells, the hyper-parameters ${cells.length}`);
+  if (variable.shape[variable.rank - 1] !== cells.length) throw new Error(`the variable has ${variable.shape[variable.rank - 1]} cells, the hyper-parameters ${cells.length}`);
   const kept: tf.Tensor[] = [];
   const slots: tf.Variable[] = [];
   const hyper = hyperTensors(cells, variable.shape, kept);

@@ -1,6 +1,7 @@
 /**
- * A hyper-parameter sweep as one batched computation: every cell's parameters are rows of one
- * [cells, …] variable, the lab's gradient is one op chain over all of them (each row's own
+ * A hyper-parameter sweep as one batched computation: every cell's parameters are a column of
+ * one […, cells] variable (cells along the last axis: on the cpu backend a slice of a row is a
+ * copy of contiguous memory, a slice of a column an index computation per value), the lab's gradient is one op chain over all of them (each row's own
  * gradient: the cells never interact), and a batched optimizer (batched-optimizer.ts) steps
  * every cell with its own hyper-parameters. A lab supplies a SweepProblem; runSweep does the
  * rest: the steps in chunks (yielding between them, so a cancel gets in), progress with the
@@ -12,15 +13,15 @@ import { createBatchedOptimizer } from './batched-optimizer';
 
 /** What a lab gives a sweep. */
 export interface SweepProblem {
-  /** One cell's parameters' shape (the variable is [cells, ...cellShape]). */
+  /** One cell's parameters' shape (the variable is [...cellShape, cells]). */
   readonly cellShape: readonly number[];
   /** float32s a cell's step holds at once (parameters, slots, gradient, the op chain's temporaries): the memory check. */
   readonly floatsPerCell: number;
-  /** Every cell's start, [cells, ...cellShape] (the same start for all). */
+  /** Every cell's start, [...cellShape, cells] (the same start for all). */
   start(cells: number): tf.Tensor;
-  /** Each row's own gradient at `params`, [cells, ...cellShape]. Called inside a tidy. */
+  /** Each cell's own gradient at `params`, [...cellShape, cells]. Called inside a tidy. */
   gradient(params: tf.Variable): tf.Tensor;
-  /** Each cell's loss in float64 from its parameters as read back (row-major, cellSize values a cell). */
+  /** Each cell's loss in float64 from the parameters as read back ([...cellShape, cells], row-major). */
   losses(values: Float32Array, cells: number): Float64Array;
   /** Frees what the problem made for the sweep (not the lab). */
   dispose(): void;
@@ -35,7 +36,7 @@ export interface SweepOptions {
   progressMs?: number;
   /** Polled between chunks; true ends the sweep early (runSweep then returns undefined). */
   cancelled?: () => boolean;
-  /** Receives every cell's final parameters as read back, row-major (tests compare them with single lanes). */
+  /** Receives the final parameters as read back, [...cellShape, cells] row-major (tests compare them with single lanes). */
   finalParams?: (values: Float32Array) => void;
 }
 

@@ -80,7 +80,7 @@ describe('batched sweep cells', () => {
     let compared = 0;
     for (let i = 0; i < cells.length; i++) {
       const [x, y] = singleLane(lab, optimizer, cells[i]!, ITERATIONS);
-      const [bx, by] = [params[2 * i]!, params[2 * i + 1]!];
+      const [bx, by] = [params[i]!, params[cells.length + i]!];
       if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
       // float32 tolerance: the same ops in the same order, on [cells, 2] instead of [1, 2].
       expect(Math.abs(bx - x)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(x)));

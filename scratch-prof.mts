@@ -1,0 +1,20 @@
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from './main/engine/backend';
+import { SurfaceLab } from './main/engine/labs/surface';
+import { runSweep } from './main/engine/tune/sweep';
+import { surfaceSweepProblem } from './main/engine/tune/surface-sweep';
+await selectBackend('cpu');
+const lab = await SurfaceLab.create({ fn: { kind: 'preset', preset: 'rosenbrock' }, start: { x: -1.2, y: 1 } });
+const p = surfaceSweepProblem(lab);
+const grid = { optimizer: 'adam' as const, params: {}, axes: [{ name: 'learningRate', lo: 1e-4, hi: 0.1, log: true, cells: 20 }, { name: 'beta1', lo: 0.5, hi: 0.99, log: false, cells: 20 }] };
+await runSweep(p, grid, { iterations: 100 });
+const engine = tf.engine() as unknown as { runKernel: (...a: unknown[]) => unknown };
+const runKernel = engine.runKernel; const times = new Map<string, [number, number]>();
+engine.runKernel = (...a: unknown[]) => { const t0 = performance.now(); const r = runKernel.apply(engine, a); const dt = performance.now() - t0; const k = a[0] as string; const e = times.get(k) ?? [0, 0]; e[0] += dt; e[1]++; times.set(k, e); return r; };
+const t0 = performance.now();
+await runSweep(p, grid, { iterations: 200 });
+const total = performance.now() - t0;
+engine.runKernel = runKernel;
+let sum = 0;
+for (const [k, [t, n]] of [...times].sort((a, b) => b[1][0] - a[1][0])) { sum += t; console.log(k.padEnd(20), (t / 200).toFixed(3), 'ms/step', n / 200, 'calls/step'); }
+console.log('kernels', (sum / 200).toFixed(3), 'total', (total / 200).toFixed(3), 'ms/step');
