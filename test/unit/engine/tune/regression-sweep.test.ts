@@ -40,7 +40,9 @@ const CASES: { optimizer: OptimizerName; normalize: boolean; params?: Record<str
       { name: 'beta2', lo: 0.9, hi: 0.999, log: false, cells: 3 },
     ],
   },
-  { optimizer: 'rmsprop', normalize: true, axes: [{ name: 'learningRate', lo: 0.01, hi: 0.1, log: true, cells: 4 }] },
+  // Raw data, still on its way down after 200 steps: at the minimum RMSprop's steps stay lr-sized
+  // whatever the gradient, and which side each lands on follows the gradient's last bits.
+  { optimizer: 'rmsprop', normalize: false, axes: [{ name: 'learningRate', lo: 0.01, hi: 0.1, log: true, cells: 4 }] },
 ];
 
 describe('regression sweep cells', () => {
