@@ -12,8 +12,7 @@ import { parseDecimal } from '../protocol/decimal';
 import { LIMITS } from '../protocol/limits';
 import { OPTIMIZER_NAMES } from '../protocol/optimizers';
 import { SWEEP_LIMITS, sweepAxisProblem, type SweepAxisSpec, type SweepResult } from '../protocol/sweep';
-import { useBackendFor } from '../engine/backend';
-import { createSweepProblem, type SweepLabProblem } from '../engine/tune/sweep-labs';
+import { createSweepProblem, useSweepBackend, type SweepLabProblem } from '../engine/tune/sweep-labs';
 import { runSweep } from '../engine/tune/sweep';
 import { decimal, integer, joinNegativeValues, optimizerOptions, UsageError } from './args';
 import { readDatasetOptions } from './regression-data';
@@ -96,7 +95,7 @@ export async function sweepCommand(args: string[]): Promise<void> {
   }
   let backend;
   try {
-    backend = await useBackendFor(lab, values.backend ?? process.env.DESCENT_BACKEND);
+    backend = await useSweepBackend(lab, values.backend ?? process.env.DESCENT_BACKEND);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }

@@ -12,6 +12,8 @@ import { bounded, checkHyperParams, float64Array, id, inRange, lanesOf, optimize
 import { spreadRunSchema } from './spread-schema';
 import { adversarialRequestSchemas, adversarialRunSchema } from './adversarial-schema';
 import { surfaceGridRequestSchema, surfaceProbeRequestSchema, surfaceRunSchema } from './surface-schema';
+import { sweepRequestSchema } from './sweep-schema';
+import type { SweepResult } from './sweep';
 import type { KnownMinimum, SurfaceFunction, SurfacePoint, SurfaceWindow } from './surface';
 import type { AttackSpec, Classification, CropRect, ModelDownloadProgress, StepReport } from './adversarial';
 
@@ -79,6 +81,7 @@ export const requestSchema = z.discriminatedUnion('type', [
   ...adversarialRequestSchemas,
   surfaceGridRequestSchema,
   surfaceProbeRequestSchema,
+  sweepRequestSchema,
 ]);
 export type EngineRequest = z.infer<typeof requestSchema>;
 
@@ -356,6 +359,9 @@ export type EngineMessage =
   | { type: 'modelReady'; requestId: string; model: ModelInfo }
   | { type: 'image'; requestId: string; image: DecodedImage }
   | { type: 'png'; requestId: string; bytes: Uint8Array }
+  /** A sweep under way: iterations done of all, and every cell's loss so far (row-major; NaN: diverged). */
+  | { type: 'sweepProgress'; requestId: string; done: number; iterations: number; lossSoFar: Float64Array }
+  | { type: 'sweepResult'; requestId: string; result: SweepResult }
   | { type: 'error'; requestId?: string; runId?: string; error: ErrorInfo }
   /**
    * Sent by the transport (Electron main, the headless server), never the engine: the engine

@@ -53,15 +53,19 @@ export function sweepAxisProblem(optimizer: OptimizerName, axis: SweepAxisSpec):
   return undefined;
 }
 
-/** The axis's values, LO and HI included (one cell: LO). */
+/**
+ * The axis's values, LO and HI included (one cell: LO), each rounded to 4 significant digits:
+ * a cell's settings then read, and type back, exactly (a lane made from a cell is that cell).
+ */
 export function sweepAxisValues(axis: SweepAxisSpec): number[] {
   const { lo, hi, cells, log } = axis;
   if (cells === 1) return [lo];
   const out: number[] = [];
   for (let i = 0; i < cells; i++) {
     const t = i / (cells - 1);
-    out.push(log ? Math.exp(Math.log(lo) + t * (Math.log(hi) - Math.log(lo))) : lo + t * (hi - lo));
+    out.push(Number((log ? Math.exp(Math.log(lo) + t * (Math.log(hi) - Math.log(lo))) : lo + t * (hi - lo)).toPrecision(4)));
   }
+  out[0] = lo;
   out[cells - 1] = hi;
   return out;
 }

@@ -2,7 +2,8 @@
  * A sweep's problem for each lab that has one, built from the lab's own problem settings, so
  * the CLI and the engine's sweep request make sweeps the same way.
  */
-import type { RegressionProblem } from '../../protocol/messages';
+import type { BackendName, RegressionProblem } from '../../protocol/messages';
+import { selectBackend } from '../backend';
 import type { OptimizerName } from '../../protocol/optimizers';
 import type { SurfaceFunction, SurfacePoint } from '../../protocol/surface';
 import { RegressionLab } from '../labs/regression';
@@ -23,4 +24,27 @@ export async function createSweepProblem(spec: SweepLabProblem, optimizer: Optim
   const lab = new RegressionLab(spec.problem);
   const problem = regressionSweepProblem(lab, optimizer, params, spec.seed);
   return { ...problem, dispose: () => (problem.dispose(), lab.dispose()) };
+}
+
+/**
+ * The backend a lab's sweep runs on, fastest first as `npm run bench` measured (2-core x64): a
+ * Surface cell is a few numbers, so dispatch decides as for its lanes (cpu ≈ wasm); a
+ * Regression sweep is [150, 400] arrays a step, where wasm's SIMD kernels win (≈ 6×).
+ */
+export const SWEEP_BACKEND_PREFERENCE: Record<SweepLabProblem['lab'], readonly BackendName[]> = {
+  surface: ['tensorflow', 'cpu', 'wasm'],
+  regression: ['tensorflow', 'wasm', 'cpu'],
+};
+
+/** Switches to the sweep's backend (or the forced one); returns its name. */
+export async function useSweepBackend(lab: SweepLabProblem['lab'], forced: string | undefined = process.env.DESCENT_BACKEND): Promise<BackendName> {
+  if (forced) return selectBackend(forced);
+  for (const name of SWEEP_BACKEND_PREFERENCE[lab]) {
+    try {
+      return await selectBackend(name);
+    } catch {
+      // not available here: the next
+    }
+  }
+  throw new Error('no TensorFlow.js backend could be initialised');
 }

@@ -11,13 +11,16 @@ import type { ConnectionState, EngineClient } from '../../engine-client';
 import { historyCsv, historyJson } from '../../export/history-export';
 import { requestSurfaceProbe } from '../../engine-requests';
 import { LaneList } from '../../run/lane-list';
-import { optimizerLaneLabel } from '../../run/optimizer-lane';
+import { makeOptimizerLane, optimizerLaneLabel } from '../../run/optimizer-lane';
 import { RunControls } from '../../run/run-controls';
 import type { SavedRun } from '../../run/run-store-base';
 import { SeriesChart } from '../../run/series-chart';
 import { RunTimeline } from '../../run/timeline';
 import { useLabRun } from '../../run/use-lab-run';
 import { asRecord, useSessionPart } from '../../session/session-parts';
+import { fairRaceBudget, SweepPanel, type FairRace } from '../../tune/sweep-panel';
+import { LIMITS } from '../../../main/protocol/limits';
+import type { OptimizerName } from '../../../main/protocol/optimizers';
 import { CONTOUR_HELP, ContourMap } from './contour-map';
 import { FunctionPanel } from './function-panel';
 import {
@@ -132,6 +135,33 @@ export function SurfaceLab({ client, connection, reportError, active }: SurfaceL
     [client],
   );
 
+  // A sweep's cell or a fair race becomes lanes, and the run starts once the settings hold them.
+  const [fairRace, setFairRace] = useState<FairRace | null>(null);
+  const runWhenSet = useRef(false);
+  useEffect(() => {
+    if (!runWhenSet.current) return;
+    runWhenSet.current = false;
+    actions.run();
+  }, [settings.lanes, actions]);
+  const raceCell = useCallback((optimizer: OptimizerName, params: Record<string, number>) => {
+    setFairRace(null);
+    runWhenSet.current = true;
+    setSettings((s) => {
+      const kept = s.lanes.slice(0, LIMITS.maxLanes - 1);
+      return { ...s, lanes: [...kept, makeOptimizerLane(optimizer, kept.map((l) => l.colour), params)] };
+    });
+  }, []);
+  const raceFairly = useCallback((race: FairRace) => {
+    setFairRace(race);
+    runWhenSet.current = true;
+    setSettings((s) => {
+      const lanes: ReturnType<typeof makeOptimizerLane>[] = [];
+      for (const l of race.lanes) lanes.push(makeOptimizerLane(l.optimizer, lanes.map((x) => x.colour), l.params));
+      return { ...s, lanes };
+    });
+  }, []);
+  useEffect(() => setFairRace(null), [fnKey]);
+
   const knownMinimum = settings.source !== 'formula' && SURFACE_PRESETS[settings.source].minima.length > 0;
   const chartSeries = knownMinimum ? 'gap' : 'f';
   // f − f* is ≥ 0 and spans decades: log. A bare f may be negative (a saddle): linear.
@@ -148,6 +178,17 @@ export function SurfaceLab({ client, connection, reportError, active }: SurfaceL
       <aside className="sidebar">
         <FunctionPanel settings={settings} onChange={patch} onPreset={choose} formulaError={settings.source === 'formula' ? grid.error : null} onSuggested={suggested} />
         <LaneList lanes={settings.lanes} onChange={(lanes) => patch({ lanes })} makeLane={nextSurfaceLane} title="Every lane starts from the same point" />
+        <SweepPanel
+          client={client}
+          iterations={settings.maxIterations}
+          makeRequest={(grid) => {
+            const s = latest.current;
+            return formulaRefused ? null : { type: 'sweep', lab: 'surface', problem: { fn: surfaceFunction(s), start: { ...s.start } }, grid, iterations: s.maxIterations };
+          }}
+          onCell={raceCell}
+          onFairRace={raceFairly}
+          reportError={reportError}
+        />
       </aside>
       <section className="workspace">
         <RunControls
@@ -167,6 +208,11 @@ export function SurfaceLab({ client, connection, reportError, active }: SurfaceL
             <input type="checkbox" checked={showField} data-testid="surface-field" onChange={(e) => setShowField(e.target.checked)} />
             −∇f field
           </label>
+          {fairRace && (
+            <span className="fair-race-budget small-note" data-testid="fair-race-budget" title="Each optimizer at the best learning rate its sweep found; the sweeps' cost">
+              fair race · {fairRaceBudget(fairRace)}
+            </span>
+          )}
         </RunControls>
         <div className="views surface-views" ref={viewsRef}>
           <figure className="view-card">

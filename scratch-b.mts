@@ -1,0 +1,1 @@
+import { benchSweep } from './scripts/bench-sweep'; await benchSweep();

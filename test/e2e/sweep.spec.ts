@@ -1,0 +1,100 @@
+/**
+ * Sweeps in the Surface lab, end to end: a sweep with a progress bar, a partial heatmap and a
+ * cancel; a finished sweep's heatmap with its legend and best cell, whose click races that
+ * cell as a lane that lands where the cell said; and the fair race with its tuning budget.
+ */
+import type { Locator, Page } from '@playwright/test';
+import { expect, inPanel, numberIn, screenshot, test } from './lab-fixture';
+
+async function openSurface(page: Page): Promise<Locator> {
+  await page.keyboard.press('Control+4');
+  const lab = inPanel(page, 'surface');
+  await expect(lab.getByText(/f = \(1\.5 - x/)).toBeVisible();
+  return lab;
+}
+
+async function setField(lab: Locator, testId: string, value: string): Promise<void> {
+  const field = lab.getByTestId(testId);
+  await field.fill(value);
+  await field.press('Enter');
+}
+
+/** Clicks cell `index` (row-major: axis 1 across, axis 2 up) of the heatmap. */
+async function clickCell(canvas: Locator, index: number): Promise<void> {
+  const cols = Number(await canvas.getAttribute('data-cols'));
+  const rows = Number(await canvas.getAttribute('data-rows'));
+  const box = (await canvas.boundingBox())!;
+  const i = Math.floor(index / rows);
+  const j = index % rows;
+  await canvas.click({ position: { x: ((i + 0.5) / cols) * box.width, y: ((rows - 1 - j + 0.5) / rows) * box.height } });
+}
+
+test.describe('sweeps', () => {
+  test('should sweep Adam over Beale with progress, cancel and a partial heatmap, then race the best cell to where the cell said', async ({ lab: page }) => {
+    const lab = await openSurface(page);
+    await setField(lab, 'max-iterations', '400');
+    const panel = lab.getByTestId('sweep-panel');
+    await panel.locator('summary').click();
+    // A big sweep, cancelled part-way: its progress and partial heatmap show meanwhile.
+    await setField(panel, 'sweep-axis1-cells', '32');
+    await panel.getByTestId('sweep-use-axis2').check();
+    await setField(panel, 'sweep-axis2-cells', '32');
+    await setField(lab, 'max-iterations', '200000');
+    await panel.getByTestId('sweep-run').click();
+    await expect(panel.getByTestId('sweep-progress')).toBeVisible();
+    await expect(panel.getByTestId('sweep-heatmap-canvas')).toBeVisible({ timeout: 30_000 });
+    await screenshot(page, 'sweep-partial');
+    await panel.getByTestId('sweep-cancel').click();
+    await expect(panel.getByTestId('sweep-progress')).toBeHidden();
+    await expect(panel.getByTestId('sweep-rate')).toBeHidden();
+
+    // A bad range is refused beside the fields.
+    await setField(panel, 'sweep-axis1-lo', '2');
+    await expect(panel.getByTestId('sweep-error')).toHaveText('learningRate: the range needs LO < HI, got 2..1');
+    await expect(panel.getByTestId('sweep-run')).toBeDisabled();
+    await setField(panel, 'sweep-axis1-lo', '0.0001');
+
+    // The real one: 12 learning rates × 6 beta1 values, 400 iterations each.
+    await setField(lab, 'max-iterations', '400');
+    await setField(panel, 'sweep-axis1-cells', '12');
+    await setField(panel, 'sweep-axis2-cells', '6');
+    await panel.getByTestId('sweep-run').click();
+    await expect(panel.getByTestId('sweep-rate')).toContainText('72 cells', { timeout: 60_000 });
+    const canvas = panel.getByTestId('sweep-heatmap-canvas');
+    await expect(panel.getByTestId('sweep-heatmap-legend')).toContainText('diverged');
+    const best = Number(await canvas.getAttribute('data-best'));
+    const bestLoss = await numberIn(canvas, 'data-best-loss');
+    await expect(panel.getByTestId('sweep-heatmap-hover')).toContainText('best: learningRate');
+    // Hover a cell: its figures.
+    const box = (await canvas.boundingBox())!;
+    await canvas.hover({ position: { x: 3, y: box.height - 3 } });
+    await expect(panel.getByTestId('sweep-heatmap-hover')).toHaveText(/^learningRate 1e-4|^learningRate 0\.0001, beta1 0\.5: loss/);
+    await screenshot(page, 'sweep-heatmap');
+
+    // Click the best cell: it joins the lanes and the run starts; it lands where the cell said.
+    const lanesBefore = await lab.locator('.lane-row').count();
+    await clickCell(canvas, best);
+    await expect(lab.locator('.lane-row')).toHaveCount(lanesBefore + 1);
+    await expect(lab.getByTestId('iteration')).toHaveText('400', { timeout: 60_000 });
+    const laneF = await numberIn(lab.getByTestId(`lane-f-${lanesBefore}`));
+    expect(Math.abs(laneF - bestLoss)).toBeLessThanOrEqual(1e-6 * Math.max(bestLoss, 1e-12));
+    await screenshot(page, 'sweep-best-cell-raced');
+  });
+
+  test('should race every chosen optimizer at its own best rate, with the tuning budget beside the race', async ({ lab: page }) => {
+    const lab = await openSurface(page);
+    await setField(lab, 'max-iterations', '500');
+    const panel = lab.getByTestId('sweep-panel');
+    await panel.locator('summary').click();
+    await panel.getByTestId('race-momentum').uncheck();
+    await panel.getByTestId('race-rmsprop').uncheck();
+    await panel.getByTestId('fair-race-run').click();
+    await expect(lab.getByTestId('fair-race-budget')).toContainText('tuning: 2 sweeps × 12 rates × 500 iterations = 12,000 cell-steps', { timeout: 60_000 });
+    await expect(lab.locator('.lane-row')).toHaveCount(2);
+    await expect(lab.getByTestId('iteration')).toHaveText('500', { timeout: 60_000 });
+    await expect(panel.getByTestId('fair-race-summary')).toContainText('Adam: best lr');
+    // Tuned, Adam ends far below where gradient descent at its own best rate gets on Beale.
+    expect(await numberIn(lab.getByTestId('lane-f-1'))).toBeLessThan(await numberIn(lab.getByTestId('lane-f-0')));
+    await screenshot(page, 'sweep-fair-race');
+  });
+});
