@@ -31,16 +31,21 @@ export function colourAt(t: number): string {
   return mix(VIRIDIS[i]!, VIRIDIS[i + 1]!, x - i);
 }
 
-/** The colour scale over the finite losses: log10 when all are positive. */
+/**
+ * The colour scale over the finite losses: log10 when none is negative (a loss of exactly 0, a
+ * minimum reached in float32, takes the bottom colour with the smallest positive one), linear
+ * otherwise.
+ */
 export function lossScale(loss: ArrayLike<number>): { lo: number; hi: number; log: boolean; t: (v: number) => number } | null {
   const finite = Array.from(loss).filter(Number.isFinite);
   if (finite.length === 0) return null;
-  const log = finite.every((v) => v > 0);
-  const f = (v: number) => (log ? Math.log10(v) : v);
-  const lo = Math.min(...finite);
+  const positive = finite.filter((v) => v > 0);
+  const log = positive.length > 0 && finite.every((v) => v >= 0);
+  const lo = log ? Math.min(...positive) : Math.min(...finite);
   const hi = Math.max(...finite);
+  const f = (v: number) => (log ? Math.log10(Math.max(v, lo)) : v);
   const span = f(hi) - f(lo);
-  return { lo, hi, log, t: (v) => (span > 0 ? (f(v) - f(lo)) / span : 0.5) };
+  return { lo: Math.min(...finite), hi, log, t: (v) => (span > 0 ? (f(v) - f(lo)) / span : 0.5) };
 }
 
 const SIZE = 276;
@@ -160,8 +165,9 @@ export function SweepHeatmap({ data, onCell, testId = 'sweep-heatmap' }: SweepHe
       </div>
       <div className="sweep-legend" data-testid={`${testId}-legend`}>
         <span>{scale ? formatNumber(scale.lo) : '—'}</span>
-        <span className="sweep-legend-bar" style={{ background: `linear-gradient(to right, ${legendStops})` }} title={scale?.log ? 'final loss, log scale' : 'final loss'} />
+        <span className="sweep-legend-bar" style={{ background: `linear-gradient(to right, ${legendStops})` }} title={scale?.log ? 'loss, log scale' : 'loss, linear scale'} />
         <span>{scale ? formatNumber(scale.hi) : '—'}</span>
+        <span className="muted">{scale?.log ? 'log' : 'linear'}</span>
         <span className="sweep-legend-diverged" title="diverged">✕ diverged</span>
       </div>
       <p className="sweep-hover small-note" data-testid={`${testId}-hover`}>

@@ -30,6 +30,8 @@ async function clickCell(canvas: Locator, index: number): Promise<void> {
 }
 
 test.describe('sweeps', () => {
+  // Several sweeps and races on a shared 2-core machine: more than the default minute.
+  test.describe.configure({ timeout: 240_000 });
   test('should sweep Adam over Beale with progress, cancel and a partial heatmap, then race the best cell to where the cell said', async ({ lab: page }) => {
     const lab = await openSurface(page);
     await setField(lab, 'max-iterations', '400');
@@ -79,6 +81,14 @@ test.describe('sweeps', () => {
     const laneF = await numberIn(lab.getByTestId(`lane-f-${lanesBefore}`));
     expect(Math.abs(laneF - bestLoss)).toBeLessThanOrEqual(1e-6 * Math.max(bestLoss, 1e-12));
     await screenshot(page, 'sweep-best-cell-raced');
+    // And a cell still far from the minimum (the smallest rate, the first beta1): its lane's f is the cell's loss.
+    await canvas.hover({ position: { x: 3, y: box.height - 3 } });
+    const cellLoss = Number(/loss ([\d.e+-]+)/.exec((await panel.getByTestId('sweep-heatmap-hover').textContent())!)![1]);
+    expect(cellLoss).toBeGreaterThan(1);
+    await clickCell(canvas, 0);
+    await expect(lab.locator('.lane-row')).toHaveCount(lanesBefore + 2);
+    await expect(lab.getByTestId('iteration')).toHaveText('400', { timeout: 60_000 });
+    expect(Math.abs((await numberIn(lab.getByTestId(`lane-f-${lanesBefore + 1}`))) - cellLoss)).toBeLessThanOrEqual(1e-5 * cellLoss);
   });
 
   test('should race every chosen optimizer at its own best rate, with the tuning budget beside the race', async ({ lab: page }) => {

@@ -208,11 +208,6 @@ export function SurfaceLab({ client, connection, reportError, active }: SurfaceL
             <input type="checkbox" checked={showField} data-testid="surface-field" onChange={(e) => setShowField(e.target.checked)} />
             −∇f field
           </label>
-          {fairRace && (
-            <span className="fair-race-budget small-note" data-testid="fair-race-budget" title="Each optimizer at the best learning rate its sweep found; the sweeps' cost">
-              fair race · {fairRaceBudget(fairRace)}
-            </span>
-          )}
         </RunControls>
         <div className="views surface-views" ref={viewsRef}>
           <figure className="view-card">
@@ -240,6 +235,11 @@ export function SurfaceLab({ client, connection, reportError, active }: SurfaceL
           </figure>
           <div className="view-card readouts-card">
             <SurfaceReadouts store={store} />
+            {fairRace && (
+              <p className="fair-race-budget small-note" data-testid="fair-race-budget" title="Each optimizer at the best learning rate its sweep found; what the sweeps cost">
+                Fair race: each lane at its own best learning rate · {fairRaceBudget(fairRace)}
+              </p>
+            )}
           </div>
         </div>
         <RunTimeline
