@@ -15,7 +15,7 @@ import { parseVectorsFile } from './labs/spread-vectors-file';
 import { surfaceGrid, surfaceProbe } from './labs/surface-grid';
 import { Run } from './run';
 import { runSweep } from './tune/sweep';
-import { createSweepProblem, useSweepBackend } from './tune/sweep-labs';
+import { createSweepProblem, useSweepBackend, type SweepLabProblem } from './tune/sweep-labs';
 
 
 function errorInfo(e: unknown): ErrorInfo {
@@ -147,10 +147,10 @@ export class Engine {
       }
       case 'sweep': {
         // One backend at a time, as for a run: another lab's run stops first.
-        if (this.run && this.run.config.lab !== req.lab) this.stopRun();
-        await useSweepBackend(req.lab, this.forcedBackend);
+        if (this.run && this.run.config.lab !== req.problem.lab) this.stopRun();
+        await useSweepBackend(req.problem.lab, this.forcedBackend);
         const { requestId, iterations } = req;
-        const problem = await createSweepProblem({ lab: req.lab, ...req.problem }, req.grid.optimizer, req.grid.params);
+        const problem = await createSweepProblem(req.problem as SweepLabProblem, req.grid.optimizer, req.grid.params);
         const flag = { cancelled: false };
         this.sweeps.set(requestId, flag);
         try {

@@ -81,7 +81,7 @@ export const requestSchema = z.discriminatedUnion('type', [
   ...adversarialRequestSchemas,
   surfaceGridRequestSchema,
   surfaceProbeRequestSchema,
-  sweepRequestSchema,
+  sweepRequestSchema(regressionProblemSchema),
 ]);
 export type EngineRequest = z.infer<typeof requestSchema>;
 

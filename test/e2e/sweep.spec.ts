@@ -108,3 +108,32 @@ test.describe('sweeps', () => {
     await screenshot(page, 'sweep-fair-race');
   });
 });
+
+test.describe('regression sweeps', () => {
+  test.describe.configure({ timeout: 240_000 });
+
+  test('should sweep gradient descent\u2019s rate on the height/weight data, large rates diverging, and race the best cell to its loss', async ({ lab: page }) => {
+    const lab = inPanel(page, 'regression');
+    const panel = lab.getByTestId('sweep-panel');
+    await panel.locator('summary').click();
+    await panel.getByTestId('sweep-optimizer').selectOption('gd');
+    await setField(panel, 'sweep-axis1-lo', '1e-6');
+    await setField(panel, 'sweep-axis1-hi', '0.001');
+    await setField(panel, 'sweep-axis1-cells', '10');
+    await panel.getByTestId('sweep-run').click();
+    await expect(panel.getByTestId('sweep-rate')).toContainText('10 cells', { timeout: 60_000 });
+    const canvas = panel.getByTestId('sweep-heatmap-canvas');
+    // On the raw data (x ≈ 70) gradient descent diverges above a rate of about 2/(2·E[x²]) ≈ 2e-4.
+    const box = (await canvas.boundingBox())!;
+    await canvas.hover({ position: { x: box.width - 3, y: box.height / 2 } });
+    await expect(panel.getByTestId('sweep-heatmap-hover')).toHaveText('learningRate 0.001: loss diverged');
+    const best = Number(await canvas.getAttribute('data-best'));
+    const bestLoss = await numberIn(canvas, 'data-best-loss');
+    const lanesBefore = await lab.locator('.lane-row').count();
+    await clickCell(canvas, best);
+    await expect(lab.locator('.lane-row')).toHaveCount(lanesBefore + 1);
+    await expect(lab.getByTestId('iteration')).toHaveText('50', { timeout: 60_000 });
+    expect(Math.abs((await numberIn(lab.getByTestId(`lane-loss-${lanesBefore}`))) - bestLoss)).toBeLessThanOrEqual(1e-5 * bestLoss);
+    await screenshot(page, 'sweep-regression');
+  });
+});

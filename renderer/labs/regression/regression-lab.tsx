@@ -14,7 +14,9 @@ import { fallbackStartLine } from './fallback-start-line';
 import { leastSquares, regressionStats } from './least-squares';
 import { Legend } from './legend';
 import { Readouts } from './readouts';
-import { buildRunConfig, checkRegressionSettings, defaultSettings, laneLabel, nextLane, sameRunSettings, type RegressionSettings } from './regression-settings';
+import { buildRunConfig, checkRegressionSettings, defaultSettings, laneLabel, nextLane, sameRunSettings, type LaneSettings, type RegressionSettings } from './regression-settings';
+import { fairRaceBudget, SweepPanel } from '../../tune/sweep-panel';
+import { useSweepLanes } from '../../tune/use-sweep-lanes';
 import { RunStore } from './run-store';
 import { SCATTER_HELP, ScatterView } from './scatter-view';
 import { StartLinePanel } from './start-line-panel';
@@ -50,7 +52,18 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
   const latest = useRef({ settings, dataset });
   latest.current = { settings, dataset };
 
-  const { phase, actions, setSpeed, stopRun } = useLabRun({
+  const prepare = (paused: boolean) => {
+    const { settings: s, dataset: d } = latest.current;
+    if (!d) return null;
+    setRunSettings(s);
+    return {
+      config: buildRunConfig(s, d, paused),
+      lanes: s.lanes.map((l) => ({ id: l.id, label: laneLabel(l), optimizer: l.optimizer, params: l.params, colour: l.colour })),
+      // The config holds the data's numbers; the run card names where they came from.
+      about: { data: d.name, x: d.xColumn, y: d.yColumn },
+    };
+  };
+  const { phase, actions, setSpeed, stopRun, start } = useLabRun({
     lab: 'regression',
     client,
     connection,
@@ -58,17 +71,7 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
     active,
     reportError,
     onOpen: () => getDesktopApi()?.openFileDialog('table'),
-    prepare: (paused) => {
-      const { settings: s, dataset: d } = latest.current;
-      if (!d) return null;
-      setRunSettings(s);
-      return {
-        config: buildRunConfig(s, d, paused),
-        lanes: s.lanes.map((l) => ({ id: l.id, label: laneLabel(l), optimizer: l.optimizer, params: l.params, colour: l.colour })),
-        // The config holds the data's numbers; the run card names where they came from.
-        about: { data: d.name, x: d.xColumn, y: d.yColumn },
-      };
-    },
+    prepare,
   });
 
   /** A session's run, checked and built, shown once its data is in (the data change below would clear it). */
@@ -125,6 +128,17 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
   );
 
   const setStart = useCallback((initSlope: number, initIntercept: number) => patch({ initSlope, initIntercept }), [patch]);
+
+  // A sweep's cell or a fair race becomes lanes, and a fresh run starts once the settings hold them.
+  const prepareRef = useRef(prepare);
+  prepareRef.current = prepare;
+  const restart = useCallback(() => {
+    const prepared = prepareRef.current(false);
+    if (prepared) start(prepared);
+  }, [start]);
+  const setLanes = useCallback((update: (lanes: readonly LaneSettings[]) => LaneSettings[]) => setSettings((s) => ({ ...s, lanes: update(s.lanes) })), []);
+  const { fairRace, clearFairRace, raceCell, raceFairly } = useSweepLanes(settings.lanes, setLanes, restart);
+  useEffect(() => clearFairRace(), [dataset, clearFairRace]);
   // The engine takes and reports lines in data units even when it normalises internally.
   const startLine = { slope: settings.initSlope, intercept: settings.initIntercept };
 
@@ -135,6 +149,17 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
         <DatasetPanel data={data} />
         <StartLinePanel slope={settings.initSlope} intercept={settings.initIntercept} normalize={settings.normalize} onChange={setStart} />
         <LaneList lanes={settings.lanes} onChange={(lanes) => patch({ lanes })} makeLane={nextLane} />
+        <SweepPanel
+          client={client}
+          iterations={settings.maxIterations}
+          makeRequest={(grid) => {
+            const { settings: s, dataset: d } = latest.current;
+            return d ? { type: 'sweep', problem: { lab: 'regression', problem: buildRunConfig(s, d, false).problem, seed: s.seed }, grid, iterations: s.maxIterations } : null;
+          }}
+          onCell={raceCell}
+          onFairRace={raceFairly}
+          reportError={reportError}
+        />
       </aside>
       <section className="workspace">
         <RunControls
@@ -197,6 +222,11 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
           </figure>
           <div className="view-card readouts-card">
             <Readouts store={store} dataExact={dataExact} />
+            {fairRace && (
+              <p className="fair-race-budget small-note" data-testid="fair-race-budget" title="Each optimizer at the best learning rate its sweep found; what the sweeps cost">
+                Fair race: each lane at its own best learning rate · {fairRaceBudget(fairRace)}
+              </p>
+            )}
             {dataStats && dataset && <ValleyNote stats={dataStats} xName={dataset.xColumn} normalized={settings.normalize} />}
           </div>
         </div>

@@ -11,16 +11,15 @@ import type { ConnectionState, EngineClient } from '../../engine-client';
 import { historyCsv, historyJson } from '../../export/history-export';
 import { requestSurfaceProbe } from '../../engine-requests';
 import { LaneList } from '../../run/lane-list';
-import { makeOptimizerLane, optimizerLaneLabel } from '../../run/optimizer-lane';
+import { optimizerLaneLabel, type OptimizerLane } from '../../run/optimizer-lane';
 import { RunControls } from '../../run/run-controls';
 import type { SavedRun } from '../../run/run-store-base';
 import { SeriesChart } from '../../run/series-chart';
 import { RunTimeline } from '../../run/timeline';
 import { useLabRun } from '../../run/use-lab-run';
 import { asRecord, useSessionPart } from '../../session/session-parts';
-import { fairRaceBudget, SweepPanel, type FairRace } from '../../tune/sweep-panel';
-import { LIMITS } from '../../../main/protocol/limits';
-import type { OptimizerName } from '../../../main/protocol/optimizers';
+import { fairRaceBudget, SweepPanel } from '../../tune/sweep-panel';
+import { useSweepLanes } from '../../tune/use-sweep-lanes';
 import { CONTOUR_HELP, ContourMap } from './contour-map';
 import { FunctionPanel } from './function-panel';
 import {
@@ -61,22 +60,15 @@ export function SurfaceLab({ client, connection, reportError, active }: SurfaceL
   // The typed formula is the one the engine refused: nothing to run until it is fixed.
   const formulaRefused = settings.source === 'formula' && grid.error !== null;
 
-  const { phase, actions, setSpeed, stopRun } = useLabRun({
-    lab: 'surface',
-    client,
-    connection,
-    store,
-    active,
-    reportError,
-    prepare: (paused) => {
-      const s = latest.current;
-      setRunSettings(s);
-      return {
-        config: buildSurfaceRunConfig(s, paused),
-        lanes: s.lanes.map((l) => ({ id: l.id, label: optimizerLaneLabel(l), optimizer: l.optimizer, params: l.params, colour: l.colour })),
-      };
-    },
-  });
+  const prepare = (paused: boolean) => {
+    const s = latest.current;
+    setRunSettings(s);
+    return {
+      config: buildSurfaceRunConfig(s, paused),
+      lanes: s.lanes.map((l) => ({ id: l.id, label: optimizerLaneLabel(l), optimizer: l.optimizer, params: l.params, colour: l.colour })),
+    };
+  };
+  const { phase, actions, setSpeed, stopRun, start } = useLabRun({ lab: 'surface', client, connection, store, active, reportError, prepare });
 
   // A new function makes the shown paths meaningless: end the run (a session's run is shown instead).
   const fnKey = surfaceFormula(fn);
@@ -136,31 +128,13 @@ export function SurfaceLab({ client, connection, reportError, active }: SurfaceL
   );
 
   // A sweep's cell or a fair race becomes lanes, and the run starts once the settings hold them.
-  const [fairRace, setFairRace] = useState<FairRace | null>(null);
-  const runWhenSet = useRef(false);
-  useEffect(() => {
-    if (!runWhenSet.current) return;
-    runWhenSet.current = false;
-    actions.run();
-  }, [settings.lanes, actions]);
-  const raceCell = useCallback((optimizer: OptimizerName, params: Record<string, number>) => {
-    setFairRace(null);
-    runWhenSet.current = true;
-    setSettings((s) => {
-      const kept = s.lanes.slice(0, LIMITS.maxLanes - 1);
-      return { ...s, lanes: [...kept, makeOptimizerLane(optimizer, kept.map((l) => l.colour), params)] };
-    });
-  }, []);
-  const raceFairly = useCallback((race: FairRace) => {
-    setFairRace(race);
-    runWhenSet.current = true;
-    setSettings((s) => {
-      const lanes: ReturnType<typeof makeOptimizerLane>[] = [];
-      for (const l of race.lanes) lanes.push(makeOptimizerLane(l.optimizer, lanes.map((x) => x.colour), l.params));
-      return { ...s, lanes };
-    });
-  }, []);
-  useEffect(() => setFairRace(null), [fnKey]);
+  const setLanes = useCallback((update: (lanes: readonly OptimizerLane[]) => OptimizerLane[]) => setSettings((s) => ({ ...s, lanes: update(s.lanes) })), []);
+  // (A fresh run even when one is going: the new lanes race from the start.)
+  const prepareRef = useRef(prepare);
+  prepareRef.current = prepare;
+  const restart = useCallback(() => void start(prepareRef.current(false)), [start]);
+  const { fairRace, clearFairRace, raceCell, raceFairly } = useSweepLanes(settings.lanes, setLanes, restart);
+  useEffect(() => clearFairRace(), [fnKey, clearFairRace]);
 
   const knownMinimum = settings.source !== 'formula' && SURFACE_PRESETS[settings.source].minima.length > 0;
   const chartSeries = knownMinimum ? 'gap' : 'f';
@@ -183,7 +157,7 @@ export function SurfaceLab({ client, connection, reportError, active }: SurfaceL
           iterations={settings.maxIterations}
           makeRequest={(grid) => {
             const s = latest.current;
-            return formulaRefused ? null : { type: 'sweep', lab: 'surface', problem: { fn: surfaceFunction(s), start: { ...s.start } }, grid, iterations: s.maxIterations };
+            return formulaRefused ? null : { type: 'sweep', problem: { lab: 'surface', fn: surfaceFunction(s), start: { ...s.start } }, grid, iterations: s.maxIterations };
           }}
           onCell={raceCell}
           onFairRace={raceFairly}
