@@ -14,6 +14,14 @@ export interface HeatmapData {
   loss: Float64Array;
   /** Row-major like loss: iterations to the tolerance (−1: never), when asked for. */
   itersToTolerance?: Int32Array;
+  /** The tolerance, when the heatmap is coloured by the iterations each cell took to reach it. */
+  tolerance?: number;
+}
+
+/** What the colours show: the iterations to the tolerance when there is one (never: NaN), else the loss. */
+export function shownValues(data: HeatmapData): Float64Array {
+  if (data.tolerance === undefined || !data.itersToTolerance) return data.loss;
+  return Float64Array.from(data.itersToTolerance, (v) => (v < 0 ? NaN : v));
 }
 
 /** viridis at 9 stops (matplotlib's): dark is low, which is good. */
@@ -48,6 +56,15 @@ export function lossScale(loss: ArrayLike<number>): { lo: number; hi: number; lo
   return { lo: Math.min(...finite), hi, log, t: (v) => (span > 0 ? (f(v) - f(lo)) / span : 0.5) };
 }
 
+/** A linear scale over the finite values (iterations to a tolerance). */
+function linearScale(values: ArrayLike<number>): ReturnType<typeof lossScale> {
+  const finite = Array.from(values).filter(Number.isFinite);
+  if (finite.length === 0) return null;
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  return { lo, hi, log: false, t: (v) => (hi > lo ? (v - lo) / (hi - lo) : 0.5) };
+}
+
 const SIZE = 276;
 
 export function cellLabel(data: HeatmapData, index: number): string {
@@ -75,8 +92,10 @@ export function SweepHeatmap({ data, onCell, testId = 'sweep-heatmap' }: SweepHe
   const cell = Math.floor(SIZE / Math.max(cols, rows === 1 ? 1 : rows));
   const width = cell * cols;
   const height = rows === 1 ? Math.max(cell, 24) : cell * rows;
-  const best = bestCell(data.loss);
-  const scale = lossScale(data.loss);
+  const byIterations = data.tolerance !== undefined && data.itersToTolerance !== undefined;
+  const values = shownValues(data);
+  const best = bestCell(values);
+  const scale = byIterations ? linearScale(values) : lossScale(values);
 
   useEffect(() => {
     const c = canvas.current;
@@ -90,7 +109,7 @@ export function SweepHeatmap({ data, onCell, testId = 'sweep-heatmap' }: SweepHe
     const h = rows === 1 ? height : cell;
     for (let i = 0; i < cols; i++) {
       for (let j = 0; j < rows; j++) {
-        const v = data.loss[i * rows + j]!;
+        const v = values[i * rows + j]!;
         const x = i * cell;
         const y = rows === 1 ? 0 : (rows - 1 - j) * cell; // axis 2 upwards
         ctx.fillStyle = Number.isFinite(v) && scale ? colourAt(scale.t(v)) : '#3a3a3a';
@@ -145,12 +164,13 @@ export function SweepHeatmap({ data, onCell, testId = 'sweep-heatmap' }: SweepHe
           ref={canvas}
           style={{ width, height }}
           role="img"
-          aria-label={`Heatmap of the final loss over ${a1.name}${a2 ? ` and ${a2.name}` : ''}; the best cell is ringed in red. ${best !== undefined ? `Best: ${cellLabel(data, best)}` : 'Every cell diverged.'}`}
+          aria-label={`Heatmap of ${byIterations ? `the iterations to reach a loss of ${data.tolerance}` : 'the final loss'} over ${a1.name}${a2 ? ` and ${a2.name}` : ''}; the best cell is ringed in red. ${best !== undefined ? `Best: ${cellLabel(data, best)}` : 'Every cell diverged.'}`}
           data-testid={`${testId}-canvas`}
           data-cols={cols}
           data-rows={rows}
           data-best={best ?? ''}
           data-best-loss={best !== undefined ? data.loss[best] : ''}
+          data-best-iterations={best !== undefined && byIterations ? values[best] : ''}
           onMouseMove={(e) => setHover(indexAt(e))}
           onMouseLeave={() => setHover(null)}
           onClick={(e) => {
@@ -165,10 +185,12 @@ export function SweepHeatmap({ data, onCell, testId = 'sweep-heatmap' }: SweepHe
       </div>
       <div className="sweep-legend" data-testid={`${testId}-legend`}>
         <span>{scale ? formatNumber(scale.lo) : '—'}</span>
-        <span className="sweep-legend-bar" style={{ background: `linear-gradient(to right, ${legendStops})` }} title={scale?.log ? 'loss, log scale' : 'loss, linear scale'} />
+        <span className="sweep-legend-bar" style={{ background: `linear-gradient(to right, ${legendStops})` }} title={byIterations ? `iterations to a loss of ${data.tolerance}` : scale?.log ? 'loss, log scale' : 'loss, linear scale'} />
         <span>{scale ? formatNumber(scale.hi) : '—'}</span>
-        <span className="muted">{scale?.log ? 'log' : 'linear'}</span>
-        <span className="sweep-legend-diverged" title="diverged">✕ diverged</span>
+        <span className="muted">{byIterations ? 'iterations' : scale?.log ? 'log' : 'linear'}</span>
+        <span className="sweep-legend-diverged" title={byIterations ? 'never reached the tolerance' : 'diverged'}>
+          ✕ {byIterations ? 'never' : 'diverged'}
+        </span>
       </div>
       <p className="sweep-hover small-note" data-testid={`${testId}-hover`}>
         {hover !== null ? cellLabel(data, hover) : best !== undefined ? `best: ${cellLabel(data, best)}` : 'hover a cell for its figures'}

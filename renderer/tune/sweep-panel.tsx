@@ -86,6 +86,9 @@ export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace
   const [busy, setBusy] = useState<{ label: string; done: number; of: number } | null>(null);
   const [heatmap, setHeatmap] = useState<(HeatmapData & { result?: SweepResult }) | null>(null);
   const [race, setRace] = useState<FairRace | null>(null);
+  /** Colour by the iterations to reach this loss instead of the final loss. */
+  const [byTolerance, setByTolerance] = useState(false);
+  const [tolerance, setTolerance] = useState(1e-3);
   const cancelRef = useRef<(() => void) | null>(null);
 
   const axes = useAxis2 ? [axis1, axis2] : [axis1];
@@ -102,9 +105,10 @@ export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace
   };
 
   /** One sweep through the engine, the heatmap following its progress. */
-  const sweep = async (grid: SweepRequest['grid'], label: string, show: boolean): Promise<SweepResult | null> => {
-    const req = makeRequest(grid);
-    if (!req) return null;
+  const sweep = async (grid: SweepRequest['grid'], label: string, show: boolean, withTolerance = false): Promise<SweepResult | null> => {
+    const made = makeRequest(grid);
+    if (!made) return null;
+    const req = withTolerance ? { ...made, tolerance } : made;
     const shownAxes = grid.axes.map((a) => ({ name: a.name, log: a.log, values: sweepAxisValues(a) }));
     setBusy({ label, done: 0, of: req.iterations });
     const { done, cancel } = runSweepRequest(client, req, (n, of, lossSoFar) => {
@@ -114,7 +118,14 @@ export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace
     cancelRef.current = cancel;
     try {
       const result = await done;
-      if (show) setHeatmap({ axes: result.axes, loss: result.finalLoss, ...(result.itersToTolerance ? { itersToTolerance: result.itersToTolerance } : {}), result });
+      if (show) {
+        setHeatmap({
+          axes: result.axes,
+          loss: result.finalLoss,
+          ...(result.itersToTolerance ? { itersToTolerance: result.itersToTolerance, tolerance: req.tolerance } : {}),
+          result,
+        });
+      }
       return result;
     } finally {
       cancelRef.current = null;
@@ -125,7 +136,7 @@ export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace
     setRace(null);
     setHeatmap(null);
     try {
-      await sweep({ optimizer, params: {}, axes }, `sweeping ${OPTIMIZER_SPECS[optimizer].label}`, true);
+      await sweep({ optimizer, params: {}, axes }, `sweeping ${OPTIMIZER_SPECS[optimizer].label}`, true, byTolerance);
     } catch (e) {
       if (!(e instanceof EngineError && e.name === 'Cancelled')) reportError(`The sweep failed: ${(e as Error).message}`);
     } finally {
@@ -158,6 +169,7 @@ export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace
   };
 
   const clickCell = (index: number) => {
+    // A cell that never reached the tolerance still races: the lane shows how far it got.
     const params = heatmap?.result?.cellParams[index];
     if (!params || busy) return;
     onCell(heatmap.result!.optimizer, params);
@@ -187,6 +199,13 @@ export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace
         </label>
       )}
       {useAxis2 && <AxisFields axis={axis2} optimizer={optimizer} onChange={setAxis2} prefix="sweep-axis2" />}
+      <div className="field-row sweep-tolerance">
+        <label className="check" title="Colour each cell by the first iteration its loss was at or under the tolerance (the loss read every iteration)">
+          <input type="checkbox" checked={byTolerance} data-testid="sweep-by-tolerance" onChange={(e) => setByTolerance(e.target.checked)} />
+          iterations to loss ≤
+        </label>
+        <NumberField label="tolerance" value={tolerance} min={0} testId="sweep-tolerance" onChange={setTolerance} />
+      </div>
       {problem && (
         <p className="field-error" role="alert" data-testid="sweep-error">
           {problem}

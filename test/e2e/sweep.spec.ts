@@ -109,6 +109,42 @@ test.describe('sweeps', () => {
   });
 });
 
+test.describe('sweeps by iterations to a tolerance', () => {
+  test.describe.configure({ timeout: 240_000 });
+
+  test('should colour Booth’s gradient-descent sweep by the iterations to f ≤ 1e-3, fewest at the largest stable rate', async ({ lab: page }) => {
+    const lab = await openSurface(page);
+    await lab.getByTestId('surface-function').selectOption('booth');
+    await setField(lab, 'max-iterations', '300');
+    const panel = lab.getByTestId('sweep-panel');
+    await panel.locator('summary').click();
+    await panel.getByTestId('sweep-optimizer').selectOption('gd');
+    // Booth's Hessian has eigenvalues 2 and 18: plain steps are stable below 2/18 ≈ 0.111.
+    await setField(panel, 'sweep-axis1-lo', '0.01');
+    await setField(panel, 'sweep-axis1-hi', '0.1');
+    await setField(panel, 'sweep-axis1-cells', '10');
+    await panel.getByTestId('sweep-by-tolerance').check();
+    await setField(panel, 'sweep-tolerance', '0.001');
+    await panel.getByTestId('sweep-run').click();
+    await expect(panel.getByTestId('sweep-rate')).toContainText('10 cells', { timeout: 60_000 });
+    const canvas = panel.getByTestId('sweep-heatmap-canvas');
+    await expect(panel.getByTestId('sweep-heatmap-legend')).toContainText('iterations');
+    // From Booth's start (−8, −6) the error (−9, −9) lies along (1, 1), where the gradient 2A²e has
+    // eigenvalue 18: f_k = 1458·(1 − 18·lr)^(2k), under 1e-3 from k ≥ ln(1e-3/1458) / (2·ln|1 − 18·lr|).
+    const expected = (lr: number) => Math.ceil(Math.log(1e-3 / 1458) / (2 * Math.log(Math.abs(1 - 18 * lr))));
+    // lr 0.05995 (nearest 1/18 of the ten) gets there in 3, lr 0.01 in 36.
+    expect(Number(await canvas.getAttribute('data-best'))).toBe(7);
+    expect(await numberIn(canvas, 'data-best-iterations')).toBe(expected(0.05995));
+    expect(expected(0.05995)).toBe(3);
+    const box = (await canvas.boundingBox())!;
+    await canvas.hover({ position: { x: 3, y: box.height / 2 } });
+    await expect(panel.getByTestId('sweep-heatmap-hover')).toContainText(`learningRate 0.01: loss`);
+    await expect(panel.getByTestId('sweep-heatmap-hover')).toContainText(`tolerance at iteration ${expected(0.01)}`);
+    expect(expected(0.01)).toBe(36);
+    await screenshot(page, 'sweep-tolerance');
+  });
+});
+
 test.describe('regression sweeps', () => {
   test.describe.configure({ timeout: 240_000 });
 
