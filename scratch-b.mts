@@ -1,1 +1,0 @@
-import { benchSweep } from './scripts/bench-sweep'; await benchSweep();
