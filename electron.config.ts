@@ -8,10 +8,11 @@
  * Where things end up, and who looks for them there:
  *   app.asar/dist/main/app.js            Electron main (package.json "main")
  *   app.asar/dist/main/engine/host.js    the engine utility process, whose lookups go two and
- *                                        three folders up from its own folder:
+ *                                        three folders up from its own folder (shipped-files.ts):
  *   app.asar/models/                       manifest and labels (adversarial/model-registry.ts)
  *   app.asar/assets/data/                  the built-in sample (engine/default-data.ts)
  *   app.asar/assets/reference/             published optima (engine/labs/spread-reference.ts)
+ *   app.asar/assets/samples/               the sample photos (engine/adversarial/sample-images.ts)
  *   app.asar/dist/preload/, dist/renderer/ the page (served as app://descent/)
  *   app.asar.unpacked/…                  native addons (tfjs-node, sharp) and the tfjs wasm
  *                                        binaries: Node cannot dlopen from inside an archive, and
@@ -55,6 +56,7 @@ const config: Configuration = {
     '!models/**/*.md',
     'assets/data/**/*',
     'assets/reference/**/*',
+    'assets/samples/**/*',
     '!**/*.map',
     ...NOT_AT_RUN_TIME.map((name) => `!**/node_modules/${name}{,/**/*}`),
     ...DEAD_WEIGHT,

@@ -18,6 +18,7 @@ import { decodeMessage, encodeMessage } from './protocol/codec';
 import { AccessToken, isValidToken, randomToken, TOKEN_RULE } from './access-token';
 import { CONTENT_SECURITY_POLICY } from './protocol/content-security-policy';
 import { EngineSupervisor, type EngineProcess, type EngineProcessEvents } from './engine-supervisor';
+import { ENGINE_GAVE_UP_CLOSE_CODE } from './protocol/limits';
 import { LIMITS, type EngineMessage } from './protocol/messages';
 import type { RestartBudgetOptions } from './restart-budget';
 
@@ -165,14 +166,13 @@ export function startServer(options: ServerOptions): Promise<HeadlessServer> {
       if (ws.readyState === ws.OPEN) ws.send(encodeMessage(message));
     };
     // A dead engine is replaced on the same socket, so the page keeps its settings and the runs
-    // it has drawn; once the budget is spent the socket closes, and the page's reconnect gets a
-    // fresh connection with a fresh engine.
+    // it has drawn; once the budget is spent the socket closes with ENGINE_GAVE_UP_CLOSE_CODE,
+    // and the page stays disconnected until it is reloaded (a fresh connection and engine).
     const supervisor = new EngineSupervisor({
       spawn,
       toPage: reply,
-      // The socket closes, and the page's client reconnects: a new connection, a fresh engine and budget.
-      remedy: 'The page reconnects for a fresh one.',
-      onGiveUp: () => ws.close(1011, 'engine stopped'),
+      remedy: 'Reload the page to start a fresh one.',
+      onGiveUp: () => ws.close(ENGINE_GAVE_UP_CLOSE_CODE, 'engine stopped'),
       restartBudget: options.restartBudget,
     });
     supervisors.add(supervisor);

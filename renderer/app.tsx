@@ -69,6 +69,8 @@ export function App({ client }: { client: EngineClient }) {
     const offConnection = client.onConnection((connection) => {
       setEngine((e) => ({ ...e, connection }));
       if (connection === 'open') client.send({ type: 'hello' });
+      // "…was restarted, press Run" no longer holds: the error banner says why, the status bar what to do.
+      if (connection === 'stopped') setNotice(null);
     });
     return () => {
       offMessage();

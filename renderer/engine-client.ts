@@ -5,7 +5,8 @@
  */
 import type { EngineMessage, EngineRequest } from '../main/protocol/messages';
 
-export type ConnectionState = 'connecting' | 'open' | 'closed';
+/** `stopped`: the server gave up on an engine that kept dying; nothing reconnects until a reload. */
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'stopped';
 
 export interface EngineClient {
   send(req: EngineRequest): void;

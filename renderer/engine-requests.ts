@@ -1,10 +1,10 @@
 /**
  * Every request the page makes that gets one reply (datasets, vectors files, models, images,
- * PNGs, the Surface lab's grids and probes): sent through the EngineClient, matched by
+ * PNGs, the Surface lab's grids and probes, the Regression lab's model checks): sent through the EngineClient, matched by
  * requestId, the reply's type checked. Runs and their frames go through run/use-lab-run.ts.
  */
 import type { ModelDownloadProgress } from '../main/protocol/adversarial';
-import type { Dataset, DecodedImage, EngineMessage, EngineRequest, ModelEntry, ModelInfo, SurfaceGridReply, SurfaceProbeReply, VectorsReply } from '../main/protocol/messages';
+import type { Dataset, DecodedImage, EngineMessage, EngineRequest, ModelEntry, ModelInfo, RegressionModelReply, SurfaceGridReply, SurfaceProbeReply, VectorsReply } from '../main/protocol/messages';
 import type { SweepResult } from '../main/protocol/sweep';
 import type { EngineClient } from './engine-client';
 
@@ -109,6 +109,13 @@ export function decodeImage(client: EngineClient, name: string, bytes: Uint8Arra
   return requestReply(client, { type: 'decodeImage', name, bytes, width, height }).then(expect('image')).then((m) => m.image);
 }
 
+/** The sample photos that ship with the app (a cat and a dog), as files. */
+export function requestSampleImages(client: EngineClient): Promise<{ name: string; bytes: Uint8Array }[]> {
+  return requestReply(client, { type: 'sampleImages' })
+    .then(expect('sampleImages'))
+    .then((m) => m.images);
+}
+
 /** The engine's PNG of 8-bit RGB rows: the exact bytes a saved adversarial image holds. */
 export function encodePng(client: EngineClient, rgb: Uint8Array, width: number, height: number): Promise<Uint8Array> {
   return requestReply(client, { type: 'encodePng', rgb, width, height }).then(expect('png')).then((m) => m.bytes);
@@ -139,4 +146,9 @@ export function runSweepRequest(
     done: reply.then(expect('sweepResult')).then((m) => m.result),
     cancel: () => client.send({ type: 'cancel', requestId }),
   };
+}
+
+/** A Regression model over the data (parameters, exact fit, curves, a loss grid), or the engine's FormulaError saying what and where. */
+export function requestRegressionModel(client: EngineClient, req: WithoutId<Extract<Asking, { type: 'regressionModel' }>>): Promise<RegressionModelReply> {
+  return requestReply(client, req).then(expect('regressionModel'));
 }

@@ -4,6 +4,7 @@ const CONNECTION_TEXT = {
   connecting: 'connecting…',
   open: 'connected',
   closed: 'disconnected — reconnecting…',
+  stopped: 'engine stopped — reload the page to try again',
 } as const;
 
 export function StatusBar({ engine }: { engine: EngineInfo }) {

@@ -1,4 +1,5 @@
 import { decodeMessage, encodeMessage } from '../main/protocol/codec';
+import { ENGINE_GAVE_UP_CLOSE_CODE } from '../main/protocol/limits';
 import type { EngineMessage, EngineRequest } from '../main/protocol/messages';
 import { looksLikeEngineMessage, type ConnectionState, type EngineClient } from './engine-client';
 
@@ -9,7 +10,8 @@ const RETRY_MAX_MS = 8000;
  * Browser transport to the headless server. Frames are binary (codec.ts) so typed arrays
  * travel as raw bytes. Sends made before the socket opens are queued and go out after the
  * 'open' listeners have run (so their sends, such as App's hello, come first); a dropped
- * socket is retried with backoff; listeners see the state so the UI can say it is reconnecting.
+ * socket is retried with backoff, except one the server closed because its engine kept dying;
+ * listeners see the state so the UI can say it is reconnecting or stopped.
  */
 export class WebSocketEngineClient implements EngineClient {
   private socket: WebSocket | null = null;
@@ -52,8 +54,10 @@ export class WebSocketEngineClient implements EngineClient {
       for (const bytes of this.queue.splice(0)) socket.send(bytes);
     };
     socket.onmessage = (ev: MessageEvent) => this.receive(ev.data);
-    socket.onclose = () => {
+    socket.onclose = (ev: CloseEvent) => {
       this.socket = null;
+      // A fresh connection would only start the same crash loop: the page says so and waits for a reload.
+      if (ev.code === ENGINE_GAVE_UP_CLOSE_CODE) return this.setState('stopped');
       this.setState('closed');
       setTimeout(() => this.open(), this.retryMs);
       this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);

@@ -54,3 +54,39 @@ export function gradientDescentMse({ x, y }: { x: number[]; y: number[] }, learn
   }
   return mse();
 }
+
+/**
+ * The least-squares coefficients of Σ pₖ·φₖ(x) by the normal equations (ΦᵀΦ) p = Φᵀy, solved in
+ * float64 by Gauss–Jordan elimination with partial pivoting: what any linear model's exact
+ * answer must equal. Centre x in the basis functions for a well-conditioned solve.
+ */
+export function normalEquations(basis: ((x: number) => number)[], x: ArrayLike<number>, y: ArrayLike<number>): number[] {
+  const P = basis.length;
+  const M = Array.from({ length: P }, () => new Array<number>(P + 1).fill(0));
+  for (let i = 0; i < x.length; i++) {
+    const phi = basis.map((f) => f(x[i]!));
+    for (let r = 0; r < P; r++) {
+      for (let c = 0; c < P; c++) M[r]![c]! += phi[r]! * phi[c]!;
+      M[r]![P]! += phi[r]! * y[i]!;
+    }
+  }
+  for (let c = 0; c < P; c++) {
+    let best = c;
+    for (let r = c + 1; r < P; r++) if (Math.abs(M[r]![c]!) > Math.abs(M[best]![c]!)) best = r;
+    [M[c], M[best]] = [M[best]!, M[c]!];
+    for (let r = 0; r < P; r++) {
+      if (r === c) continue;
+      const f = M[r]![c]! / M[c]![c]!;
+      for (let k = c; k <= P; k++) M[r]![k]! -= f * M[c]![k]!;
+    }
+  }
+  return M.map((row, r) => row[P]! / row[r]!);
+}
+
+/** The least-squares quadratic a·x² + b·x + c, as [a, b, c], from the normal equations about the mean of x. */
+export function quadraticLeastSquares({ x, y }: { x: ArrayLike<number>; y: ArrayLike<number> }): [number, number, number] {
+  let mean = 0;
+  for (let i = 0; i < x.length; i++) mean += x[i]! / x.length;
+  const [A, B, C] = normalEquations([(v) => (v - mean) ** 2, (v) => v - mean, () => 1], x, y) as [number, number, number];
+  return [A, B - 2 * A * mean, A * mean * mean - B * mean + C];
+}

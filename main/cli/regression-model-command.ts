@@ -7,6 +7,7 @@
 import type { Dataset } from '../protocol/messages';
 import type { OptimizerName } from '../protocol/optimizers';
 import { LIMITS } from '../protocol/limits';
+import { DEFAULT_PARAMETER_START } from '../protocol/regression-model';
 import { FormulaError } from '../engine/formula/formula';
 import { RegressionModel } from '../engine/labs/regression-model';
 import { decimal, UsageError } from './args';
@@ -24,8 +25,6 @@ export interface FitModelOptions {
   json: boolean;
 }
 
-/** Where a parameter starts when --init does not say: 1 (0 would freeze products such as a·exp(b·x)). */
-export const DEFAULT_PARAMETER_START = 1;
 
 export async function fitModel(o: FitModelOptions): Promise<void> {
   let model: RegressionModel;

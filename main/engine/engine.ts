@@ -9,10 +9,12 @@ import { APP_VERSION } from '../protocol/app-info';
 import { useBackendFor } from './backend';
 import { parseCsvDataset } from './csv-dataset';
 import { defaultDatasetPath } from './default-data';
+import { sampleImages } from './adversarial/sample-images';
 import { AdversarialModels } from './labs/adversarial-models';
 import { createDriver } from './labs/create-driver';
 import { parseVectorsFile } from './labs/spread-vectors-file';
 import { surfaceGrid, surfaceProbe } from './labs/surface-grid';
+import { describeModel } from './labs/regression-model-driver';
 import { Run } from './run';
 import { runSweep } from './tune/sweep';
 import { createSweepProblem, useSweepBackend, type SweepLabProblem } from './tune/sweep-labs';
@@ -130,6 +132,9 @@ export class Engine {
       case 'surfaceProbe':
         this.emit({ type: 'surfaceProbe', requestId: req.requestId, ...(await surfaceProbe(req.fn, req.point)) });
         return;
+      case 'regressionModel':
+        this.emit({ type: 'regressionModel', requestId: req.requestId, ...(await describeModel(req)) });
+        return;
       case 'listModels':
         this.emit({ type: 'models', requestId: req.requestId, models: await this.models().list() });
         return;
@@ -178,6 +183,9 @@ export class Engine {
         this.emit({ type: 'image', requestId: req.requestId, image });
         return;
       }
+      case 'sampleImages':
+        this.emit({ type: 'sampleImages', requestId: req.requestId, images: await sampleImages() });
+        return;
       case 'encodePng':
         this.emit({ type: 'png', requestId: req.requestId, bytes: await this.models().png(req.rgb, req.width, req.height) });
         return;

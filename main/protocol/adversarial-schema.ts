@@ -86,4 +86,6 @@ export const adversarialRequestSchemas = [
     height: side,
   }),
   z.object({ type: z.literal('encodePng'), requestId: id, width: side, height: side, rgb: uint8Array }),
+  /** The sample photos that ship with the app; answers sampleImages. */
+  z.object({ type: z.literal('sampleImages'), requestId: id }),
 ] as const;

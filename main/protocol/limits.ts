@@ -24,3 +24,10 @@ export const LIMITS = {
   /** Data and parameters the engine's float32 tensors hold with room to square. */
   maxAbsValue: 1e30,
 } as const;
+
+/**
+ * The WebSocket close code (1011, "internal error") with which the headless server ends a
+ * connection whose engine kept dying: the page stops reconnecting on it (a reload tries again),
+ * since a fresh connection would start the same crash loop.
+ */
+export const ENGINE_GAVE_UP_CLOSE_CODE = 1011;

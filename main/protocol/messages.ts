@@ -11,9 +11,11 @@ import type { SpreadLossName } from './spread';
 import { bounded, checkHyperParams, float64Array, id, inRange, lanesOf, optimizerLaneFields, runFields } from './schema-parts';
 import { spreadRunSchema } from './spread-schema';
 import { adversarialRequestSchemas, adversarialRunSchema } from './adversarial-schema';
-import { surfaceGridRequestSchema, surfaceProbeRequestSchema, surfaceRunSchema } from './surface-schema';
+import { surfaceGridRequestSchema, surfaceProbeRequestSchema, surfaceRunSchema, surfaceWindowSchema } from './surface-schema';
 import { sweepRequestSchema } from './sweep-schema';
 import type { SweepResult } from './sweep';
+import { SURFACE_LIMITS } from './surface';
+import { MODEL_GRID_MAX, MODEL_GRID_MIN, type ModelGrid, type ModelIntro } from './regression-model';
 import type { KnownMinimum, SurfaceFunction, SurfacePoint, SurfaceWindow } from './surface';
 import type { AttackSpec, Classification, CropRect, ModelDownloadProgress, StepReport } from './adversarial';
 
@@ -24,6 +26,18 @@ const MAX_ABS_VALUE = LIMITS.maxAbsValue;
 export const laneConfigSchema = z.object(optimizerLaneFields).superRefine(checkHyperParams);
 export type LaneConfig = z.infer<typeof laneConfigSchema> & { optimizer: OptimizerName };
 
+/**
+ * A model of your own instead of the line (checked in full by the engine's formula compiler,
+ * which says what and where) and its parameters' starts by name (1 where not named).
+ */
+const modelFields = {
+  model: z.string().max(SURFACE_LIMITS.maxFormulaLength, `the model is longer than ${SURFACE_LIMITS.maxFormulaLength} characters`).optional(),
+  init: z
+    .record(z.string().max(64), bounded)
+    .refine((r) => Object.keys(r).length <= 16, 'at most 16 starting values')
+    .optional(),
+};
+
 export const regressionProblemSchema = z
   .object({
     x: float64Array,
@@ -31,6 +45,7 @@ export const regressionProblemSchema = z
     normalize: z.boolean(),
     initSlope: bounded,
     initIntercept: bounded,
+    ...modelFields,
   })
   .refine((p) => p.x.length === p.y.length, 'x and y must have the same length')
   .refine((p) => p.x.length >= 2 && p.x.length <= LIMITS.maxPoints, `need 2 to ${LIMITS.maxPoints} points`)
@@ -82,6 +97,19 @@ export const requestSchema = z.discriminatedUnion('type', [
   surfaceGridRequestSchema,
   surfaceProbeRequestSchema,
   sweepRequestSchema(regressionProblemSchema),
+  /** A Regression model checked over the data: its parameters, exact fit and curves (and a two-parameter model's loss grid). */
+  z
+    .object({
+      type: z.literal('regressionModel'),
+      requestId: id,
+      x: float64Array,
+      y: float64Array,
+      ...modelFields,
+      model: modelFields.model.unwrap(),
+      grid: z.object({ window: surfaceWindowSchema, resolution: z.number().int().min(MODEL_GRID_MIN).max(MODEL_GRID_MAX) }).optional(),
+    })
+    .refine((p) => p.x.length === p.y.length && p.x.length >= 2 && p.x.length <= LIMITS.maxPoints, `x and y must have the same length, 2 to ${LIMITS.maxPoints}`)
+    .refine((p) => p.x.every(inRange) && p.y.every(inRange), `data must be finite numbers within ±${MAX_ABS_VALUE}`),
 ]);
 export type EngineRequest = z.infer<typeof requestSchema>;
 
@@ -149,8 +177,13 @@ interface LaneBatchBase {
 
 export interface RegressionLaneBatch extends LaneBatchBase {
   loss: Float64Array;
+  /** The line's slope and intercept; for a model of your own, its first and second parameters (NaN when it has one). */
   slope: Float64Array;
   intercept: Float64Array;
+  /** A model's parameters per iteration, one series each in the model's order (absent for the line). */
+  params?: Float64Array[];
+  /** A model's curve at the batch's last iteration, sampled at runStarted's `model.xs` (absent for the line). */
+  curve?: Float64Array;
 }
 export interface SpreadLaneBatch extends LaneBatchBase {
   /** The lane's own loss with the hard minimum (no softening). */
@@ -191,9 +224,12 @@ interface RunStartedBase {
 
 export interface RegressionRunStarted extends RunStartedBase {
   lab: 'regression';
+  /** The line's exact answer (the data's, whatever the model). */
   exact: LeastSquares;
   stats: RegressionStats;
   lanes: OptimizerLaneIntro[];
+  /** A run of a model of your own (absent for the line): what the engine says of it. */
+  model?: ModelIntro;
 }
 
 export interface SpreadRunStarted extends RunStartedBase {
@@ -307,6 +343,17 @@ export interface SurfaceGridReply {
   minima: KnownMinimum[];
 }
 
+/** The engine's word on a Regression model over the data; a bad model is an error naming what and where instead. */
+export interface RegressionModelReply extends ModelIntro {
+  type: 'regressionModel';
+  requestId: string;
+  /** Every parameter's start (the request's `init`, else 1), in the model's order, and that curve. */
+  start: number[];
+  startCurve: Float64Array;
+  /** The loss over the requested window (two-parameter models only). */
+  grid: ModelGrid | null;
+}
+
 /** A parsed file of vectors, row-major [n, dim] as written (not yet normalised). */
 export interface VectorsReply {
   type: 'vectors';
@@ -354,6 +401,7 @@ export type EngineMessage =
   | VectorsReply
   | SurfaceGridReply
   | SurfaceProbeReply
+  | RegressionModelReply
   | { type: 'models'; requestId: string; models: ModelEntry[] }
   | { type: 'modelProgress'; requestId: string; progress: ModelDownloadProgress }
   | { type: 'modelReady'; requestId: string; model: ModelInfo }
@@ -362,6 +410,7 @@ export type EngineMessage =
   /** A sweep under way: iterations done of all, and every cell's loss so far (row-major; NaN: diverged). */
   | { type: 'sweepProgress'; requestId: string; done: number; iterations: number; lossSoFar: Float64Array }
   | { type: 'sweepResult'; requestId: string; result: SweepResult }
+  | { type: 'sampleImages'; requestId: string; images: { name: string; bytes: Uint8Array }[] }
   | { type: 'error'; requestId?: string; runId?: string; error: ErrorInfo }
   /**
    * Sent by the transport (Electron main, the headless server), never the engine: the engine

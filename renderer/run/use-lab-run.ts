@@ -30,7 +30,7 @@ interface LabRunOptions<L extends LabName> {
   reportError: (message: string | null) => void;
   /** The run the current settings describe, or null when there is nothing to run yet. */
   prepare: (paused: boolean) => PreparedRun | null;
-  /** File > Open while this lab is shown. */
+  /** File > Open while this lab is shown; a lab with no file of its own leaves it out, and File > Open opens a session. */
   onOpen?: () => void;
 }
 
@@ -78,9 +78,10 @@ export function useLabRun<L extends LabName>({ lab, client, connection, store, a
     [client, store, reportError, lab, active],
   );
 
-  // A dropped socket ends the run as far as we can tell; the server starts a fresh engine.
+  // A dropped socket ends the run as far as we can tell; the server starts a fresh engine (or,
+  // once one kept dying, none until the page is reloaded).
   useEffect(() => {
-    if (connection !== 'closed') return;
+    if (connection !== 'closed' && connection !== 'stopped') return;
     lostRunRef.current = store.runId;
     store.fail(undefined);
   }, [connection, store]);
@@ -169,13 +170,15 @@ export function useLabRun<L extends LabName>({ lab, client, connection, store, a
   useKeyboardShortcuts(actions, () => store.phase === 'running' || store.phase === 'paused' || store.phase === 'starting', active);
 
   // In a browser Ctrl+O opens the lab's own file picker (the input marked data-open-file in its
-  // panel), as File > Open (Ctrl+O) does in the app. Ctrl+Shift+O is the session's.
+  // panel), or the session's where the lab has none, as File > Open (Ctrl+O) does in the app.
+  // Ctrl+Shift+O is always the session's.
   useEffect(() => {
     if (getDesktopApi() || !active) return;
     const onKey = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey || e.key.toLowerCase() !== 'o') return;
       e.preventDefault();
-      document.querySelector<HTMLInputElement>(`#panel-${lab} input[type="file"][data-open-file]`)?.click();
+      const own = document.querySelector<HTMLInputElement>(`#panel-${lab} input[type="file"][data-open-file]`);
+      (own ?? document.querySelector<HTMLInputElement>('input[type="file"][data-testid="session-input"]'))?.click();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -186,7 +189,7 @@ export function useLabRun<L extends LabName>({ lab, client, connection, store, a
     const api = getDesktopApi();
     if (!api || !active) return;
     return api.onMenu((command) => {
-      if (command === 'open') onOpenRef.current?.();
+      if (command === 'open') (onOpenRef.current ?? (() => api.openSessionDialog()))();
       else if (command === 'run') actions.run();
       else if (command === 'pause') actions.pauseOrResume();
       else if (command === 'step') actions.step();

@@ -35,6 +35,34 @@ async function setField(lab: Locator, testId: string, value: string): Promise<vo
 test.describe('adversarial lab', () => {
   test.describe.configure({ timeout: 120_000 });
 
+  test('should open with the sample cat and dog, attack the cat at once, and give them up for your own photos', async ({ lab: page }) => {
+    const lab = await openAdversarial(page);
+    const thumbs = lab.getByTestId('image-thumb');
+    await expect(thumbs).toHaveCount(2);
+    await expect(thumbs.nth(0)).toHaveAttribute('data-name', 'chelsea-the-cat.jpg');
+    await expect(thumbs.nth(1)).toHaveAttribute('data-name', 'dog-on-a-porch.jpg');
+    await expect(lab.getByTestId('selected-name')).toHaveText('chelsea-the-cat.jpg');
+    // The step-0 verdict: a cat, so the first lane's default target becomes "dog".
+    const signed = lab.getByTestId('lane-view-0');
+    await expect(signed.getByTestId('top5-row')).toHaveCount(5);
+    expect(await numberIn(signed.getByTestId('cat-bar'))).toBeGreaterThan(0.8);
+    await expect(lab.getByTestId('image-verdict')).toContainText('Model: Egyptian cat');
+    await screenshot(page, 'adversarial-samples');
+    // Run works at once: one step in every lane.
+    await lab.getByTestId('step').click();
+    await expect(signed.getByTestId('lane-step')).toHaveAttribute('data-value', '1', { timeout: RUN_TIMEOUT });
+
+    // The user's own photo takes the samples' place; an emptied list offers them again.
+    await dropImage(page, 'img_1.jpg', readFileSync(CAT));
+    await expect(thumbs).toHaveCount(1);
+    await expect(thumbs.first()).toHaveAttribute('data-name', 'img_1.jpg');
+    await thumbs.first().hover();
+    await lab.getByRole('button', { name: 'Remove img_1.jpg' }).click();
+    await expect(thumbs).toHaveCount(0);
+    await lab.getByTestId('sample-images').click();
+    await expect(thumbs).toHaveCount(2);
+  });
+
   test('should turn a dropped cat into a dog with signed steps beside untargeted PGD, and save the PNG', async ({ lab: page }) => {
     const lab = await openAdversarial(page);
     await dropImage(page, 'img_1.jpg', readFileSync(CAT));

@@ -112,4 +112,35 @@ test.describe('engine crash', () => {
     await expect(lab.getByTestId('error')).toHaveCount(0);
     await screenshot(lab, 'engine-restarted-run-again');
   });
+
+  test('should leave an engine that keeps dying stopped, say to reload, and stop reconnecting until the reload', async ({ lab }) => {
+    const connection = lab.getByTestId('connection');
+    await expect(connection).toHaveText('connected');
+    // Every engine this server starts is killed as soon as it is seen: the connection's
+    // budget (5 restarts a minute) runs out on the sixth death.
+    const killed = new Set<number>();
+    while (!(await connection.textContent())?.startsWith('engine stopped')) {
+      for (const pid of serverEngines()) {
+        if (killed.has(pid)) continue;
+        killed.add(pid);
+        process.kill(pid, 'SIGKILL');
+      }
+      await lab.waitForTimeout(50);
+      expect(killed.size, 'engines killed before the server gave up').toBeLessThanOrEqual(12);
+    }
+    await expect(connection).toHaveText('engine stopped — reload the page to try again');
+    await expect(lab.getByTestId('error')).toContainText('so it was left stopped. Reload the page to start a fresh one.');
+    await expect(lab.getByTestId('engine-notice')).toHaveCount(0);
+    await screenshot(lab, 'engine-stopped');
+    // Past the client's first retry delay (0.5 s) nothing has reconnected, and no engine runs for it.
+    await lab.waitForTimeout(1500);
+    await expect(connection).toHaveText('engine stopped — reload the page to try again');
+    expect(serverEngines()).toEqual([]);
+
+    // A reload starts afresh.
+    await lab.reload();
+    await expect(lab.getByTestId('connection')).toHaveText('connected');
+    await expect(lab.getByTestId('backend')).toHaveText(/^(cpu|wasm|tensorflow)$/);
+    expect(serverEngines()).toHaveLength(1);
+  });
 });

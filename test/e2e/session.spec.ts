@@ -92,8 +92,8 @@ test.describe('sessions', () => {
     await expect(regression.getByTestId('seed')).toHaveValue('11');
   });
 
-  test('should open the shown lab’s file picker on Ctrl+O in the browser', async ({ lab: page }) => {
-    for (const [lab, input] of [['regression', 'csv-input'], ['spread', 'vectors-input'], ['adversarial', 'images-input']] as const) {
+  test('should open the shown lab’s file picker on Ctrl+O in the browser (a session’s in the Surface lab, which has no file of its own)', async ({ lab: page }) => {
+    for (const [lab, input] of [['regression', 'csv-input'], ['spread', 'vectors-input'], ['adversarial', 'images-input'], ['surface', 'session-input']] as const) {
       await page.getByTestId(`tab-${lab}`).click();
       const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Control+o')]);
       expect(await chooser.element().getAttribute('data-testid'), lab).toBe(input);

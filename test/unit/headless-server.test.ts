@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { startServer, type HeadlessServer } from '../../main/headless-server';
 import { decodeMessage, encodeMessage } from '../../main/protocol/codec';
 import { CONTENT_SECURITY_POLICY } from '../../main/protocol/content-security-policy';
+import { ENGINE_GAVE_UP_CLOSE_CODE } from '../../main/protocol/limits';
 import type { EngineMessage, RegressionRunConfig } from '../../main/protocol/messages';
 
 // The server serves dist/ (renderer and engine host), so it needs `npm run build` first;
@@ -206,9 +207,9 @@ describe('headless server', () => {
       process.kill(second!, 'SIGKILL');
       const crash = await until(() => messages.find((m) => m.type === 'error' && m.error.name === 'EngineCrashed'));
       expect(crash).toMatchObject({
-        error: { message: 'The engine stopped (killed by SIGKILL) 2 times within 60 s, so it was left stopped. The page reconnects for a fresh one.' },
+        error: { message: 'The engine stopped (killed by SIGKILL) 2 times within 60 s, so it was left stopped. Reload the page to start a fresh one.' },
       });
-      expect(await closed).toBe(1011);
+      expect(await closed).toBe(ENGINE_GAVE_UP_CLOSE_CODE);
       expect(messages.filter((m) => m.type === 'engineRestarted')).toHaveLength(1);
       await until(() => (enginePids().length === 0 ? true : undefined));
     } finally {

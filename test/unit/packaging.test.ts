@@ -182,6 +182,9 @@ describe('the packed app', () => {
       'assets/data/adult-men-150.csv',
       'assets/reference/thomson.csv',
       'assets/reference/tammes.csv',
+      'assets/samples/CREDITS.txt',
+      'assets/samples/chelsea-the-cat.jpg',
+      'assets/samples/dog-on-a-porch.jpg',
     ]) {
       expect(asar.has(f), f).toBe(true);
     }
@@ -191,11 +194,12 @@ describe('the packed app', () => {
     for (const f of filesUnder(join(DIST, 'renderer'))) expect(asar.has(`dist/renderer/${f}`), `dist/renderer/${f}`).toBe(true);
     for (const f of readdirSync(join(ROOT, 'models/labels'))) expect(asar.has(`models/labels/${f}`), f).toBe(true);
     // The engine (dist/main/engine/host.js) looks two and three folders up from its own folder
-    // (model-registry.ts, spread-reference.ts, default-data.ts): in the asar, three is the root.
+    // (shipped-files.ts): in the asar, three is the root.
     const engineDir = 'dist/main/engine';
     expect(asar.has(posix.join(engineDir, '../../../models/manifest.json'))).toBe(true);
     expect(asar.has(posix.join(engineDir, '../../../assets/reference/thomson.csv'))).toBe(true);
     expect(asar.has(posix.join(engineDir, '../../../assets/data/adult-men-150.csv'))).toBe(true);
+    expect(asar.has(posix.join(engineDir, '../../../assets/samples/CREDITS.txt'))).toBe(true);
   });
 
   it('should hold every package the packed bundles load, and what those packages need', () => {
@@ -278,6 +282,10 @@ describe('the packed app', () => {
       const models = await next((m) => 'requestId' in m && m.requestId === 'm');
       expect(models.type).toBe('models');
       expect((models as Extract<EngineMessage, { type: 'models' }>).models.length).toBeGreaterThan(0);
+      engine.send({ type: 'sampleImages', requestId: 's' });
+      const samples = await next((m) => 'requestId' in m && m.requestId === 's');
+      expect(samples.type).toBe('sampleImages');
+      expect((samples as Extract<EngineMessage, { type: 'sampleImages' }>).images.map((im) => im.name)).toEqual(['chelsea-the-cat.jpg', 'dog-on-a-porch.jpg']);
       const { dataset } = data as Extract<EngineMessage, { type: 'reply' }>;
       engine.send({
         type: 'start',
@@ -313,7 +321,7 @@ describe('the packed app', () => {
 
   it('should leave out sources, tests, scripts, source maps and other dev-only files', () => {
     const ours = [...asar.keys()].filter((p) => !p.startsWith('node_modules/'));
-    const allowedRoots = ['package.json', 'dist/', 'models/', 'assets/data/', 'assets/reference/'];
+    const allowedRoots = ['package.json', 'dist/', 'models/', 'assets/data/', 'assets/reference/', 'assets/samples/'];
     expect(ours.filter((p) => !allowedRoots.some((r) => p === r || p.startsWith(r)))).toEqual([]);
     expect(ours.filter((p) => /\.(ts|tsx|map|md)$/.test(p))).toEqual([]);
     // Only the three bundles the app runs, and the renderer: not the CLI, server or bench.

@@ -182,15 +182,15 @@ function undilated(dilations: [number, number], what: string): void {
   if (dilations[0] !== 1 || dilations[1] !== 1) throw new Error(`a dilated ${what} has no input gradient on the ${tf.getBackend()} backend`);
 }
 
-/**
- * tf.conv2d plus an optional bias, whose input gradient runs on forward kernels where
- * usesForwardKernelGradients(); `backFilter` is conv2dBackFilter(filter). There the forward
- * pass is one fused convolution-and-bias kernel, which is safe inside the custom gradient
- * (tfjs's own gradient of the fused op computes the filter gradient too, see
- * layer-program.ts). Filter and bias gradients are not provided (nothing differentiates with
- * respect to weights here).
- */
-export function conv2dWithInputGrad(
+/** A convolution's three forms: tfjs's own op (its gradient by tfjs), the fused forward kernel, and the input gradient over `backFilter`. */
+interface Convolution {
+  what: string;
+  plain(x: tf.Tensor4D, filter: tf.Tensor4D, strides: [number, number], pad: 'same' | 'valid', dilations: [number, number]): tf.Tensor4D;
+  fused(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D | undefined, strides: [number, number], pad: 'same' | 'valid'): tf.Tensor4D;
+  inputGrad(dy: tf.Tensor4D, backFilter: tf.Tensor4D, inputShape: [number, number, number, number], strides: [number, number], pad: 'same' | 'valid'): tf.Tensor4D;
+}
+
+type ConvolutionArgs = [
   x: tf.Tensor4D,
   filter: tf.Tensor4D,
   backFilter: tf.Tensor4D,
@@ -198,42 +198,51 @@ export function conv2dWithInputGrad(
   strides: [number, number],
   pad: 'same' | 'valid',
   dilations: [number, number],
+];
+
+/**
+ * `conv` plus an optional bias, whose input gradient runs on forward kernels where
+ * usesForwardKernelGradients(). There the forward pass is one fused convolution-and-bias
+ * kernel, which is safe inside the custom gradient (tfjs's own gradient of the fused op
+ * computes the filter gradient too, see layer-program.ts). Filter and bias gradients are not
+ * provided (nothing differentiates with respect to weights here).
+ */
+function withInputGrad(
+  conv: Convolution,
+  ...[x, filter, backFilter, bias, strides, pad, dilations]: ConvolutionArgs
 ): tf.Tensor4D {
   if (!usesForwardKernelGradients()) {
-    const y = tf.conv2d(x, filter, strides, pad, 'NHWC', dilations);
+    const y = conv.plain(x, filter, strides, pad, dilations);
     return bias ? tf.add(y, bias) : y;
   }
-  undilated(dilations, 'convolution');
+  undilated(dilations, conv.what);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const input = args[0] as tf.Tensor4D;
-    const value = tf.fused.conv2d({ x: input, filter, strides, pad, bias });
-    return { value, gradFunc: (dy: tf.Tensor) => conv2dInputGrad(dy as tf.Tensor4D, backFilter, input.shape, strides, pad) };
+    const value = conv.fused(input, filter, bias, strides, pad);
+    return { value, gradFunc: (dy: tf.Tensor) => conv.inputGrad(dy as tf.Tensor4D, backFilter, input.shape, strides, pad) };
   });
   return op(x) as tf.Tensor4D;
 }
 
+const CONV2D: Convolution = {
+  what: 'convolution',
+  plain: (x, filter, strides, pad, dilations) => tf.conv2d(x, filter, strides, pad, 'NHWC', dilations),
+  fused: (x, filter, bias, strides, pad) => tf.fused.conv2d({ x, filter, strides, pad, bias }),
+  inputGrad: conv2dInputGrad,
+};
+
+const DEPTHWISE: Convolution = {
+  what: 'depthwise convolution',
+  plain: (x, filter, strides, pad, dilations) => tf.depthwiseConv2d(x, filter, strides, pad, 'NHWC', dilations),
+  fused: (x, filter, bias, strides, pad) => tf.fused.depthwiseConv2d({ x, filter, strides, pad, bias }),
+  inputGrad: depthwiseInputGrad,
+};
+
+/** tf.conv2d plus an optional bias, with its input gradient on forward kernels; `backFilter` is conv2dBackFilter(filter). */
+export const conv2dWithInputGrad = (...args: ConvolutionArgs): tf.Tensor4D => withInputGrad(CONV2D, ...args);
+
 /** tf.depthwiseConv2d plus an optional bias, likewise; `backFilter` is depthwiseBackFilter(filter). */
-export function depthwiseConv2dWithInputGrad(
-  x: tf.Tensor4D,
-  filter: tf.Tensor4D,
-  backFilter: tf.Tensor4D,
-  bias: tf.Tensor1D | undefined,
-  strides: [number, number],
-  pad: 'same' | 'valid',
-  dilations: [number, number],
-): tf.Tensor4D {
-  if (!usesForwardKernelGradients()) {
-    const y = tf.depthwiseConv2d(x, filter, strides, pad, 'NHWC', dilations);
-    return bias ? tf.add(y, bias) : y;
-  }
-  undilated(dilations, 'depthwise convolution');
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const input = args[0] as tf.Tensor4D;
-    const value = tf.fused.depthwiseConv2d({ x: input, filter, strides, pad, bias });
-    return { value, gradFunc: (dy: tf.Tensor) => depthwiseInputGrad(dy as tf.Tensor4D, backFilter, input.shape, strides, pad) };
-  });
-  return op(x) as tf.Tensor4D;
-}
+export const depthwiseConv2dWithInputGrad = (...args: ConvolutionArgs): tf.Tensor4D => withInputGrad(DEPTHWISE, ...args);
 
 /**
  * ∂L/∂x of y = maxPool(x) for windows that tile the input (stride = pool size): each window's

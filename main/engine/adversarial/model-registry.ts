@@ -8,8 +8,9 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
+import { shippedPath } from '../shipped-files';
 import { ModelFolderError, modelFormat, readModelJson } from './disk-io-handler';
 
 /** How a pixel p in 0..255 becomes the model's input. */
@@ -70,12 +71,9 @@ export class ModelNotAvailableError extends Error {
   }
 }
 
-/** models/ beside the bundle (dist/main/… in the app), the source (main/engine/adversarial) or cwd. */
+/** models/, the folder of the manifest. */
 export function modelsFolder(): string {
-  const candidates = [join(__dirname, '../../models'), join(__dirname, '../../../models'), join(process.cwd(), 'models')];
-  const found = candidates.find((p) => existsSync(join(p, 'manifest.json')));
-  if (!found) throw new Error('the model manifest (models/manifest.json) is missing from this install');
-  return found;
+  return dirname(shippedPath('models/manifest.json', 'the model manifest'));
 }
 
 function fail(what: string): never {

@@ -7,6 +7,8 @@ import type { LabDriver } from '../lab-driver';
 import { AdversarialDriver } from './adversarial-driver';
 import type { AdversarialModels } from './adversarial-models';
 import { RegressionDriver } from './regression-driver';
+import { RegressionModelDriver } from './regression-model-driver';
+import { isLineModel } from '../../protocol/regression-model';
 import { SpreadDriver } from './spread-driver';
 import { SurfaceDriver } from './surface-driver';
 
@@ -18,7 +20,8 @@ export interface DriverContext {
 type DriverFactories = { [L in LabName]: (config: Extract<RunConfig, { lab: L }>, context: DriverContext) => Promise<LabDriver> };
 
 const FACTORIES: DriverFactories = {
-  regression: async (config) => new RegressionDriver(config),
+  // The line (no model, or the default `a*x + b`) keeps its own path: exact loss from moments, normalise.
+  regression: async (config) => (config.problem.model === undefined || isLineModel(config.problem.model) ? new RegressionDriver(config) : RegressionModelDriver.create(config)),
   spread: async (config) => new SpreadDriver(config),
   adversarial: (config, context) => AdversarialDriver.create(config, context.models()),
   surface: (config) => SurfaceDriver.create(config),

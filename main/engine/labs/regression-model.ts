@@ -14,6 +14,8 @@ import * as tf from '@tensorflow/tfjs';
 import { Matrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
 import type { LaneConfig, LaneStatus } from '../../protocol/messages';
 import { OPTIMIZER_SPECS } from '../../protocol/optimizers';
+import { MODEL_CURVE_POINTS, plotXRange, type ExactNote, type ModelFit, type ModelGrid } from '../../protocol/regression-model';
+import type { SurfaceWindow } from '../../protocol/surface';
 import { checkModel, type CheckedFormula } from '../formula/formula';
 import { compileFloat64, type Float64Formula } from '../formula/formula-float64';
 import { compileTf, type TfFormula } from '../formula/formula-tf';
@@ -26,13 +28,6 @@ export const FLOAT64_LOSS_MAX_ROWS = 20_000;
 /** Rows × parameters the exact fit's QR may hold (8 bytes each: 64 MiB). */
 const EXACT_MAX_ENTRIES = 8_000_000;
 
-export interface ModelFit {
-  values: number[];
-  mse: number;
-}
-
-/** Why a linear model has no exact answer shown, or null when it has one. */
-export type ExactNote = 'nonlinear' | 'not identifiable' | 'too large';
 
 export interface ModelState {
   loss: number;
@@ -90,6 +85,41 @@ export class RegressionModel {
       sum += r * r;
     }
     return sum / this.n;
+  }
+
+  /** The x points curves are sampled at: MODEL_CURVE_POINTS evenly across the plotted range. */
+  curveXs(): Float64Array {
+    const [lo, hi] = plotXRange(this.x);
+    return Float64Array.from({ length: MODEL_CURVE_POINTS }, (_, i) => lo + ((hi - lo) * i) / (MODEL_CURVE_POINTS - 1));
+  }
+
+  /** f at each of `xs` for the given parameter values, in float64 (NaN where f is undefined). */
+  curve(values: ArrayLike<number>, xs: Float64Array): Float64Array {
+    const out = new Float64Array(xs.length);
+    for (let i = 0; i < xs.length; i++) {
+      const v = this.at(xs[i]!, values);
+      out[i] = Number.isFinite(v) ? v : NaN;
+    }
+    return out;
+  }
+
+  /**
+   * A two-parameter model's MSE over a window of (first parameter along x, second along y), in
+   * float64: row-major [resolution, resolution] from (xMin, yMin); NaN where it is not finite.
+   */
+  lossGrid(window: SurfaceWindow, resolution: number): ModelGrid {
+    if (this.parameters.length !== 2) throw new RangeError(`a loss map needs a two-parameter model; this one has ${this.parameters.length}`);
+    const values = new Float64Array(resolution * resolution);
+    const p = [0, 0];
+    for (let j = 0; j < resolution; j++) {
+      p[1] = window.yMin + ((window.yMax - window.yMin) * j) / (resolution - 1);
+      for (let i = 0; i < resolution; i++) {
+        p[0] = window.xMin + ((window.xMax - window.xMin) * i) / (resolution - 1);
+        const v = this.mse(p);
+        values[j * resolution + i] = Number.isFinite(v) ? v : NaN;
+      }
+    }
+    return { window, resolution, values };
   }
 
   private isLinear(): boolean {

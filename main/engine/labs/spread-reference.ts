@@ -3,9 +3,10 @@
  * assets/reference/ (thomson.csv: smallest known Coulomb energies; tammes.csv: largest known
  * minimum angles). Each table's "# Source:" comment lines travel with its numbers.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { readCsvRecords } from '../csv-records';
+import { shippedPath } from '../shipped-files';
 
 export interface PublishedOptimum {
   n: number;
@@ -27,16 +28,9 @@ interface Table {
   rows: Map<number, Record<string, string>>;
 }
 
-/** assets/reference, looked up relative to the bundle (dist/main/…) and to the source (main/engine/labs). */
+/** assets/reference, the folder of the two tables. */
 export function referenceDir(): string {
-  const candidates = [
-    join(__dirname, '../../assets/reference'),
-    join(__dirname, '../../../assets/reference'),
-    join(process.cwd(), 'assets/reference'),
-  ];
-  const found = candidates.find((p) => existsSync(join(p, 'thomson.csv')));
-  if (!found) throw new Error('the published optimum tables (assets/reference/thomson.csv, tammes.csv) are missing from this install');
-  return found;
+  return dirname(shippedPath('assets/reference/thomson.csv', 'the published optimum tables'));
 }
 
 /** Parses one table: "#" comment lines, a header row, then rows keyed by their first column n. */

@@ -21,6 +21,7 @@ export async function createSweepProblem(spec: SweepLabProblem, optimizer: Optim
     const problem = surfaceSweepProblem(lab);
     return { ...problem, dispose: () => (problem.dispose(), lab.dispose()) };
   }
+  if (spec.problem.model !== undefined) throw new RangeError('a Regression sweep fits the line a*x + b: a sweep of a model is not built yet');
   const lab = new RegressionLab(spec.problem);
   const problem = regressionSweepProblem(lab, optimizer, params, spec.seed);
   return { ...problem, dispose: () => (problem.dispose(), lab.dispose()) };

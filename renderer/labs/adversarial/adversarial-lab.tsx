@@ -158,6 +158,15 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
   );
   batchRunning.current = isBatchRunning;
 
+  // The first time the lab is shown, an empty list gets the sample photos (a cat and a dog),
+  // so Run works at once; the user's own photos take their place.
+  const offeredSamples = useRef(false);
+  useEffect(() => {
+    if (!active || offeredSamples.current) return;
+    offeredSamples.current = true;
+    latest.current.imgs.addSamples();
+  }, [active]);
+
   // The chosen image, once decoded for the loaded model, gets a paused run at step 0: every
   // lane shows the model's verdict on the original, and Step or Space carries on from there.
   const selected = imgs.selected;
@@ -306,7 +315,7 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
           onOpenFolder={model.openFolder}
           reportError={reportError}
         />
-        <ImagePanel images={imgs.images} selected={selected} busy={imgs.busy} note={imgs.note} verdict={verdict} onOpen={chooseFiles} onSelect={imgs.select} onRemove={imgs.remove} />
+        <ImagePanel images={imgs.images} selected={selected} busy={imgs.busy} note={imgs.note} verdict={verdict} onOpen={chooseFiles} onSamples={imgs.addSamples} onSelect={imgs.select} onRemove={imgs.remove} />
         <input
           ref={fileInput}
           type="file"

@@ -17,11 +17,13 @@ interface ImagePanelProps {
   /** The model's reading of the selected image, once a run has classified it. */
   verdict: string | null;
   onOpen: () => void;
+  /** Brings the app's sample photos back into an empty list. */
+  onSamples: () => void;
   onSelect: (id: string) => void;
   onRemove: (id: string) => void;
 }
 
-export function ImagePanel({ images, selected, busy, note, verdict, onOpen, onSelect, onRemove }: ImagePanelProps) {
+export function ImagePanel({ images, selected, busy, note, verdict, onOpen, onSamples, onSelect, onRemove }: ImagePanelProps) {
   return (
     <section className="panel adv-image-panel" data-testid="image-panel">
       <div className="panel-title-row">
@@ -30,7 +32,14 @@ export function ImagePanel({ images, selected, busy, note, verdict, onOpen, onSe
           Open images…
         </button>
       </div>
-      {!images.length && !busy && <p className="muted small-text adv-first">Drop one or more photos anywhere on the window, or open them. Each is cropped to the model’s square input.</p>}
+      {!images.length && !busy && (
+        <p className="muted small-text adv-first">
+          Drop one or more photos anywhere on the window, or open them. Each is cropped to the model’s square input.{' '}
+          <button type="button" className="link-button" onClick={onSamples} data-testid="sample-images">
+            Use the sample photos
+          </button>
+        </p>
+      )}
       {images.length > 0 && (
         <ul className="adv-thumbs" aria-label="Loaded images" data-testid="image-list">
           {images.map((im) => (

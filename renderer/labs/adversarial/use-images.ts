@@ -8,7 +8,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { FILE_KIND_SPECS } from '../../../main/protocol/desktop-api';
 import type { DecodedImage } from '../../../main/protocol/messages';
 import type { EngineClient } from '../../engine-client';
-import { decodeImage } from '../../engine-requests';
+import { decodeImage, requestSampleImages } from '../../engine-requests';
 
 export interface LoadedImage {
   id: string;
@@ -17,6 +17,8 @@ export interface LoadedImage {
   /** A blob: URL of the file, for the crop preview. */
   url: string;
   decoded: DecodedImage;
+  /** One of the app's sample photos: the user's own photos take their place. */
+  sample?: boolean;
 }
 
 export interface InputSize {
@@ -46,11 +48,13 @@ export function useImages(client: EngineClient, size: InputSize | null, reportEr
   /**
    * Files in the order given; the first one that decodes becomes the selected image, unless
    * `keepRun` says, once they are decoded, that the run shown is to be kept (it took steps):
-   * then they are only added, and a note says how to attack them.
+   * then they are only added, and a note says how to attack them. The user's own files take
+   * the sample photos' place; samples are added only to an empty list.
    */
   const addFiles = useCallback(
-    (files: { name: string; bytes: () => Promise<Uint8Array>; size: number }[], keepRun?: () => string | null) => {
+    (files: { name: string; bytes: () => Promise<Uint8Array>; size: number }[], keepRun?: () => string | null, samples = false) => {
       enqueue(async () => {
+        if (samples && latest.current.images.length > 0) return;
         const target = latest.current.size ?? { width: 224, height: 224 };
         const problems: string[] = [];
         const added: LoadedImage[] = [];
@@ -64,7 +68,7 @@ export function useImages(client: EngineClient, size: InputSize | null, reportEr
             const bytes = await f.bytes();
             const decoded = await decodeImage(client, f.name, bytes, target.width, target.height);
             const url = URL.createObjectURL(new Blob([bytes as BlobPart]));
-            added.push({ id: `image-${++imageCounter}`, name: f.name, bytes, url, decoded });
+            added.push({ id: `image-${++imageCounter}`, name: f.name, bytes, url, decoded, ...(samples ? { sample: true } : {}) });
           } catch (e) {
             problems.push(`Could not open ${f.name}: ${(e as Error).message}`);
           }
@@ -75,9 +79,9 @@ export function useImages(client: EngineClient, size: InputSize | null, reportEr
         setImages((old) => {
           // The same file again replaces its older copy instead of listing it twice.
           const fresh = old.filter((o) => {
-            const twin = added.some((a) => a.name === o.name && a.bytes.length === o.bytes.length);
-            if (twin) URL.revokeObjectURL(o.url);
-            return !twin;
+            const replaced = o.sample || added.some((a) => a.name === o.name && a.bytes.length === o.bytes.length);
+            if (replaced) URL.revokeObjectURL(o.url);
+            return !replaced;
           });
           return [...fresh, ...added];
         });
@@ -93,6 +97,26 @@ export function useImages(client: EngineClient, size: InputSize | null, reportEr
     },
     [client, enqueue, reportError],
   );
+
+  /** The app's sample photos, when the list is empty (asked again, they come back). */
+  const addSamples = useCallback(() => {
+    enqueue(async () => {
+      if (latest.current.images.length > 0) return;
+      setBusy('Opening the sample photos…');
+      try {
+        const files = await requestSampleImages(client);
+        addFiles(
+          files.map((f) => ({ name: f.name, size: f.bytes.length, bytes: () => Promise.resolve(f.bytes) })),
+          undefined,
+          true,
+        );
+      } catch (e) {
+        reportError(`Could not open the sample photos: ${(e as Error).message}`);
+      } finally {
+        setBusy(null);
+      }
+    });
+  }, [client, enqueue, addFiles, reportError]);
 
   const addBrowserFiles = useCallback(
     (files: File[], keepRun?: () => string | null) => addFiles(files.map((f) => ({ name: f.name, size: f.size, bytes: () => f.arrayBuffer().then((b) => new Uint8Array(b)) })), keepRun),
@@ -144,7 +168,7 @@ export function useImages(client: EngineClient, size: InputSize | null, reportEr
   );
 
   const selected = images.find((im) => im.id === selectedId) ?? null;
-  return { images, selected, select, addFiles, addBrowserFiles, remove, busy, note };
+  return { images, selected, select, addFiles, addBrowserFiles, addSamples, remove, busy, note };
 }
 
 /** Whether an image is decoded at this input size (a run needs exactly the model's size). */

@@ -161,7 +161,15 @@ function equalScale(w: ParamWindow, cssWidth: number, cssHeight: number): ParamW
   return { ...w, aMin: c - half, aMax: c + half };
 }
 
-function drawStart(ctx: CanvasRenderingContext2D, f: PlotFrame, a: number, b: number): void {
+/** The iso-lines of a loss map: each one's excess over the minimum (`floor`) half the one above's. */
+export function lossThresholds(floor: number, vMax: number): number[] {
+  const thresholds: number[] = [];
+  for (let k = LEVELS; k >= 1; k--) thresholds.push(floor + (vMax - floor) * LEVEL_RATIO ** k);
+  return thresholds;
+}
+
+/** A lane's start on a loss map: a grey ring. */
+export function drawStart(ctx: CanvasRenderingContext2D, f: PlotFrame, a: number, b: number): void {
   ctx.beginPath();
   ctx.arc(toPxX(f, a), toPxY(f, b), 6, 0, 2 * Math.PI);
   ctx.strokeStyle = '#5a626e';
@@ -201,9 +209,7 @@ function drawBackground(
       if (v < vMin) vMin = v;
     }
   }
-  const floor = Math.min(vMin, exact.mse);
-  const thresholds: number[] = [];
-  for (let k = LEVELS; k >= 1; k--) thresholds.push(floor + (vMax - floor) * LEVEL_RATIO ** k);
+  const thresholds = lossThresholds(Math.min(vMin, exact.mse), vMax);
   const gx = (x: number) => f.left + (x / nx) * f.width;
   const gy = (y: number) => f.top + (y / ny) * f.height;
   ctx.save();

@@ -23,8 +23,11 @@ export function baseWindow(points: readonly [number, number][], stats: Regressio
   // start and minimum coincide on an axis.
   const vxx = Math.max(stats.sxx - stats.sx * stats.sx, 1e-300);
   const vyy = Math.max(stats.syy - stats.sy * stats.sy, 1e-300);
-  const minSpanA = 0.05 * Math.sqrt(vyy / vxx);
-  const minSpanB = 0.05 * Math.sqrt(vyy);
+  return windowAround(points, 0.05 * Math.sqrt(vyy / vxx), 0.05 * Math.sqrt(vyy));
+}
+
+/** The padded box around `points`, at least minSpanA × minSpanB (a model's map gives its own scales). */
+export function windowAround(points: readonly [number, number][], minSpanA: number, minSpanB: number): ParamWindow {
   let [aMin, aMax, bMin, bMax] = [Infinity, -Infinity, Infinity, -Infinity];
   for (const [a, b] of points) {
     if (!Number.isFinite(a) || !Number.isFinite(b)) continue;

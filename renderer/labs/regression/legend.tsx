@@ -7,6 +7,8 @@ interface LegendProps {
   store: RunStore;
   /** Shown before any run, when the views draw only the starting line. */
   settingsLanes: LaneSettings[];
+  /** A model of your own is shown: curves, not lines; `exact` says whether it has an exact fit to draw. */
+  model?: { exact: boolean } | null;
 }
 
 /**
@@ -14,7 +16,7 @@ interface LegendProps {
  * Once there is a run the views draw the run's lanes (as the engine announced them), not the
  * settings, which may have been edited since; so the key does too.
  */
-export function Legend({ store, settingsLanes }: LegendProps) {
+export function Legend({ store, settingsLanes, model = null }: LegendProps) {
   const subscribe = useCallback((cb: () => void) => store.onLanes(cb), [store]);
   // Empty exactly when there is no run (a run has at least one lane).
   const runLanes = useSyncExternalStore(subscribe, () => store.lanes);
@@ -29,13 +31,15 @@ export function Legend({ store, settingsLanes }: LegendProps) {
           {l.label}
         </li>
       ))}
-      <li>
-        <span className="legend-line legend-dashed" />
-        exact least squares
-      </li>
+      {(!model || model.exact) && (
+        <li>
+          <span className="legend-line legend-dashed" />
+          exact least squares
+        </li>
+      )}
       <li>
         <span className="legend-line legend-start" />
-        starting line
+        {model ? 'starting curve' : 'starting line'}
       </li>
     </ul>
   );

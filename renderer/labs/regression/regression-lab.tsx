@@ -24,6 +24,14 @@ import { useDataset, type SavedDataset } from './use-dataset';
 import { asRecord, useSessionPart } from '../../session/session-parts';
 import type { SavedRun } from '../../run/run-store-base';
 import { ValleyNote } from './valley-note';
+import { isLineModel, LINE_MODEL, modelGridResolution, type ModelGrid } from '../../../main/protocol/regression-model';
+import { requestRegressionModel } from '../../engine-requests';
+import type { ParamWindow } from './contour-window';
+import { ModelContourView } from './model-contour-view';
+import { ModelPanel, ParameterStartPanel } from './model-panel';
+import { ParameterTable } from './parameter-table';
+import { modelKeys } from './run-store';
+import { useRegressionModel } from './use-regression-model';
 
 interface RegressionLabProps {
   client: EngineClient;
@@ -47,8 +55,13 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
   const dataStats = useMemo(() => (dataset ? regressionStats(dataset.x, dataset.y) : null), [dataset]);
   const dataExact = useMemo(() => (dataStats ? leastSquares(dataStats) : null), [dataStats]);
 
+  // The model: the line keeps its own path; any other is checked by the engine as it is typed.
+  const lineSettings = isLineModel(settings.model);
+  const check = useRegressionModel(client, connection, lineSettings ? null : settings.model, dataset, settings.init);
+  const modelRefused = !lineSettings && check.error !== null;
+  const preview = lineSettings ? null : check.info;
+
   const viewsRef = useRef<HTMLDivElement>(null);
-  const exactMse = (store.exact ?? dataExact)?.mse;
   const latest = useRef({ settings, dataset });
   latest.current = { settings, dataset };
 
@@ -59,8 +72,9 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
     return {
       config: buildRunConfig(s, d, paused),
       lanes: s.lanes.map((l) => ({ id: l.id, label: laneLabel(l), optimizer: l.optimizer, params: l.params, colour: l.colour })),
-      // The config holds the data's numbers; the run card names where they came from.
-      about: { data: d.name, x: d.xColumn, y: d.yColumn },
+      // The config holds the data's numbers; the run card names where they came from (and the
+      // model, which the config holds unless it is the line).
+      about: { data: d.name, x: d.xColumn, y: d.yColumn, ...(isLineModel(s.model) ? { model: LINE_MODEL } : {}) },
     };
   };
   const { phase, actions, setSpeed, stopRun, start } = useLabRun({
@@ -73,6 +87,11 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
     onOpen: () => getDesktopApi()?.openFileDialog('table'),
     prepare,
   });
+
+  // The model the views show: a shown run's, else the settings' (null: the line).
+  const runShown = phase !== 'idle' && phase !== 'starting' && store.lanes.length > 0;
+  const shownModel = runShown ? store.model : preview;
+  const exactMse = shownModel ? shownModel.exact?.mse : (store.exact ?? dataExact)?.mse;
 
   /** A session's run, checked and built, shown once its data is in (the data change below would clear it). */
   const pendingRun = useRef<(() => void) | null>(null);
@@ -127,6 +146,21 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
     [setSpeed],
   );
 
+  const requestGrid = useCallback(
+    (model: string, w: ParamWindow): Promise<ModelGrid> => {
+      const d = latest.current.dataset;
+      if (!d) return Promise.reject(new Error('no data'));
+      const window = { xMin: w.aMin, xMax: w.aMax, yMin: w.bMin, yMax: w.bMax };
+      return requestRegressionModel(client, { type: 'regressionModel', model, x: d.x, y: d.y, grid: { window, resolution: modelGridResolution(d.x.length) } }).then((r) => {
+        if (!r.grid) throw new Error('the model has no loss map');
+        return r.grid;
+      });
+    },
+    [client],
+  );
+
+  const modelLanes = () => store.lanes.flatMap((l) => (l.model ? [{ id: l.id, label: l.label, history: l.model }] : []));
+
   const setStart = useCallback((initSlope: number, initIntercept: number) => patch({ initSlope, initIntercept }), [patch]);
 
   // A sweep's cell or a fair race becomes lanes, and a fresh run starts once the settings hold them.
@@ -147,14 +181,24 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
       <DropOverlay onFile={data.loadFile} hint="Drop a CSV to plot and fit it" enabled={active} />
       <aside className="sidebar">
         <DatasetPanel data={data} />
-        <StartLinePanel slope={settings.initSlope} intercept={settings.initIntercept} normalize={settings.normalize} onChange={setStart} />
+        <ModelPanel model={settings.model} xName={dataset?.xColumn} onModel={(model) => patch({ model })} error={lineSettings ? null : check.error} />
+        {lineSettings ? (
+          <StartLinePanel slope={settings.initSlope} intercept={settings.initIntercept} normalize={settings.normalize} onChange={setStart} />
+        ) : (
+          preview && <ParameterStartPanel parameters={preview.parameters} init={settings.init} onChange={(init) => patch({ init })} />
+        )}
         <LaneList lanes={settings.lanes} onChange={(lanes) => patch({ lanes })} makeLane={nextLane} />
         <SweepPanel
           client={client}
           iterations={settings.maxIterations}
           makeRequest={(grid) => {
             const { settings: s, dataset: d } = latest.current;
-            return d ? { type: 'sweep', problem: { lab: 'regression', problem: buildRunConfig(s, d, false).problem, seed: s.seed }, grid, iterations: s.maxIterations } : null;
+            if (!d) return null;
+            if (!isLineModel(s.model)) {
+              reportError('Sweeps fit the line (a*x + b) for now: set the model back to the line to sweep.');
+              return null;
+            }
+            return { type: 'sweep', problem: { lab: 'regression', problem: buildRunConfig(s, d, false).problem, seed: s.seed }, grid, iterations: s.maxIterations };
           }}
           onCell={raceCell}
           onFairRace={raceFairly}
@@ -165,25 +209,31 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
         <RunControls
           phase={phase}
           settings={settings}
-          canRun={!!dataset}
+          canRun={!!dataset && !modelRefused && (lineSettings || preview !== null)}
           actions={actions}
           onSettings={patch}
           pendingChanges={phase !== 'idle' && runSettings !== null && !sameRunSettings(runSettings, settings)}
           resetTitle="Back to the starting line"
         >
-          <label className="check" title="Scale x and y to mean 0, spread 1 before descending">
-            <input type="checkbox" checked={settings.normalize} data-testid="normalize" onChange={(e) => patch({ normalize: e.target.checked })} />
+          <label className="check" title={lineSettings ? 'Scale x and y to mean 0, spread 1 before descending' : 'The line only: a model of your own descends on the data as it is'}>
+            <input type="checkbox" checked={settings.normalize} disabled={!lineSettings} data-testid="normalize" onChange={(e) => patch({ normalize: e.target.checked })} />
             normalise
           </label>
         </RunControls>
-        <Legend store={store} settingsLanes={settings.lanes} />
+        <Legend store={store} settingsLanes={settings.lanes} model={preview ? { exact: preview.exact !== null } : null} />
         <div className="views" ref={viewsRef}>
           <figure className="view-card">
             <figcaption>
-              Data and lines{' '}
-              <span className="muted help" title={SCATTER_HELP}>
-                · drag the grey line (?)
-              </span>
+              {preview ? (
+                <>Data and fitted curves</>
+              ) : (
+                <>
+                  Data and lines{' '}
+                  <span className="muted help" title={SCATTER_HELP}>
+                    · drag the grey line (?)
+                  </span>
+                </>
+              )}
             </figcaption>
             <ScatterView
               dataset={dataset}
@@ -192,8 +242,24 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
               store={store}
               start={startLine}
               onStartChange={setStart}
+              curves={preview ? { xs: preview.xs, exact: preview.exactCurve, start: preview.startCurve } : null}
             />
           </figure>
+          {shownModel?.parameters.length === 2 ? (
+            <figure className="view-card">
+              <figcaption>
+                Loss surface: MSE over ({shownModel.parameters.join(', ')}) · y ≈ {shownModel.model}
+              </figcaption>
+              <ModelContourView store={store} preview={preview} requestGrid={requestGrid} onStartChange={(first, second) => patch({ init: { ...settings.init, [shownModel.parameters[0]!]: first, [shownModel.parameters[1]!]: second } })} />
+            </figure>
+          ) : shownModel ? (
+            <figure className="view-card">
+              <figcaption>
+                Parameters · y ≈ {shownModel.model}
+              </figcaption>
+              <ParameterTable store={store} preview={preview} />
+            </figure>
+          ) : (
           <figure className="view-card">
             <figcaption>
               Loss surface: MSE over (slope, intercept){settings.normalize ? ' of the standardised data' : ''}{' '}
@@ -210,6 +276,7 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
               onStartChange={setStart}
             />
           </figure>
+          )}
           <figure className="view-card">
             <figcaption>
               Loss per iteration
@@ -221,20 +288,24 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
             <SeriesChart store={store} series="loss" yLabel="loss (MSE)" log={logScale} capAtStart reference={exactMse === undefined ? null : { value: exactMse, label: 'exact minimum', below: true }} testId="loss-chart" />
           </figure>
           <div className="view-card readouts-card">
-            <Readouts store={store} dataExact={dataExact} />
+            <Readouts store={store} dataExact={dataExact} previewModel={preview} lineSettings={lineSettings} />
             {fairRace && (
               <p className="fair-race-budget small-note" data-testid="fair-race-budget" title="Each optimizer at the best learning rate its sweep found; what the sweeps cost">
                 Fair race: each lane at its own best learning rate · {fairRaceBudget(fairRace)}
               </p>
             )}
-            {dataStats && dataset && <ValleyNote stats={dataStats} xName={dataset.xColumn} normalized={settings.normalize} />}
+            {dataStats && dataset && !shownModel && <ValleyNote stats={dataStats} xName={dataset.xColumn} normalized={settings.normalize} />}
           </div>
         </div>
         <RunTimeline
           store={store}
           history={{
-            csv: () => historyCsv(store.lanes, REGRESSION_SERIES),
-            json: () => historyJson(store.lanes, REGRESSION_SERIES, { lab: 'regression', data: dataset?.name, x: dataset?.xColumn, y: dataset?.yColumn, exact: store.exact, settings: runSettings }),
+            // A model run's files hold its loss and parameters by name; the line's its loss, slope and intercept.
+            csv: () => (store.model ? historyCsv(modelLanes(), modelKeys(store.model.parameters)) : historyCsv(store.lanes, REGRESSION_SERIES)),
+            json: () =>
+              store.model
+                ? historyJson(modelLanes(), modelKeys(store.model.parameters), { lab: 'regression', data: dataset?.name, x: dataset?.xColumn, y: dataset?.yColumn, model: store.model.model, exact: store.model.exact, exactNote: store.model.exactNote, settings: runSettings })
+                : historyJson(store.lanes, REGRESSION_SERIES, { lab: 'regression', data: dataset?.name, x: dataset?.xColumn, y: dataset?.yColumn, exact: store.exact, settings: runSettings }),
           }}
           viewRef={viewsRef}
           fileBase="regression"

@@ -6,6 +6,8 @@
 import type { Dataset, RegressionRunConfig } from '../../../main/protocol/messages';
 import type { OptimizerName } from '../../../main/protocol/optimizers';
 import { LIMITS } from '../../../main/protocol/limits';
+import { isLineModel, LINE_MODEL } from '../../../main/protocol/regression-model';
+import { SURFACE_LIMITS } from '../../../main/protocol/surface';
 import { checkOptimizerLane, makeOptimizerLane, optimizerLaneLabel, sameOptimizerLanes, type OptimizerLane } from '../../run/optimizer-lane';
 import { asRecord } from '../../session/session-parts';
 import { finiteNumber, lanesArray, wholeNumber } from '../../session/check-fields';
@@ -13,6 +15,10 @@ import { finiteNumber, lanesArray, wholeNumber } from '../../session/check-field
 export type LaneSettings = OptimizerLane;
 
 export interface RegressionSettings {
+  /** The model y ≈ f(x; …) as typed: `a*x + b` (the line, which keeps its own path) or any formula. */
+  model: string;
+  /** A model's parameters' starts by name (1 where not named); kept across edits of the model. The line starts from initSlope, initIntercept. */
+  init: Record<string, number>;
   initSlope: number;
   initIntercept: number;
   normalize: boolean;
@@ -34,7 +40,7 @@ export function defaultSettings(): RegressionSettings {
   add('gd', 2e-5);
   add('rmsprop', 0.1);
   add('adam', 0.1);
-  return { initSlope: 6.0411, initIntercept: -180, normalize: false, maxIterations: 50, itersPerSecond: 60, seed: 1, lanes };
+  return { model: LINE_MODEL, init: {}, initSlope: 6.0411, initIntercept: -180, normalize: false, maxIterations: 50, itersPerSecond: 60, seed: 1, lanes };
 }
 
 export const laneLabel = optimizerLaneLabel;
@@ -42,7 +48,14 @@ export const laneLabel = optimizerLaneLabel;
 export function buildRunConfig(s: RegressionSettings, data: Dataset, paused: boolean): RegressionRunConfig {
   return {
     lab: 'regression',
-    problem: { x: data.x, y: data.y, normalize: s.normalize, initSlope: s.initSlope, initIntercept: s.initIntercept },
+    problem: {
+      x: data.x,
+      y: data.y,
+      normalize: s.normalize,
+      initSlope: s.initSlope,
+      initIntercept: s.initIntercept,
+      ...(isLineModel(s.model) ? {} : { model: s.model, init: { ...s.init } }),
+    },
     lanes: s.lanes.map((l) => ({ id: l.id, optimizer: l.optimizer, params: { ...l.params }, label: laneLabel(l) })),
     maxIterations: s.maxIterations,
     itersPerSecond: s.itersPerSecond,
@@ -56,7 +69,10 @@ export function buildRunConfig(s: RegressionSettings, data: Dataset, paused: boo
  * sent to a run already going.
  */
 export function sameRunSettings(ran: RegressionSettings, now: RegressionSettings): boolean {
+  const sameInit = (a: Record<string, number>, b: Record<string, number>) => Object.keys(a).length === Object.keys(b).length && Object.keys(a).every((k) => a[k] === b[k]);
   return (
+    ran.model.replace(/\s+/g, '') === now.model.replace(/\s+/g, '') &&
+    (isLineModel(now.model) || sameInit(ran.init, now.init)) &&
     ran.initSlope === now.initSlope &&
     ran.initIntercept === now.initIntercept &&
     ran.normalize === now.normalize &&
@@ -69,7 +85,13 @@ export function sameRunSettings(ran: RegressionSettings, now: RegressionSettings
 /** Regression settings read from a session file, checked field by field. */
 export function checkRegressionSettings(v: unknown): RegressionSettings {
   const s = asRecord(v, 'the regression settings');
+  // Sessions from before models had none: theirs is the line.
+  const model = s.model ?? LINE_MODEL;
+  if (typeof model !== 'string' || model.length > SURFACE_LIMITS.maxFormulaLength) throw new Error('its model is not text of at most 500 characters');
+  const init = asRecord(s.init ?? {}, 'the model’s starting values');
   return {
+    model,
+    init: Object.fromEntries(Object.entries(init).map(([k, x]) => [k, finiteNumber(x, `the start of ${k}`, -LIMITS.maxAbsValue, LIMITS.maxAbsValue)])),
     initSlope: finiteNumber(s.initSlope, 'the starting slope', -LIMITS.maxAbsValue, LIMITS.maxAbsValue),
     initIntercept: finiteNumber(s.initIntercept, 'the starting intercept', -LIMITS.maxAbsValue, LIMITS.maxAbsValue),
     normalize: s.normalize === true,

@@ -1,5 +1,6 @@
 import { useRef, type PointerEvent as ReactPointerEvent } from 'react';
 import type { Dataset, LeastSquares, RegressionStats } from '../../../main/protocol/messages';
+import { plotXRange } from '../../../main/protocol/regression-model';
 import { fitCanvas } from '../../fit-canvas';
 import { useAnimationFrame } from '../../use-animation-frame';
 import { blitCachedLayer, clipToFrame, drawAxes, fromPxX, fromPxY, makeFrame, toPxX, toPxY, type CachedLayer, type PlotFrame } from '../../run/plot-frame';
@@ -13,6 +14,18 @@ interface ScatterViewProps {
   /** The starting line, in data units like everything the engine reports. */
   start: Line;
   onStartChange: (slope: number, intercept: number) => void;
+  /**
+   * A model that is not the line, as the engine sampled it (the page evaluates no formula): the
+   * exact fit's curve and the start's at `xs`. Then those are drawn instead of the exact and
+   * starting lines, which cannot be dragged.
+   */
+  curves: ModelCurves | null;
+}
+
+export interface ModelCurves {
+  xs: Float64Array;
+  exact: Float64Array | null;
+  start: Float64Array | null;
 }
 
 export interface Line {
@@ -39,7 +52,7 @@ const HIT_PX = 10;
 const MAX_DRAWN_POINTS = 200_000;
 
 /** Data as dots, every lane's current line in its colour, the exact fit dashed. */
-export function ScatterView({ dataset, dataStats, dataExact, store, start, onStartChange }: ScatterViewProps) {
+export function ScatterView({ dataset, dataStats, dataExact, store, start, onStartChange, curves }: ScatterViewProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const background = useRef<CachedLayer | null>(null);
   const frameRef = useRef<PlotFrame | null>(null);
@@ -51,7 +64,7 @@ export function ScatterView({ dataset, dataStats, dataExact, store, start, onSta
     const ctx = canvas?.getContext('2d');
     if (!canvas || !ctx) return;
     const size = fitCanvas(canvas, ctx);
-    const key = `${store.version}|${start.slope}|${start.intercept}|${canvas.width}x${canvas.height}|${dataset?.name}|${dataset?.xColumn}|${dataset?.x.length}`;
+    const key = `${store.version}|${start.slope}|${start.intercept}|${canvas.width}x${canvas.height}|${dataset?.name}|${dataset?.xColumn}|${dataset?.x.length}|${curves ? curvesKey(curves) : ''}`;
     if (key === drawn.current && !size.resized) return;
     drawn.current = key;
 
@@ -67,16 +80,27 @@ export function ScatterView({ dataset, dataStats, dataExact, store, start, onSta
 
     ctx.save();
     clipToFrame(ctx, f);
-    if (dataExact) drawLine(ctx, f, dataExact, '#1f2329', 1.5, [6, 4]);
-    drawLine(ctx, f, start, 'rgba(90, 98, 110, 0.55)', 3, []);
+    if (curves) {
+      if (curves.exact) drawCurve(ctx, f, curves.xs, curves.exact, '#1f2329', 1.5, [6, 4]);
+      if (curves.start) drawCurve(ctx, f, curves.xs, curves.start, START_COLOUR, 3, []);
+    } else {
+      if (dataExact) drawLine(ctx, f, dataExact, '#1f2329', 1.5, [6, 4]);
+      drawLine(ctx, f, start, START_COLOUR, 3, []);
+    }
     const shown = store.shownIteration;
     for (const lane of store.lanes) {
       const h = lane.history;
+      if (store.model) {
+        // A model's lanes: the curve the engine sampled at (or last before) the iteration shown.
+        const curve = store.curveAt(lane, shown);
+        if (curve) drawCurve(ctx, f, store.model.xs, curve, lane.colour, 2, []);
+        continue;
+      }
       const line = { slope: h.at('slope', shown), intercept: h.at('intercept', shown) };
       if (h.lastIteration < 0 || !Number.isFinite(line.slope) || !Number.isFinite(line.intercept)) continue;
       drawLine(ctx, f, line, lane.colour, 2, []);
     }
-    drawHandles(ctx, f, start);
+    if (!curves) drawHandles(ctx, f, start);
     ctx.restore();
   });
 
@@ -87,7 +111,7 @@ export function ScatterView({ dataset, dataStats, dataExact, store, start, onSta
 
   const hit = (px: number, py: number, shiftKey: boolean): DragMode | null => {
     const f = frameRef.current;
-    if (!f) return null;
+    if (!f || curves) return null;
     const h = handlePoints(f, start);
     if (Math.hypot(px - h.rotate.px, py - h.rotate.py) <= HIT_PX) return 'rotate';
     if (Math.hypot(px - h.pivot.px, py - h.pivot.py) <= HIT_PX) return 'shift';
@@ -155,12 +179,19 @@ function roundTo(v: number, span: number): number {
   return Number((Math.round(v / step) * step).toPrecision(12));
 }
 
+const START_COLOUR = 'rgba(90, 98, 110, 0.55)';
+
+function curvesKey(c: ModelCurves): string {
+  const ends = (a: Float64Array | null) => (a ? `${a[0]},${a[a.length >> 1]},${a[a.length - 1]}` : '-');
+  return `${c.xs[0]},${c.xs.length}|${ends(c.exact)}|${ends(c.start)}`;
+}
+
 function frameFor(d: Dataset, width: number, height: number): PlotFrame {
-  const [x0, x1] = extent(d.x);
+  // The x range the engine samples model curves across (protocol/regression-model.ts).
+  const [x0, x1] = plotXRange(d.x);
   const [y0, y1] = extent(d.y);
-  const px = (x1 - x0 || 1) * 0.05;
   const py = (y1 - y0 || 1) * 0.08;
-  return makeFrame(width, height, x0 - px, x1 + px, y0 - py, y1 + py);
+  return makeFrame(width, height, x0, x1, y0 - py, y1 + py);
 }
 
 function extent(a: Float64Array): [number, number] {
@@ -204,6 +235,30 @@ function drawLine(ctx: CanvasRenderingContext2D, f: PlotFrame, l: Line, colour: 
   ctx.beginPath();
   ctx.moveTo(toPxX(f, f.xMin), toPxY(f, l.slope * f.xMin + l.intercept));
   ctx.lineTo(toPxX(f, f.xMax), toPxY(f, l.slope * f.xMax + l.intercept));
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = width;
+  ctx.setLineDash(dash);
+  ctx.stroke();
+  ctx.setLineDash([]);
+}
+
+/** A sampled curve; NaN points (where f is undefined) break it. */
+function drawCurve(ctx: CanvasRenderingContext2D, f: PlotFrame, xs: Float64Array, ys: Float64Array, colour: string, width: number, dash: number[]): void {
+  ctx.beginPath();
+  let pen = false;
+  // Far outside the plot the canvas would be asked for huge coordinates: clamp to a margin.
+  const span = f.yMax - f.yMin;
+  for (let i = 0; i < xs.length && i < ys.length; i++) {
+    const y = ys[i]!;
+    if (!Number.isFinite(y)) {
+      pen = false;
+      continue;
+    }
+    const py = toPxY(f, Math.max(f.yMin - 10 * span, Math.min(f.yMax + 10 * span, y)));
+    if (pen) ctx.lineTo(toPxX(f, xs[i]!), py);
+    else ctx.moveTo(toPxX(f, xs[i]!), py);
+    pen = true;
+  }
   ctx.strokeStyle = colour;
   ctx.lineWidth = width;
   ctx.setLineDash(dash);

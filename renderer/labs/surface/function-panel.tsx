@@ -3,8 +3,8 @@
  * language, checked by the engine as it is typed; the window the views show; the start every
  * lane shares (also set by clicking the contour map).
  */
-import { useId } from 'react';
 import { BOWL_KAPPA, SURFACE_LIMITS, SURFACE_PRESETS, SURFACE_PRESET_NAMES, type SurfacePoint, type SurfacePresetName } from '../../../main/protocol/surface';
+import { FormulaField } from '../../formula-field';
 import { NumberField } from '../../number-field';
 import type { SurfaceSettings } from './surface-settings';
 
@@ -20,8 +20,6 @@ interface FunctionPanelProps {
 const C = SURFACE_LIMITS.maxAbsCoordinate;
 
 export function FunctionPanel({ settings, onChange, onPreset, formulaError, onSuggested }: FunctionPanelProps) {
-  const formulaId = useId();
-  const errorId = `${formulaId}-error`;
   const preset = settings.source === 'formula' ? null : SURFACE_PRESETS[settings.source];
   const setStart = (p: Partial<SurfacePoint>) => onChange({ start: { ...settings.start, ...p } });
   const w = settings.window;
@@ -55,25 +53,7 @@ export function FunctionPanel({ settings, onChange, onPreset, formulaError, onSu
         </label>
       )}
       {settings.source === 'formula' && (
-        <label className="field formula-field" htmlFor={formulaId}>
-          <span>formula in x and y</span>
-          <textarea
-            id={formulaId}
-            rows={2}
-            spellCheck={false}
-            maxLength={SURFACE_LIMITS.maxFormulaLength}
-            value={settings.formula}
-            data-testid="surface-formula"
-            aria-invalid={formulaError !== null}
-            aria-describedby={errorId}
-            onChange={(e) => onChange({ formula: e.target.value })}
-          />
-          <span id={errorId} role={formulaError ? 'alert' : undefined} className={formulaError ? 'field-error' : 'muted small-note'} data-testid="formula-error">
-            {formulaError
-              ? `${formulaError} — the views keep the last formula that worked`
-              : '+ − * / ^, ( ), sin cos tan exp log sqrt abs tanh sinh cosh, min(a, b) max(a, b), pi, e'}
-          </span>
-        </label>
+        <FormulaField label="formula in x and y" value={settings.formula} onChange={(formula) => onChange({ formula })} error={formulaError} testId="surface-formula" errorTestId="formula-error" />
       )}
       <div className="field-row">
         <NumberField label="start x" value={settings.start.x} min={-C} max={C} testId="surface-start-x" onChange={(x) => setStart({ x })} title="Where every lane starts (or click the contour map)" />

@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../../main/engine/backend';
 import { AttackRun, classify } from '../../../../main/engine/adversarial/attack-run';
 import { decodeForModel, encodePng, loadImageFile } from '../../../../main/engine/adversarial/image-io';
+import { sampleImages } from '../../../../main/engine/adversarial/sample-images';
 import { diskModelHandler } from '../../../../main/engine/adversarial/disk-io-handler';
 import { ImageClassifier } from '../../../../main/engine/adversarial/image-classifier';
 import { LayerProgram, type ProgramLayer } from '../../../../main/engine/adversarial/layer-program';
@@ -99,6 +100,20 @@ describe.each(MODELS)('%s on wasm', (name) => {
       expect(run.latest.distance.linf, where).toBeLessThanOrEqual(run.steps);
       run.dispose();
     }
+  });
+
+  it("the app's own sample photos (assets/samples, shown on the lab's first open) read as a cat and a dog", async ({ skip }) => {
+    skip(skipRealModels !== undefined, skipRealModels);
+    const classifier = classifiers.get(name)!;
+    const samples = await sampleImages();
+    expect(samples.map((s) => s.name)).toEqual(['chelsea-the-cat.jpg', 'dog-on-a-porch.jpg']);
+    const verdicts = [];
+    for (const s of samples) verdicts.push(classifyRgb(classifier, (await decodeForModel(Buffer.from(s.bytes), 224, 224, s.name)).rgb));
+    const [cat, dog] = verdicts;
+    expect(classifier.groups.cat).toContain(cat!.top5[0]!.index);
+    expect(cat!.cat).toBeGreaterThan(0.8);
+    expect(classifier.groups.dog).toContain(dog!.top5[0]!.index);
+    expect(dog!.dog).toBeGreaterThan(0.9);
   });
 
   it('honest result: the saved PNG loads back as the same bytes and the same classification as reported', async ({ skip }) => {
