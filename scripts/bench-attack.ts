@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { availableBackends } from './bench-backends';
+import { AttackPool, defaultJobs } from '../main/engine/adversarial/attack-pool';
 import { AttackRun } from '../main/engine/adversarial/attack-run';
 import { ImageClassifier } from '../main/engine/adversarial/image-classifier';
 import { imageDistance } from '../main/engine/adversarial/image-distance';
@@ -99,5 +100,65 @@ export async function benchAttack(): Promise<void> {
       const f = (t: Timing) => `${t.wallMs.toFixed(0).padStart(5)} (${t.cpuMs.toFixed(0)})`;
       console.log(`  ${backend.padEnd(10)} ${source.name.padEnd(22)} step ${f(r.step)} | gradient ${f(r.gradient)} | forward ${f(r.forward)} | distances ${f(r.distances)}`);
     }
+  }
+}
+
+const POOL_IMAGES_PER_WORKER = 4;
+const POOL_STEPS = 2;
+
+/**
+ * Whole seconds for `images` images of POOL_STEPS PGD steps each on a pool of `jobs` workers, the
+ * pool's start (each worker loads TensorFlow.js and the model) included, and the memory it took
+ * once every worker had worked: this process's resident set, workers' threads included.
+ */
+async function poolRun(source: ModelSource, backend: string, jobs: number, images: number): Promise<{ seconds: number; rssMb: number }> {
+  const rgb = noiseImage(224, 224);
+  const rss0 = process.memoryUsage().rss;
+  const t0 = performance.now();
+  const pool = new AttackPool(jobs, { backend, source });
+  let rssMb = 0;
+  try {
+    const spec = { method: 'pgd' as const, epsilon: 8, step: 1, iterations: POOL_STEPS, target: { kind: 'untargeted' as const }, stopAtConfidence: null };
+    const outcomes = await Promise.all(
+      Array.from({ length: images }, async () => {
+        const o = await pool.attack({ image: { rgb }, lanes: [spec] });
+        rssMb = Math.max(rssMb, (process.memoryUsage().rss - rss0) / 2 ** 20);
+        return o;
+      }),
+    );
+    const failed = outcomes.find((o) => !o.ok);
+    if (failed && !failed.ok) throw new Error(`an image failed in the pool: ${failed.error}`);
+  } finally {
+    await pool.destroy();
+  }
+  return { seconds: (performance.now() - t0) / 1000, rssMb };
+}
+
+/**
+ * "Attack every image" and the CLI's folder mode: images per second on one worker and on one
+ * per core (MobileNet, a 224×224 image each), and the memory each worker adds.
+ */
+export async function benchAttackPool(): Promise<void> {
+  const jobs = defaultJobs();
+  const images = POOL_IMAGES_PER_WORKER * Math.max(jobs, 2);
+  console.log(`adversarial worker pool: ${images} images × ${POOL_STEPS} PGD steps on MobileNet, whole seconds from the pool's start (higher images/s is better)`);
+  let source: ModelSource;
+  try {
+    source = await locateModel('mobilenet_v1_0.75_224', { cacheDir: defaultModelCacheDir(), download: false });
+  } catch (e) {
+    console.log(`  ${(e as Error).message}`);
+    return;
+  }
+  for await (const backend of availableBackends()) {
+    if (backend === 'cpu') {
+      console.log('  cpu        skipped: a MobileNet step takes seconds on tfjs\'s JS kernels (see the step figures)');
+      continue;
+    }
+    const one = await poolRun(source, backend, 1, images);
+    const all = await poolRun(source, backend, jobs, images);
+    const rate = (r: { seconds: number }) => (images / r.seconds).toFixed(2);
+    console.log(
+      `  ${backend.padEnd(10)} 1 worker ${rate(one)} images/s (${one.seconds.toFixed(1)} s, +${one.rssMb.toFixed(0)} MB) | ${jobs} workers ${rate(all)} images/s (${all.seconds.toFixed(1)} s, +${all.rssMb.toFixed(0)} MB) | ×${(one.seconds / all.seconds).toFixed(2)}`,
+    );
   }
 }

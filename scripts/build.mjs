@@ -23,6 +23,8 @@ await Promise.all([
     entryPoints: {
       'main/app': 'main/app.ts',
       'main/engine/host': 'main/engine/host.ts',
+      // The Adversarial lab's pool workers (attack-pool.ts finds it beside the bundle it runs in).
+      'main/engine/attack-worker': 'main/engine/adversarial/attack-worker.ts',
       'main/server': 'main/server.ts',
       'main/cli': 'main/cli.ts',
       'scripts/bench': 'scripts/bench.ts',

@@ -3,19 +3,21 @@
  *   descent attack --image FILE|DIR --model NAME|DIR --method signed|fgsm|bim|pgd|mifgsm|pgd-l2
  *                  [--epsilon E] [--step S] [--iterations N] [--target dog|cat|CLASS|untargeted]
  *                  [--stop-at P] [--decay MU] [--out FILE|DIR] [--backend B] [--seed K]
- *                  [--scaling pixel/255|pixel/127.5-1] [--json]
+ *                  [--scaling pixel/255|pixel/127.5-1] [--jobs N] [--json]
  * `--iterations 0` takes no step: it classifies, as `descent classify` does (no --method needed).
  * ε and step are in pixel levels (1/255): ε bounds the largest change of any value (L∞), or for
  * pgd-l2 the Euclidean length of the whole change; both default to the app's (ATTACK_METHOD_SPECS:
  * 4 and 1 for L∞, 255 and 51 for L2). Reported figures are those of the adversarial image
  * rounded to 8 bits, which is exactly what --out writes. A model name is looked for in
  * DESCENT_MODELS_DIR, then in the per-user cache (defaultModelCacheDir), then downloaded there.
+ * A folder's images are attacked by `--jobs` worker threads (default: one per core), each with
+ * its own TensorFlow.js and model (attack-pool.ts); the rows come out in file order.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decimal, integer, UsageError } from './args';
-import { chooseBackend, describe, imageFiles, openClassifier } from './classifier-input';
+import { chooseBackend, describe, imageFiles, locateClassifier } from './classifier-input';
 import { runClassify } from './classify-command';
 import {
   ATTACK_LIMITS,
@@ -29,14 +31,18 @@ import {
   type ImageDistance,
   type StepReport,
 } from '../protocol/adversarial';
-import { AttackRun } from '../engine/adversarial/attack-run';
+import { AttackPool, defaultJobs, type ClassifierFacts } from '../engine/adversarial/attack-pool';
 import { ImageClassifier } from '../engine/adversarial/image-classifier';
-import { encodePng, ImageDecodeError, loadImageFile, type ModelImage } from '../engine/adversarial/image-io';
+import { attackImage, type ImageAttackResult, type ImageAttackTask, type ImageFacts } from '../engine/adversarial/image-attack';
+import { ImageDecodeError } from '../engine/adversarial/image-io';
 import { INPUT_SCALINGS, type InputScaling } from '../engine/adversarial/model-registry';
 
 export { UsageError } from './args';
 
-export const ATTACK_USAGE = `usage: descent attack --image FILE|DIR --model NAME|DIR --method ${ATTACK_METHODS.join('|')} [--epsilon E] [--step S] [--iterations N] [--target dog|cat|CLASS|untargeted] [--stop-at P] [--decay MU] [--out FILE|DIR] [--backend tensorflow|wasm|cpu] [--seed K] [--scaling ${INPUT_SCALINGS.join('|')}] [--json]`;
+export const ATTACK_USAGE = `usage: descent attack --image FILE|DIR --model NAME|DIR --method ${ATTACK_METHODS.join('|')} [--epsilon E] [--step S] [--iterations N] [--target dog|cat|CLASS|untargeted] [--stop-at P] [--decay MU] [--out FILE|DIR] [--backend tensorflow|wasm|cpu] [--seed K] [--scaling ${INPUT_SCALINGS.join('|')}] [--jobs N] [--json]`;
+
+/** Worker threads for a folder: each holds its own TensorFlow.js and model (see README). */
+const MAX_JOBS = 64;
 
 /** dog | cat | untargeted | a class index | a class name (whole label or one of its synonyms). */
 export function parseTarget(value: string, labels: readonly string[]): AttackTarget {
@@ -71,6 +77,7 @@ interface Options {
   backend: string;
   seed: number;
   scaling: InputScaling | undefined;
+  jobs: number;
   json: boolean;
 }
 
@@ -88,6 +95,7 @@ const OPTIONS = {
   backend: { type: 'string' },
   seed: { type: 'string', default: '1' },
   scaling: { type: 'string' },
+  jobs: { type: 'string' },
   json: { type: 'boolean', default: false },
 } as const;
 
@@ -131,13 +139,14 @@ function parseOptions(args: string[]): Options {
     backend: values.backend ?? process.env.DESCENT_BACKEND ?? '',
     seed: integer(values.seed, '--seed', 0, 2 ** 31 - 1)!,
     scaling: values.scaling as InputScaling | undefined,
+    jobs: integer(values.jobs, '--jobs', 1, MAX_JOBS) ?? defaultJobs(),
     json: values.json!,
   };
 }
 
 interface ImageResult {
   file: string;
-  image: Pick<ModelImage, 'format' | 'sourceWidth' | 'sourceHeight' | 'orientation' | 'crop'>;
+  image: ImageFacts;
   before: Classification;
   after: Classification;
   originalClass: { index: number; label: string };
@@ -166,9 +175,8 @@ function historyRow(r: StepReport): ImageResult['history'][number] {
   };
 }
 
-async function attackOne(classifier: ImageClassifier, file: string, options: Options, target: AttackTarget, out: string | undefined): Promise<ImageResult> {
-  const image = await loadImageFile(file, classifier.inputWidth, classifier.inputHeight);
-  const spec: AttackSpec = {
+function spec(options: Options, target: AttackTarget): AttackSpec {
+  return {
     method: options.method,
     epsilon: options.epsilon,
     step: options.step,
@@ -178,35 +186,45 @@ async function attackOne(classifier: ImageClassifier, file: string, options: Opt
     decay: options.decay,
     seed: options.seed,
   };
-  const run = new AttackRun(classifier, image.rgb, spec);
-  const history = [historyRow(run.before)];
-  let stepMs = 0;
-  try {
-    while (!run.done) {
-      const r = run.step();
-      stepMs += r.stepMs;
-      history.push(historyRow(r));
-    }
-    const last = run.latest;
-    if (out) await writeFile(out, await encodePng(run.adversarialRgb, classifier.inputWidth, classifier.inputHeight));
-    const { format, sourceWidth, sourceHeight, orientation, crop } = image;
-    return {
-      file,
-      image: { format, sourceWidth, sourceHeight, orientation, crop },
-      before: run.before.classification,
-      after: last.classification,
-      originalClass: { index: run.originalClass, label: classifier.labels[run.originalClass]! },
-      success: last.success,
-      stepsUsed: run.steps,
-      targetConfidence: last.targetConfidence,
-      distance: last.distance,
-      msPerStep: run.steps ? stepMs / run.steps : 0,
-      out,
-      history,
-    };
-  } finally {
-    run.dispose();
-  }
+}
+
+/** A row of the report from the image's one lane (image-attack.ts). */
+function imageResult(file: string, r: ImageAttackResult, labels: readonly string[], out: string | undefined): ImageResult {
+  const lane = r.lanes[0]!;
+  const before = lane.reports[0]!;
+  const last = lane.reports.at(-1)!;
+  return {
+    file,
+    image: r.image!,
+    before: before.classification,
+    after: last.classification,
+    originalClass: { index: lane.originalClass, label: labels[lane.originalClass]! },
+    success: last.success,
+    stepsUsed: lane.steps,
+    targetConfidence: last.targetConfidence,
+    distance: last.distance,
+    msPerStep: lane.msPerStep,
+    out,
+    history: lane.reports.map(historyRow),
+  };
+}
+
+type Row = ImageResult | { file: string; error: string; failed?: true };
+
+/**
+ * A folder's images over `jobs` worker threads (attack-pool.ts), rows in file order. An
+ * unreadable file is a skipped row; an image whose worker died or whose attack threw is a
+ * failed row with the reason, and the others go on.
+ */
+async function attackFolder(pool: AttackPool, files: string[], task: (file: string) => ImageAttackTask, labels: readonly string[]): Promise<Row[]> {
+  return Promise.all(
+    files.map(async (file): Promise<Row> => {
+      const t = task(file);
+      const o = await pool.attack(t);
+      if (o.ok) return imageResult(file, o.result, labels, t.out);
+      return o.unreadable ? { file, error: o.error } : { file, error: o.error, failed: true };
+    }),
+  );
 }
 
 /**
@@ -235,24 +253,32 @@ export async function attackCommand(args: string[]): Promise<void> {
   const options = parseOptions(args);
   const { files, folder } = await imageFiles(options.image);
   const backend = await chooseBackend(options.backend);
-  const { source, classifier } = await openClassifier(options.model, options.scaling);
+  const source = await locateClassifier(options.model, options.scaling);
+  // One file is attacked in this thread. A folder goes over the pool, whose first worker to
+  // start describes the model: this thread never loads it (a second copy, and seconds of CPU
+  // taken from the workers).
+  const pool = folder ? new AttackPool(Math.min(options.jobs, files.length), { backend, source }) : undefined;
+  const classifier = pool ? undefined : await ImageClassifier.load(source);
   try {
-    const target = parseTarget(options.target, classifier.labels);
-    if (target.kind === 'group' && classifier.groups[target.group].length === 0) {
+    const model: ClassifierFacts = classifier ?? (await pool!.describe());
+    const target = parseTarget(options.target, model.labels);
+    if (target.kind === 'group' && model.groups[target.group].length === 0) {
       throw new UsageError(`--target ${target.group}: ${source.name}'s labels have no ImageNet ${target.group} classes`);
     }
     if (folder && options.out) await mkdir(options.out, { recursive: true });
     const outFor = (file: string): string | undefined =>
       !options.out ? undefined : folder ? join(options.out, `${basename(file, extname(file))}.adversarial.png`) : options.out;
-    const results: (ImageResult | { file: string; error: string })[] = [];
-    for (const file of files) {
+    const task = (file: string): ImageAttackTask => ({ image: { file }, lanes: [spec(options, target)], out: outFor(file), history: true });
+    let results: Row[];
+    if (pool) {
+      // In a folder, one unreadable file is a row, not the end of the run.
+      results = await attackFolder(pool, files, task, model.labels);
+    } else {
       try {
-        results.push(await attackOne(classifier, file, options, target, outFor(file)));
+        results = [imageResult(files[0]!, await attackImage(classifier!, task(files[0]!)), model.labels, options.out)];
       } catch (e) {
-        if (!(e instanceof ImageDecodeError)) throw e;
-        // In a folder, one unreadable file is a row, not the end of the run.
-        if (!folder) throw new UsageError(e.message);
-        results.push({ file, error: e.message });
+        if (e instanceof ImageDecodeError) throw new UsageError(e.message);
+        throw e;
       }
     }
     const settings = {
@@ -267,7 +293,7 @@ export async function attackCommand(args: string[]): Promise<void> {
       seed: options.seed,
     };
     const attacked = results.filter((r): r is ImageResult => !('error' in r));
-    const warning = roundedAwayWarning(options, attacked, classifier.inputWidth * classifier.inputHeight * 3);
+    const warning = roundedAwayWarning(options, attacked, model.inputWidth * model.inputHeight * 3);
     if (warning) console.error(`warning: ${warning}`);
     if (options.json) {
       const body = folder
@@ -279,7 +305,7 @@ export async function attackCommand(args: string[]): Promise<void> {
     console.log(`${source.displayName} on ${backend}; ${options.method}, target ${options.target}`);
     for (const r of results) {
       if ('error' in r) {
-        console.log(`${r.file}: skipped: ${r.error}`);
+        console.log(`${r.file}: ${'failed' in r ? 'failed' : 'skipped'}: ${r.error}`);
         continue;
       }
       const d = r.distance;
@@ -288,6 +314,7 @@ export async function attackCommand(args: string[]): Promise<void> {
     }
     if (folder) console.log(`success rate ${attacked.filter((r) => r.success).length}/${attacked.length}`);
   } finally {
-    classifier.dispose();
+    classifier?.dispose();
+    await pool?.destroy();
   }
 }

@@ -55,8 +55,8 @@ function downloadReporter(): (p: ModelDownloadProgress) => void {
   };
 }
 
-/** A named or folder model, downloaded if need be, as a classifier (the caller disposes it). */
-export async function openClassifier(model: string, scaling: InputScaling | undefined): Promise<{ source: ModelSource; classifier: ImageClassifier }> {
+/** Where a named or folder model is, downloaded if need be (not loaded). */
+export async function locateClassifier(model: string, scaling: InputScaling | undefined): Promise<ModelSource> {
   let source: ModelSource;
   try {
     source = await locateModel(model, { cacheDir: defaultModelCacheDir(), onProgress: downloadReporter() });
@@ -64,7 +64,12 @@ export async function openClassifier(model: string, scaling: InputScaling | unde
     if (e instanceof RangeError) throw new UsageError(e.message);
     throw e;
   }
-  if (scaling) source = { ...source, inputScaling: scaling };
+  return scaling ? { ...source, inputScaling: scaling } : source;
+}
+
+/** A named or folder model, downloaded if need be, as a classifier (the caller disposes it). */
+export async function openClassifier(model: string, scaling: InputScaling | undefined): Promise<{ source: ModelSource; classifier: ImageClassifier }> {
+  const source = await locateClassifier(model, scaling);
   return { source, classifier: await ImageClassifier.load(source) };
 }
 

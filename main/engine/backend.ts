@@ -74,3 +74,17 @@ export async function useBackendFor(lab: LabName, forced: string | undefined = p
   for (const name of LAB_BACKEND_PREFERENCE[lab]) if (await activate(name)) return name;
   throw new Error('no TensorFlow.js backend could be initialised');
 }
+
+/**
+ * The backend a lab would run on, without switching this thread's (a run of another lab may be
+ * using it): what the Adversarial lab's worker threads select for themselves.
+ */
+export async function backendFor(lab: LabName, forced: string | undefined = process.env.DESCENT_BACKEND): Promise<BackendName> {
+  if (forced) {
+    if (!isBackendName(forced)) throw new RangeError(`unknown backend "${forced}" (choose ${BACKEND_NAMES.join(', ')})`);
+    if (!(await loaders[forced]())) throw new Error(`backend "${forced}" is not available on this machine`);
+    return forced;
+  }
+  for (const name of LAB_BACKEND_PREFERENCE[lab]) if (await loaders[name]()) return name;
+  throw new Error('no TensorFlow.js backend could be initialised');
+}

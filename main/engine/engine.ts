@@ -6,10 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { parseRequest, requestIds, type BackendName, type EngineMessage, type EngineRequest, type ErrorInfo } from '../protocol/messages';
 import { APP_VERSION } from '../protocol/app-info';
-import { useBackendFor } from './backend';
+import { backendFor, useBackendFor } from './backend';
 import { parseCsvDataset } from './csv-dataset';
 import { defaultDatasetPath } from './default-data';
 import { sampleImages } from './adversarial/sample-images';
+import { AdversarialBatches } from './labs/adversarial-batch';
 import { AdversarialModels } from './labs/adversarial-models';
 import { createDriver } from './labs/create-driver';
 import { parseVectorsFile } from './labs/spread-vectors-file';
@@ -35,12 +36,15 @@ export class Engine {
   private adversarial: AdversarialModels | undefined;
   /** Sweeps under way, by requestId: `cancel` sets the flag, the sweep ends at its next chunk. */
   private readonly sweeps = new Map<string, { cancelled: boolean }>();
+  /** "Attack every image" requests in flight, on their worker pools. */
+  private readonly batches: AdversarialBatches;
 
   constructor(
     private readonly emit: (message: EngineMessage) => void,
     private readonly forcedBackend: string | undefined = process.env.DESCENT_BACKEND,
   ) {
     // Report the backend the app's lab will run on (each lab picks its fastest; see backend.ts).
+    this.batches = new AdversarialBatches(() => this.models(), emit);
     this.ready = useBackendFor('regression', forcedBackend).then((b) => {
       this.backend = b;
     });
@@ -58,9 +62,9 @@ export class Engine {
       return this.queue;
     }
     const req = parsed.value;
-    // A model download can take minutes: it runs beside the queue, so runs and their controls
-    // (and the cancel that stops it) are not held up behind it.
-    if (req.type === 'loadModel' || req.type === 'cancel') return this.handleNow(req);
+    // A model download or a batch of attacks can take minutes: they run beside the queue, so
+    // runs and their controls (and the cancel that stops them) are not held up behind them.
+    if (req.type === 'loadModel' || req.type === 'cancel' || req.type === 'attackImages') return this.handleNow(req);
     this.queue = this.queue.then(() => this.handleNow(req));
     return this.queue;
   }
@@ -87,9 +91,10 @@ export class Engine {
   private async dispatch(req: EngineRequest): Promise<void> {
     switch (req.type) {
       case 'hello':
-        // A page says hello when it (re)loads: a run it started before is nobody's now.
+        // A page says hello when it (re)loads: a run or batch it started before is nobody's now.
         this.run?.dispose();
         this.run = undefined;
+        this.batches.cancelAll();
         this.emit({ type: 'ready', backend: this.backend!, version: APP_VERSION });
         return;
       case 'defaultDataset': {
@@ -145,11 +150,15 @@ export class Engine {
         return;
       }
       case 'cancel': {
-        this.adversarial?.cancel(req.requestId);
+        if (!this.batches.cancel(req.requestId)) this.adversarial?.cancel(req.requestId);
         const sweep = this.sweeps.get(req.requestId);
         if (sweep) sweep.cancelled = true;
         return;
       }
+      case 'attackImages':
+        // The workers run on the lab's backend, whatever the engine's own thread runs now.
+        await this.batches.run(req, () => backendFor('adversarial', this.forcedBackend));
+        return;
       case 'sweep': {
         // One backend at a time, as for a run: another lab's run stops first.
         if (this.run && this.run.config.lab !== req.problem.lab) this.stopRun();
@@ -204,6 +213,7 @@ export class Engine {
   }
 
   dispose(): void {
+    this.batches.cancelAll();
     this.run?.dispose();
     this.run = undefined;
     void this.adversarial?.dispose();

@@ -10,6 +10,8 @@ export const MAX_MODEL_INPUT_SIDE = 1024;
 /** An opened model folder: model.json, weight shards and labels.json. */
 export const MAX_MODEL_FOLDER_BYTES = 512 * 1024 * 1024;
 export const MAX_MODEL_FOLDER_FILES = 512;
+/** "Attack every image": images in one request (each at the model's input, 150 KB at 224²). */
+export const MAX_BATCH_IMAGES = 1000;
 
 /** A manifest model's name or an opened folder's id; never a path (the page cannot name files). */
 export const modelIdSchema = z.string().regex(/^(folder:)?[\w.-]{1,120}$/, 'must be a model name or an opened folder’s id');
@@ -88,4 +90,20 @@ export const adversarialRequestSchemas = [
   z.object({ type: z.literal('encodePng'), requestId: id, width: side, height: side, rgb: uint8Array }),
   /** The sample photos that ship with the app; answers sampleImages. */
   z.object({ type: z.literal('sampleImages'), requestId: id }),
+  /**
+   * "Attack every image": every lane on every image, spread over the engine's worker pool.
+   * Answers a batchImage per image as it finishes (in any order), then batchDone; `cancel`
+   * with its requestId ends it within a step.
+   */
+  z.object({
+    type: z.literal('attackImages'),
+    requestId: id,
+    model: modelIdSchema,
+    images: z
+      .array(z.object({ name: z.string().max(260), width: side, height: side, rgb: uint8Array }).refine((im) => im.rgb.length === im.width * im.height * 3, 'rgb must hold width × height × 3 bytes'))
+      .min(1)
+      .max(MAX_BATCH_IMAGES),
+    lanes: lanesOf(attackLaneSchema),
+    seed: z.number().int().min(0).max(2 ** 31 - 1),
+  }),
 ] as const;

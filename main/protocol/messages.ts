@@ -395,6 +395,32 @@ export interface DecodedImage {
   crop: CropRect;
 }
 
+/** One lane's outcome on one image of "Attack every image": its verdict on the original and its last report. */
+export interface BatchLaneResult {
+  before: Classification;
+  last: StepReport;
+}
+
+/** An image of an attackImages request, finished: a result per lane, or why there is none. */
+export interface BatchImageMessage {
+  type: 'batchImage';
+  requestId: string;
+  /** Its place in the request's images. */
+  index: number;
+  lanes?: BatchLaneResult[];
+  error?: string;
+}
+
+/** An attackImages request is over: every image answered, or cancelled (the rest never will be). */
+export interface BatchDoneMessage {
+  type: 'batchDone';
+  requestId: string;
+  cancelled: boolean;
+  /** Worker threads it ran on, and their backend. */
+  workers: number;
+  backend: BackendName;
+}
+
 export type EngineMessage =
   | { type: 'ready'; backend: BackendName; version: string }
   | { type: 'reply'; requestId: string; dataset: Dataset }
@@ -411,6 +437,8 @@ export type EngineMessage =
   | { type: 'sweepProgress'; requestId: string; done: number; iterations: number; lossSoFar: Float64Array }
   | { type: 'sweepResult'; requestId: string; result: SweepResult }
   | { type: 'sampleImages'; requestId: string; images: { name: string; bytes: Uint8Array }[] }
+  | BatchImageMessage
+  | BatchDoneMessage
   | { type: 'error'; requestId?: string; runId?: string; error: ErrorInfo }
   /**
    * Sent by the transport (Electron main, the headless server), never the engine: the engine

@@ -184,7 +184,28 @@ test.describe('adversarial lab', () => {
     expect(rows.slice(1).map((l) => l.split(',')[0])).toEqual(['img_0.jpg', 'img_1.jpg', 'img_2.jpg', 'img_3.jpg', 'img_4.jpg']);
   });
 
-  test('should aim the default lane by the first verdict: a dog becomes a cat, a cat a dog, with no success figure before a step', async ({ lab: page }) => {
+  test('should cancel "Attack every image" within a step, keeping the rows so far', async ({ lab: page }) => {
+    const lab = await openAdversarial(page);
+    await lab.getByTestId('images-input').setInputFiles(['img_0.jpg', 'img_1.jpg', 'img_2.jpg'].map((f) => path.join(SAMPLE_IMAGES, f)));
+    await expect(lab.getByTestId('image-thumb')).toHaveCount(3);
+    // One lane of 1,000 signed steps: minutes per image, so only Cancel can end it now.
+    await lab.getByTestId('lane-remove-1').click();
+    await setField(lab, 'lane-0-iterations', '1000');
+    await lab.getByTestId('batch-run').click();
+    await expect(lab.getByTestId('batch-progress')).toContainText('0 of 3 done');
+    await lab.getByTestId('batch-cancel').click();
+    await expect(lab.getByTestId('batch-summary')).toContainText('Cancelled after 0 of 3.', { timeout: 10_000 });
+    await expect(lab.getByTestId('batch-row')).toHaveCount(0);
+    await screenshot(page, 'adversarial-folder-cancelled');
+    // The pool is free again: a short batch goes through.
+    await lab.getByTestId('batch-close').click();
+    await setField(lab, 'lane-0-iterations', '1');
+    await lab.getByTestId('batch-run').click();
+    await expect(lab.getByTestId('batch-summary')).toContainText('Success rate', { timeout: 90_000 });
+    await expect(lab.getByTestId('batch-row')).toHaveCount(3);
+  });
+
+    test('should aim the default lane by the first verdict: a dog becomes a cat, a cat a dog, with no success figure before a step', async ({ lab: page }) => {
     const lab = await openAdversarial(page);
     const first = lab.getByTestId('lane-view-0');
     await dropImage(page, 'img_0.jpg', readFileSync(path.join(SAMPLE_IMAGES, 'img_0.jpg')));

@@ -30,6 +30,8 @@ async function learningRate(lab: Page, lr: string): Promise<void> {
 }
 
 test.describe('regression model', () => {
+  // Typing, checking, running and a session round trip: more than the default minute on a busy machine.
+  test.describe.configure({ timeout: 120_000 });
   test('should fit a*x^2 + b*x + c: starting values, exact answer, curves and parameter table', async ({ lab }) => {
     await onlyAdam(lab);
     const before = await panel(lab).getByTestId('scatter').screenshot();
@@ -108,6 +110,7 @@ test.describe('regression model', () => {
 });
 
 test.describe('regression model contour', () => {
+  test.describe.configure({ timeout: 120_000 });
   test('should map a two-parameter nonlinear model a*exp(b*x) and draw the lane on it', async ({ lab }) => {
     await onlyAdam(lab);
     await learningRate(lab, '0.001');

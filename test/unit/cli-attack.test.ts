@@ -51,6 +51,8 @@ describe('descent attack', () => {
       ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'signed', '--iterations', '10001'],
       ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'signed', '--stop-at', '1.5'],
       ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'signed', '--seed', '-1'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'signed', '--jobs', '0'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'signed', '--jobs', 'two'],
       ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'signed', '--scaling', 'pixel/2'],
       ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'signed', '--backend', 'quantum'],
       ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'signed', '--bogus'],
@@ -181,7 +183,7 @@ describe('descent attack', () => {
     expect(rows.images[1].classification).toEqual(r.classification);
   });
 
-  it('should attack every image in a folder: one row per file, unreadable files as rows, and the success rate', async ({ skip }) => {
+  it('should attack every image in a folder over --jobs workers: one row per file in file order, unreadable files as rows, and the success rate', async ({ skip }) => {
     skip(skipRealModels !== undefined, skipRealModels);
     const folder = join(tmp, 'photos');
     const outDir = join(tmp, 'out');
@@ -193,7 +195,7 @@ describe('descent attack', () => {
     writeFileSync(join(folder, 'readme.txt'), 'not listed: not an image extension');
 
     const args = ['attack', '--image', folder, ...MOBILENET, '--method', 'pgd', '--epsilon', '4', '--step', '1', '--iterations', '10', '--stop-at', '0', '--out', outDir];
-    const { code, out } = await cli([...args, '--json']);
+    const { code, out } = await cli([...args, '--jobs', '2', '--json']);
     expect(code).toBe(0);
     const r = JSON.parse(out);
     expect(r.folder).toBe(folder);
@@ -207,6 +209,15 @@ describe('descent attack', () => {
     expect(r.attacked).toBe(2);
     expect(r.successRate).toBe(1);
     expect(readdirSync(outDir).sort()).toEqual(['img_0.adversarial.png', 'img_4.adversarial.png']);
+
+    // One worker gives the same rows as two (timings aside), and as the file attacked alone in
+    // the CLI's own thread: every worker runs the same wasm kernels on the same bytes.
+    const timeless = (row: Record<string, unknown>) => JSON.parse(JSON.stringify(row, (k, v) => (k === 'msPerStep' || k === 'stepMs' ? 0 : v)));
+    const one = JSON.parse((await cli([...args, '--jobs', '1', '--json'])).out);
+    expect(one.images.map(timeless)).toEqual(r.images.map(timeless));
+    const alone = JSON.parse((await cli(['attack', '--image', join(folder, 'img_4.jpg'), ...args.slice(3, -2), '--json'])).out);
+    const { folder: _f, images: _i, attacked: _a, successRate: _s, ...settings } = r;
+    expect(timeless(alone)).toEqual(timeless({ ...settings, ...r.images[2], out: undefined }));
 
     // The same as text: a line per file and the rate.
     const text = await cli(args);

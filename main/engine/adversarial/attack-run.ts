@@ -14,7 +14,7 @@ import type { AttackSpec, Classification, StepReport } from '../../protocol/adve
 import { createAttack, type Attack } from './attacks';
 import { groupProbability } from './class-groups';
 import type { ImageClassifier, Objective } from './image-classifier';
-import { imageDistance } from './image-distance';
+import { imageDistance, ssimReference, type SsimReference } from './image-distance';
 
 export type { AttackSpec, AttackTarget, Classification, RankedClass, StepReport } from '../../protocol/adversarial';
 
@@ -43,6 +43,8 @@ export class AttackRun {
   readonly maxSteps: number;
   private readonly targetClasses: ReadonlySet<number>;
   private readonly original: tf.Tensor4D;
+  /** The original blurred once for SSIM: each step's distances blur only the new image. */
+  private readonly ssimOriginal: SsimReference;
   private x: tf.Tensor4D;
   private rounded: Uint8Array;
   private last: StepReport;
@@ -68,6 +70,7 @@ export class AttackRun {
       seed: spec.seed ?? 1,
     });
     this.maxSteps = this.attack.maxSteps(spec.iterations);
+    this.ssimOriginal = ssimReference(originalRgb, w, h);
     this.original = tf.tensor4d(Float32Array.from(originalRgb), [1, h, w, 3]);
     const probabilities = classifier.probabilities(this.original);
     this.originalClass = argmax(probabilities);
@@ -134,7 +137,7 @@ export class AttackRun {
       ? 1 - probabilities[this.originalClass]!
       : groupProbability(probabilities, [...this.targetClasses]);
     const success = untargeted ? top !== this.originalClass : this.targetClasses.has(top);
-    const distance = imageDistance(this.originalRgb, rgb, this.classifier.inputWidth, this.classifier.inputHeight);
+    const distance = imageDistance(this.originalRgb, rgb, this.classifier.inputWidth, this.classifier.inputHeight, this.ssimOriginal);
     const classification = classify(probabilities, this.classifier);
     return { step, classification, targetConfidence, success, distance, stepMs: startedMs === undefined ? 0 : performance.now() - startedMs };
   }

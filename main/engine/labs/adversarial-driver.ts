@@ -5,12 +5,26 @@
  * of CPU for MobileNet on wasm here, 0.2 s for the whole step), so every step is a frame's worth of news, and the run loop
  * handles Pause or Stop between two lanes' steps rather than after all of them.
  */
-import type { StepReport } from '../../protocol/adversarial';
-import type { AdversarialLaneBatch, AdversarialRunConfig } from '../../protocol/messages';
+import type { AttackSpec, StepReport } from '../../protocol/adversarial';
+import type { AdversarialLaneBatch, AdversarialRunConfig, AttackLaneConfig } from '../../protocol/messages';
 import { AttackRun } from '../adversarial/attack-run';
 import type { ClassifierLease } from '../adversarial/classifier-store';
 import { buildAll, type LabDriver, type LabFrame, type LabStarted } from '../lab-driver';
 import type { AdversarialModels } from './adversarial-models';
+
+/** A lane of the window's run (or of "Attack every image") as the attack it runs. */
+export function laneSpec(l: AttackLaneConfig, seed: number): AttackSpec {
+  return {
+    method: l.method,
+    epsilon: l.epsilon,
+    step: l.step,
+    iterations: l.iterations,
+    target: l.target,
+    stopAtConfidence: l.stopAtConfidence,
+    ...(l.decay !== undefined ? { decay: l.decay } : {}),
+    seed,
+  };
+}
 
 interface LaneState {
   run: AttackRun;
@@ -44,16 +58,7 @@ export class AdversarialDriver implements LabDriver {
       this.config.lanes.length,
       (i): LaneState => {
         const l = this.config.lanes[i]!;
-        const run = new AttackRun(this.lease.classifier, this.config.problem.image.rgb, {
-          method: l.method,
-          epsilon: l.epsilon,
-          step: l.step,
-          iterations: l.iterations,
-          target: l.target,
-          stopAtConfidence: l.stopAtConfidence,
-          ...(l.decay !== undefined ? { decay: l.decay } : {}),
-          seed: this.config.seed,
-        });
+        const run = new AttackRun(this.lease.classifier, this.config.problem.image.rgb, laneSpec(l, this.config.seed));
         return { run, reports: [run.before], imageSentAt: -1 };
       },
       (lane) => lane.run.dispose(),

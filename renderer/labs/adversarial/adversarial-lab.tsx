@@ -146,16 +146,10 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
     [configFor, showRunOn, start],
   );
 
-  // Each image of the table is selected as its turn comes, so the sidebar shows what the
-  // views show (the step-0 preview stands aside while a batch runs).
-  const { batch, startBatch, cancelBatch, closeBatch, batchRunning: isBatchRunning } = useBatch(
-    store,
-    (image) => {
-      latest.current.imgs.select(image.id);
-      return launch(image, false);
-    },
-    actions.stop,
-  );
+  // "Attack every image" goes to the engine's worker pool as one request: the lanes shown keep
+  // their own run (the step-0 preview stands aside while a batch runs, the cores being busy).
+  const prepareBatch = useCallback((image: LoadedImage) => configFor(image, false), [configFor]);
+  const { batch, startBatch, cancelBatch, closeBatch, batchRunning: isBatchRunning } = useBatch(client, prepareBatch);
   batchRunning.current = isBatchRunning;
 
   // The first time the lab is shown, an empty list gets the sample photos (a cat and a dog),
@@ -349,9 +343,9 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
             type="button"
             className="adv-batch-button"
             disabled={batching || decodedImages.length === 0 || !model.info}
-            onClick={() => void startBatch(decodedImages, settings.lanes.map((l) => attackLaneLabel(l, labels)))}
+            onClick={() => startBatch(decodedImages, settings.lanes.map((l) => attackLaneLabel(l, labels)))}
             data-testid="batch-run"
-            title={`Run every lane's attack (${settings.lanes.length}) on every loaded image in turn and tabulate the results, a row per image and lane`}
+            title={`Run every lane's attack (${settings.lanes.length}) on every loaded image, the images spread over the engine's worker threads, and tabulate the results, a row per image and lane`}
           >
             Attack every image{decodedImages.length ? ` (${decodedImages.length})` : ''} with {settings.lanes.length === 1 ? 'the lane' : `all ${settings.lanes.length} lanes`}
           </button>

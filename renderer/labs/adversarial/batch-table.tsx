@@ -34,7 +34,7 @@ export function BatchTable({ batch, onCancel, onClose }: BatchTableProps) {
           {batch.running ? (
             <>
               <span data-testid="batch-progress">
-                {batch.done} of {batch.total} done{batch.current ? ` · attacking ${batch.current}…` : ''}
+                {batch.done} of {batch.total} done · attacking the rest in parallel…
               </span>
               <progress max={batch.total} value={batch.done} aria-label="Images done" />
               <button type="button" className="small" onClick={onCancel} data-testid="batch-cancel">
@@ -44,7 +44,7 @@ export function BatchTable({ batch, onCancel, onClose }: BatchTableProps) {
           ) : (
             <>
               <span data-testid="batch-summary" data-value={rate ?? ''}>
-                {batch.ended === 'cancelled' ? `Cancelled after ${batch.rows.length} of ${batch.total}. ` : batch.ended === 'interrupted' ? `Interrupted after ${batch.rows.length} of ${batch.total}. ` : ''}
+                {batch.ended === 'cancelled' ? `Cancelled after ${batch.done} of ${batch.total}. ` : batch.ended === 'interrupted' ? `Interrupted after ${batch.done} of ${batch.total}. ` : ''}
                 {results.length === 0
                   ? 'No results.'
                   : perLane.map((l, i) => (
@@ -54,6 +54,7 @@ export function BatchTable({ batch, onCancel, onClose }: BatchTableProps) {
                         <b data-testid="batch-rate">{l.rate === null ? '—' : `${Math.round(100 * l.rate)}%`}</b> ({l.wins} of {l.count})
                       </span>
                     ))}
+                {batch.workers !== null && <span className="muted"> · {batch.workers === 1 ? 'one worker thread' : `${batch.workers} worker threads`}</span>}
               </span>
               <button type="button" className="small" onClick={exportCsv} disabled={!batch.rows.length} data-testid="batch-csv">
                 CSV

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../../main/engine/engine';
-import type { AdversarialFrame, AdversarialRunStarted, DecodedImage, EngineMessage, ModelInfo } from '../../../main/protocol/messages';
+import type { StepReport } from '../../../main/protocol/adversarial';
+import type { AdversarialFrame, AdversarialRunStarted, BatchImageMessage, DecodedImage, EngineMessage, ModelInfo } from '../../../main/protocol/messages';
 import { SAMPLE_PHOTOS, SHARED_MODELS_DIR, skipRealModels } from './adversarial/shared-models';
 
 const MODEL = 'mobilenet_v1_0.75_224';
@@ -94,10 +95,37 @@ describe('adversarial lab through the engine', () => {
     const back = (await waitFor((m) => m.type === 'image' && m.requestId === 'back')) as { image: DecodedImage };
     expect(Buffer.compare(Buffer.from(back.image.rgb), Buffer.from(lastImage))).toBe(0);
 
+    // "Attack every image" on the engine's worker pool: the same lanes on the same image give
+    // the run's own last reports (timings aside); the second image gets its own row.
+    const other = SAMPLE_PHOTOS.find((p) => p.file.endsWith('img_0.jpg'))!;
+    await engine.handle({ type: 'decodeImage', requestId: 'i2', name: 'img_0.jpg', bytes: new Uint8Array(readFileSync(other.file)), width: 224, height: 224 });
+    const { image: dog } = (await waitFor((m) => m.type === 'image' && m.requestId === 'i2')) as { image: DecodedImage };
+    const images = [image, dog].map((im) => ({ name: im.name, width: 224, height: 224, rgb: im.rgb }));
+    await engine.handle({ type: 'attackImages', requestId: 'b', model: MODEL, images, lanes, seed: 1 });
+    const rows = messages.filter((m) => m.type === 'batchImage' && m.requestId === 'b') as BatchImageMessage[];
+    expect(rows.map((r) => r.index).sort()).toEqual([0, 1]);
+    expect(await waitFor((m) => m.type === 'batchDone')).toMatchObject({ requestId: 'b', cancelled: false, workers: 2, backend: 'wasm' });
+    const untimed = (r: StepReport) => ({ ...r, stepMs: 0 });
+    const first = rows.find((r) => r.index === 0)!;
+    expect(first.lanes!.map((l) => untimed(l.last))).toEqual(['signed', 'fgsm'].map((id) => untimed(reports(id).at(-1)!)));
+    expect(first.lanes![0]!.before).toEqual(started.before);
+    expect(rows.find((r) => r.index === 1)!.lanes![0]!.before.top5[0]!.label).not.toBe(started.before.top5[0]!.label);
+
+    // Cancelled at once: it ends within a step with nothing more to say.
+    const long = [{ ...lanes[0]!, iterations: 1000 }];
+    const cancelled = engine.handle({ type: 'attackImages', requestId: 'c', model: MODEL, images, lanes: long, seed: 1 });
+    await engine.handle({ type: 'cancel', requestId: 'c' });
+    await cancelled;
+    expect(messages.filter((m) => m.type === 'batchImage' && m.requestId === 'c')).toEqual([]);
+    expect(messages.find((m) => m.type === 'batchDone' && m.requestId === 'c')).toMatchObject({ cancelled: true });
+    // An image not at the model's input size is refused with the reason.
+    await engine.handle({ type: 'attackImages', requestId: 'w', model: MODEL, images: [{ name: 'small.png', width: 2, height: 2, rgb: new Uint8Array(12) }], lanes, seed: 1 });
+    expect(await waitFor((m) => m.type === 'error' && m.requestId === 'w')).toMatchObject({ error: { message: 'MobileNet v1 0.75 (224) takes 224×224 images; small.png is 2×2 (decode it for this model)' } });
+
     engine.dispose();
     await new Promise((r) => setTimeout(r, 50)); // the model store frees its weights asynchronously
     expect(tf.memory().numTensors).toBe(before);
-  }, 180_000);
+  }, 300_000);
 
   it('should refuse a path for a model and an unknown model by name', async () => {
     const { engine, messages, waitFor } = harness();

@@ -3,7 +3,7 @@
  * for SSIM, a direct (non-separable) evaluation of Wang et al.'s windowed formula.
  */
 import { describe, expect, it } from 'vitest';
-import { imageDistance, ssim } from '../../../../main/engine/adversarial/image-distance';
+import { imageDistance, ssim, ssimFrom, ssimReference } from '../../../../main/engine/adversarial/image-distance';
 import { mulberry32 } from '../../../../main/engine/random';
 
 const C1 = (0.01 * 255) ** 2;
@@ -84,6 +84,20 @@ describe('imageDistance', () => {
     expect(expected).toBeGreaterThan(0.5);
     expect(expected).toBeLessThan(0.99);
     expect(ssim(a, b, w, h)).toBeCloseTo(expected, 10);
+  });
+
+  it('SSIM against an original blurred once is the same number, step after step, as blurring both each time', () => {
+    for (const [w, h] of [[20, 17], [6, 5]] as const) {
+      const random = mulberry32(11);
+      const a = Uint8Array.from({ length: w * h * 3 }, () => Math.floor(random() * 256));
+      const ref = ssimReference(a, w, h);
+      for (let step = 1; step <= 3; step++) {
+        const b = a.map((v) => Math.min(255, Math.max(0, v + Math.round((random() - 0.5) * 10 * step))));
+        expect(ssimFrom(ref, b)).toBe(ssim(a, b, w, h));
+        expect(imageDistance(a, b, w, h, ref)).toEqual(imageDistance(a, b, w, h));
+        if (w > 11) expect(ssimFrom(ref, b)).toBeCloseTo(referenceSsim(a, b, w, h), 10);
+      }
+    }
   });
 
   it('refuses images of different sizes', () => {

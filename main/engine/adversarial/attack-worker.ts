@@ -1,0 +1,35 @@
+/**
+ * A pool worker (attack-pool.ts): its own TensorFlow.js, backend and copy of the model, loaded on
+ * its first image and kept for the next. Each task is one image and every lane on it
+ * (image-attack.ts), or a description of the model (`describe`). A file that is not an image comes back as `{ unreadable }`, not as an
+ * error, so the table can say "skipped" for it and "failed" only for what really failed.
+ */
+import { workerData } from 'piscina';
+import { selectBackend } from '../backend';
+import { attackImage, type ImageAttackResult, type ImageAttackTask } from './image-attack';
+import { ImageClassifier } from './image-classifier';
+import { ImageDecodeError } from './image-io';
+import type { AttackWorkerData, ClassifierFacts } from './attack-pool';
+
+let classifier: Promise<ImageClassifier> | undefined;
+
+function load(): Promise<ImageClassifier> {
+  const { backend, source } = workerData as AttackWorkerData;
+  classifier ??= selectBackend(backend).then(() => ImageClassifier.load(source));
+  return classifier;
+}
+
+// Every worker starts loading as it starts, before its first task: the pool's workers load
+// side by side (a failure is reported by the first task, which awaits the same promise).
+load().catch(() => {});
+
+export default async function attackTask(task: ImageAttackTask | { describe: true }): Promise<ImageAttackResult | { unreadable: string } | ClassifierFacts> {
+  const c = await load();
+  if ('describe' in task) return { labels: c.labels, groups: c.groups, inputWidth: c.inputWidth, inputHeight: c.inputHeight };
+  try {
+    return await attackImage(c, task);
+  } catch (e) {
+    if (e instanceof ImageDecodeError) return { unreadable: e.message };
+    throw e;
+  }
+}
