@@ -7,17 +7,15 @@
  *                      [--seed K] [--backend B] [--json]
  * Bad arguments: one line on stderr, exit code 2.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { parseDecimal } from './protocol/decimal';
 import { LIMITS } from './protocol/messages';
 import { OPTIMIZER_NAMES } from './protocol/optimizers';
 import { useBackendFor } from './engine/backend';
-import { parseCsvDataset } from './engine/csv-dataset';
-import { defaultDatasetPath } from './engine/default-data';
 import { RegressionLab } from './engine/labs/regression';
 import { integer as optionalInteger, joinNegativeValues, optimizerOptions, SCHEDULE_ARG_OPTIONS, SCHEDULE_USAGE, UsageError } from './cli/args';
+import { readDatasetOptions } from './cli/regression-data';
 
 const USAGE = `usage: descent regression [--csv FILE] [--x COL --y COL] [--model "EXPR" [--init NAME=VALUE …]] --optimizer ${OPTIMIZER_NAMES.join('|')} --lr X --iterations N [--init-slope A] [--init-intercept B] [--normalize] [--param NAME=VALUE] ${SCHEDULE_USAGE} [--seed K] [--backend tensorflow|wasm|cpu] [--json]`;
 
@@ -67,19 +65,7 @@ export function parseRegressionOptions(args: string[]) {
   const iterations = integer(values.iterations, '--iterations', 1, LIMITS.maxIterations);
   const seed = integer(values.seed, '--seed', 0, 2 ** 31 - 1);
 
-  const path = values.csv ?? defaultDatasetPath();
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  let dataset;
-  try {
-    dataset = parseCsvDataset(text, { name: path, xColumn: values.x, yColumn: values.y });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const { path, dataset } = readDatasetOptions(values.csv, values.x, values.y);
 
   const data = {
     file: path,
@@ -169,17 +155,19 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'spread') await (await import('./cli/spread-command')).spreadCommand(rest);
     else if (command === 'surface') await (await import('./cli/surface-command')).surfaceCommand(rest);
     else if (command === 'lr-find') await (await import('./cli/lr-find-command')).lrFindCommand(rest);
+    else if (command === 'sweep') await (await import('./cli/sweep-command')).sweepCommand(rest);
     else if (command === undefined || command === '--help' || command === '-h') {
-      const [{ ATTACK_USAGE }, { CLASSIFY_USAGE }, { SPREAD_USAGE }, { SURFACE_USAGE }, { LR_FIND_USAGE }] = await Promise.all([
+      const [{ ATTACK_USAGE }, { CLASSIFY_USAGE }, { SPREAD_USAGE }, { SURFACE_USAGE }, { SWEEP_USAGE }, { LR_FIND_USAGE }] = await Promise.all([
         import('./cli/attack-command'),
         import('./cli/classify-command'),
         import('./cli/spread-command'),
         import('./cli/surface-command'),
+        import('./cli/sweep-command'),
         import('./cli/lr-find-command'),
       ]);
-      console.log(`${USAGE}\n${ATTACK_USAGE}\n${CLASSIFY_USAGE}\n${SPREAD_USAGE}\n${SURFACE_USAGE}\n${LR_FIND_USAGE}`);
+      console.log(`${USAGE}\n${ATTACK_USAGE}\n${CLASSIFY_USAGE}\n${SPREAD_USAGE}\n${SURFACE_USAGE}\n${SWEEP_USAGE}\n${LR_FIND_USAGE}`);
       return command === undefined ? 2 : 0;
-    } else throw new UsageError(`unknown lab "${command}" (available: regression, attack, classify, spread, surface, lr-find)`);
+    } else throw new UsageError(`unknown lab "${command}" (available: regression, attack, classify, spread, surface, sweep, lr-find)`);
     return 0;
   } catch (e) {
     const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');

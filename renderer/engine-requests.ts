@@ -6,11 +6,14 @@
  */
 import type { ModelDownloadProgress } from '../main/protocol/adversarial';
 import type { Dataset, DecodedImage, EngineMessage, EngineRequest, LrFindReply, ModelEntry, ModelInfo, RegressionModelReply, SurfaceGridReply, SurfaceProbeReply, VectorsReply } from '../main/protocol/messages';
+import type { SweepResult } from '../main/protocol/sweep';
 import type { EngineClient } from './engine-client';
 
 type Asking = Extract<EngineRequest, { requestId: string }>;
 type WithoutId<T> = T extends unknown ? Omit<T, 'requestId'> : never;
-type Reply = Exclude<Extract<EngineMessage, { requestId: string }>, { type: 'error' | 'modelProgress' }>;
+/** Messages that report on a request before its one reply (a model download, a sweep). */
+type Progress = Extract<EngineMessage, { type: 'modelProgress' | 'sweepProgress' }>;
+type Reply = Exclude<Extract<EngineMessage, { requestId: string }>, { type: 'error' } | Progress>;
 
 /** Parsing 64 MiB of CSV takes a few seconds; much longer means the engine is gone. */
 const TIMEOUT_MS = 60_000;
@@ -25,17 +28,17 @@ export class EngineError extends Error {
 }
 
 /** One request, one reply: the engine's answer matched by `requestId`. */
-export function requestReply(client: EngineClient, req: WithoutId<Asking>, onProgress?: (p: ModelDownloadProgress) => void): Promise<Reply> {
+export function requestReply(client: EngineClient, req: WithoutId<Asking>, onProgress?: (p: Progress) => void): Promise<Reply> {
   return ask(client, req, onProgress).reply;
 }
 
 /**
- * requestReply's one implementation, which also says the requestId it used (a loadModel is
- * cancelled by it). A
- * model download reports progress before its one reply: each report goes to `onProgress` and
- * restarts the timeout, so a slow but moving download is never cut off.
+ * requestReply's one implementation, which also says the requestId it used (a loadModel or a
+ * sweep is cancelled by it). A model download or a sweep reports progress before its one
+ * reply: each report goes to `onProgress` and restarts the timeout, so a slow but moving
+ * download or sweep is never cut off.
  */
-function ask(client: EngineClient, req: WithoutId<Asking>, onProgress?: (p: ModelDownloadProgress) => void): { requestId: string; reply: Promise<Reply> } {
+function ask(client: EngineClient, req: WithoutId<Asking>, onProgress?: (p: Progress) => void): { requestId: string; reply: Promise<Reply> } {
   const requestId = `req-${nextRequest++}-${Date.now().toString(36)}`;
   const reply = new Promise<Reply>((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout>;
@@ -48,9 +51,9 @@ function ask(client: EngineClient, req: WithoutId<Asking>, onProgress?: (p: Mode
     };
     const off = client.onMessage((m) => {
       if (!('requestId' in m) || m.requestId !== requestId) return;
-      if (m.type === 'modelProgress') {
+      if (m.type === 'modelProgress' || m.type === 'sweepProgress') {
         arm();
-        onProgress?.(m.progress);
+        onProgress?.(m);
         return;
       }
       clearTimeout(timer);
@@ -85,7 +88,7 @@ export function requestModels(client: EngineClient): Promise<ModelEntry[]> {
 
 /** Loads (downloading first if need be) a model; `cancel()` aborts a download in flight. */
 export function loadModel(client: EngineClient, model: string, onProgress: (p: ModelDownloadProgress) => void): { done: Promise<ModelInfo>; cancel: () => void } {
-  const { requestId, reply } = ask(client, { type: 'loadModel', model }, onProgress);
+  const { requestId, reply } = ask(client, { type: 'loadModel', model }, (m) => m.type === 'modelProgress' && onProgress(m.progress));
   return {
     done: reply.then(expect('modelReady')).then((m) => m.model),
     cancel: () => client.send({ type: 'cancel', requestId }),
@@ -127,6 +130,23 @@ export function requestSurfaceGrid(client: EngineClient, req: WithoutId<Extract<
 /** f and its gradient at one point, in float64 (the Surface lab's hover readout). */
 export function requestSurfaceProbe(client: EngineClient, req: WithoutId<Extract<Asking, { type: 'surfaceProbe' }>>): Promise<SurfaceProbeReply> {
   return requestReply(client, req).then(expect('surfaceProbe'));
+}
+
+/**
+ * A hyper-parameter sweep: `onProgress` gets the iterations done and every cell's loss so far
+ * (a partial heatmap); `cancel()` ends it (the promise then rejects with an EngineError named
+ * Cancelled).
+ */
+export function runSweepRequest(
+  client: EngineClient,
+  req: WithoutId<Extract<Asking, { type: 'sweep' }>>,
+  onProgress: (done: number, iterations: number, lossSoFar: Float64Array) => void,
+): { done: Promise<SweepResult>; cancel: () => void } {
+  const { requestId, reply } = ask(client, req, (m) => m.type === 'sweepProgress' && onProgress(m.done, m.iterations, m.lossSoFar));
+  return {
+    done: reply.then(expect('sweepResult')).then((m) => m.result),
+    cancel: () => client.send({ type: 'cancel', requestId }),
+  };
 }
 
 /** A Regression model over the data (parameters, exact fit, curves, a loss grid), or the engine's FormulaError saying what and where. */

@@ -98,6 +98,7 @@ async function main(): Promise<void> {
   await (await import('./bench-attack')).benchAttackPool();
   await (await import('./bench-spread')).benchSpread();
   await (await import('./bench-surface')).benchSurface();
+  await (await import('./bench-sweep')).benchSweep();
 }
 
 void main();

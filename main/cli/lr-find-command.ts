@@ -84,11 +84,11 @@ async function labConfig(lab: 'regression' | 'spread' | 'surface', args: string[
       return { config: { lab, problem, lanes: [lane], seed: o.seed, ...run }, backendFlag: o.backend, json: o.json };
     }
     case 'surface': {
-      const { parseSurfaceOptions, surfaceLabOrUsage } = await import('./surface-command');
-      const { SurfaceLab } = await import('../engine/labs/surface');
+      const { parseSurfaceOptions } = await import('./surface-command');
+      const { createSurfaceLab } = await import('./surface-problem');
       const o = parseSurfaceOptions(args);
       // Compiled here first, so a bad formula is one line naming what and where.
-      (await surfaceLabOrUsage(() => SurfaceLab.create({ fn: o.fn, start: o.start }))).dispose();
+      (await createSurfaceLab(o.fn, o.start)).dispose();
       return { config: { lab, problem: { fn: o.fn, start: o.start }, lanes: [{ id: 'lr-find', optimizer: o.optimizer, params: o.params }], seed: o.seed, ...run }, backendFlag: o.backend, json: o.json };
     }
   }

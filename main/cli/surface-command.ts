@@ -7,39 +7,15 @@
  * differences), the nearest known minimum for presets, the speed and (with --json) the path.
  */
 import { parseArgs } from 'node:util';
-import { parseDecimal } from '../protocol/decimal';
 import { LIMITS } from '../protocol/limits';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../protocol/optimizers';
 import type { Schedule } from '../protocol/schedules';
-import {
-  BOWL_KAPPA,
-  FORMULA_DEFAULTS,
-  SURFACE_LIMITS,
-  SURFACE_PRESETS,
-  SURFACE_PRESET_NAMES,
-  gradientRelativeError,
-  isSurfacePresetName,
-  nearestMinimum,
-  type SurfaceFunction,
-  type SurfacePoint,
-  type SurfaceWindow,
-} from '../protocol/surface';
+import { gradientRelativeError, nearestMinimum, type SurfaceFunction, type SurfacePoint, type SurfaceWindow } from '../protocol/surface';
 import { useBackendFor } from '../engine/backend';
-import { FormulaError } from '../engine/formula/formula';
-import { SurfaceLab } from '../engine/labs/surface';
-import { decimal, integer, joinNegativeValues, optimizerOptions, SCHEDULE_ARG_OPTIONS, SCHEDULE_USAGE, UsageError } from './args';
+import { integer, joinNegativeValues, optimizerOptions, SCHEDULE_ARG_OPTIONS, SCHEDULE_USAGE, UsageError } from './args';
+import { createSurfaceLab, SURFACE_PROBLEM_OPTIONS, SURFACE_PROBLEM_USAGE, surfaceProblemOptions } from './surface-problem';
 
-export const SURFACE_USAGE = `usage: descent surface (--function ${SURFACE_PRESET_NAMES.join('|')} | --formula "EXPR") [--kappa K] [--start X,Y] [--window XMIN,XMAX,YMIN,YMAX] [--optimizer ${OPTIMIZER_NAMES.join('|')}] [--lr X] [--param NAME=VALUE] ${SCHEDULE_USAGE} [--iterations N] [--seed K] [--backend tensorflow|wasm|cpu] [--json]`;
-
-/** "a,b,…" as exactly `count` plain decimals within the coordinate range. */
-function numbers(value: string, flag: string, count: number): number[] {
-  const parts = value.split(',');
-  const out = parts.map((p) => parseDecimal(p.trim()));
-  if (parts.length !== count || !out.every((v) => Number.isFinite(v) && Math.abs(v) <= SURFACE_LIMITS.maxAbsCoordinate)) {
-    throw new UsageError(`${flag} must be ${count} numbers separated by commas (within ±${SURFACE_LIMITS.maxAbsCoordinate}), got "${value}"`);
-  }
-  return out;
-}
+export const SURFACE_USAGE = `usage: descent surface ${SURFACE_PROBLEM_USAGE} [--optimizer ${OPTIMIZER_NAMES.join('|')}] [--lr X] [--param NAME=VALUE] ${SCHEDULE_USAGE} [--iterations N] [--seed K] [--backend tensorflow|wasm|cpu] [--json]`;
 
 export interface SurfaceCommandOptions {
   fn: SurfaceFunction;
@@ -60,11 +36,7 @@ export function parseSurfaceOptions(args: string[]): SurfaceCommandOptions {
     args: joinNegativeValues(args),
     allowPositionals: true,
     options: {
-      function: { type: 'string' },
-      formula: { type: 'string' },
-      kappa: { type: 'string' },
-      start: { type: 'string' },
-      window: { type: 'string' },
+      ...SURFACE_PROBLEM_OPTIONS,
       optimizer: { type: 'string', default: 'adam' },
       lr: { type: 'string' },
       param: { type: 'string', multiple: true },
@@ -76,49 +48,16 @@ export function parseSurfaceOptions(args: string[]): SurfaceCommandOptions {
     },
   });
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  if ((values.function === undefined) === (values.formula === undefined)) throw new UsageError('give one of --function NAME or --formula "EXPR"');
-  let fn: SurfaceFunction;
-  let window: SurfaceWindow;
-  let start: SurfacePoint;
-  if (values.function !== undefined) {
-    const preset = values.function;
-    if (!isSurfacePresetName(preset)) throw new UsageError(`unknown function "${preset}" (choose ${SURFACE_PRESET_NAMES.join(', ')})`);
-    if (values.kappa !== undefined && preset !== 'bowl') throw new UsageError('--kappa is the bowl\u2019s condition number: it applies to --function bowl only');
-    fn = { kind: 'preset', preset, kappa: decimal(values.kappa, '--kappa', BOWL_KAPPA.min, BOWL_KAPPA.max) };
-    ({ window, start } = SURFACE_PRESETS[preset]);
-  } else {
-    if (values.kappa !== undefined) throw new UsageError('--kappa applies to --function bowl only');
-    fn = { kind: 'formula', formula: values.formula! };
-    ({ window, start } = FORMULA_DEFAULTS);
-  }
-  if (values.window !== undefined) {
-    const [xMin, xMax, yMin, yMax] = numbers(values.window, '--window', 4) as [number, number, number, number];
-    if (!(xMin < xMax && yMin < yMax)) throw new UsageError('--window needs XMIN < XMAX and YMIN < YMAX');
-    window = { xMin, xMax, yMin, yMax };
-  }
-  if (values.start !== undefined) {
-    const [x, y] = numbers(values.start, '--start', 2) as [number, number];
-    start = { x, y };
-  }
+  const { fn, window, start } = surfaceProblemOptions(values);
   const { optimizer, params, schedule } = optimizerOptions(values.optimizer!, values.lr, values.param, {}, values);
   const iterations = integer(values.iterations, '--iterations', 1, LIMITS.maxIterations)!;
   const seed = integer(values.seed, '--seed', 0, 2 ** 31 - 1)!;
   return { fn, window, start, optimizer, params, schedule, iterations, seed, backend: values.backend, json: values.json! };
 }
 
-/** The Surface lab for `problem`; a bad formula is a usage error (one line naming what and where). */
-export async function surfaceLabOrUsage<T>(create: () => Promise<T>): Promise<T> {
-  try {
-    return await create();
-  } catch (e) {
-    if (e instanceof FormulaError) throw new UsageError(e.message);
-    throw e;
-  }
-}
-
 export async function surfaceCommand(args: string[]): Promise<void> {
   const { fn, window, start, optimizer, params, schedule, iterations, seed, ...values } = parseSurfaceOptions(args);
-  const lab = await surfaceLabOrUsage(() => SurfaceLab.create({ fn, start }));
+  const lab = await createSurfaceLab(fn, start);
   let backend;
   try {
     backend = await useBackendFor('surface', values.backend ?? process.env.DESCENT_BACKEND);

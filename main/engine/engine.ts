@@ -18,6 +18,8 @@ import { surfaceGrid, surfaceProbe } from './labs/surface-grid';
 import { describeModel } from './labs/regression-model-driver';
 import { findLearningRate, type FinderConfig } from './lr-find';
 import { Run } from './run';
+import { runSweep } from './tune/sweep';
+import { createSweepProblem, useSweepBackend, type SweepLabProblem } from './tune/sweep-labs';
 
 
 function errorInfo(e: unknown): ErrorInfo {
@@ -33,6 +35,8 @@ export class Engine {
   private queue: Promise<void> = Promise.resolve();
   /** Made on first use: the adversarial lab's models (its manifest read, its cache). */
   private adversarial: AdversarialModels | undefined;
+  /** Sweeps under way, by requestId: `cancel` sets the flag, the sweep ends at its next chunk. */
+  private readonly sweeps = new Map<string, { cancelled: boolean }>();
   /** "Attack every image" requests in flight, on their worker pools. */
   private readonly batches: AdversarialBatches;
 
@@ -154,13 +158,39 @@ export class Engine {
         this.emit({ type: 'modelReady', requestId, model });
         return;
       }
-      case 'cancel':
+      case 'cancel': {
         if (!this.batches.cancel(req.requestId)) this.adversarial?.cancel(req.requestId);
+        const sweep = this.sweeps.get(req.requestId);
+        if (sweep) sweep.cancelled = true;
         return;
+      }
       case 'attackImages':
         // The workers run on the lab's backend, whatever the engine's own thread runs now.
         await this.batches.run(req, () => backendFor('adversarial', this.forcedBackend));
         return;
+      case 'sweep': {
+        // One backend at a time, as for a run: another lab's run stops first.
+        if (this.run && this.run.config.lab !== req.problem.lab) this.stopRun();
+        await useSweepBackend(req.problem.lab, this.forcedBackend);
+        const { requestId, iterations } = req;
+        const problem = await createSweepProblem(req.problem as SweepLabProblem, req.grid.optimizer, req.grid.params);
+        const flag = { cancelled: false };
+        this.sweeps.set(requestId, flag);
+        try {
+          const result = await runSweep(problem, req.grid, {
+            iterations,
+            tolerance: req.tolerance,
+            onProgress: (done, lossSoFar) => this.emit({ type: 'sweepProgress', requestId, done, iterations, lossSoFar }),
+            cancelled: () => flag.cancelled,
+          });
+          if (result) this.emit({ type: 'sweepResult', requestId, result });
+          else this.emit({ type: 'error', requestId, error: { name: 'Cancelled', message: 'the sweep was cancelled' } });
+        } finally {
+          this.sweeps.delete(requestId);
+          problem.dispose();
+        }
+        return;
+      }
       case 'addModelFolder': {
         const model = await this.models().addFolder(req.name, req.files, req.inputScaling);
         this.emit({ type: 'models', requestId: req.requestId, models: [model] });

@@ -13,6 +13,8 @@ import { bounded, checkHyperParams, float64Array, id, inRange, lanesOf, optimize
 import { spreadRunSchema } from './spread-schema';
 import { adversarialRequestSchemas, adversarialRunSchema } from './adversarial-schema';
 import { surfaceGridRequestSchema, surfaceProbeRequestSchema, surfaceRunSchema, surfaceWindowSchema } from './surface-schema';
+import { sweepRequestSchema } from './sweep-schema';
+import type { SweepResult } from './sweep';
 import { SURFACE_LIMITS } from './surface';
 import { MODEL_GRID_MAX, MODEL_GRID_MIN, type ModelGrid, type ModelIntro } from './regression-model';
 import type { KnownMinimum, SurfaceFunction, SurfacePoint, SurfaceWindow } from './surface';
@@ -95,6 +97,7 @@ export const requestSchema = z.discriminatedUnion('type', [
   ...adversarialRequestSchemas,
   surfaceGridRequestSchema,
   surfaceProbeRequestSchema,
+  sweepRequestSchema(regressionProblemSchema),
   /** A Regression model checked over the data: its parameters, exact fit and curves (and a two-parameter model's loss grid). */
   z
     .object({
@@ -463,6 +466,9 @@ export type EngineMessage =
   | { type: 'modelReady'; requestId: string; model: ModelInfo }
   | { type: 'image'; requestId: string; image: DecodedImage }
   | { type: 'png'; requestId: string; bytes: Uint8Array }
+  /** A sweep under way: iterations done of all, and every cell's loss so far (row-major; NaN: diverged). */
+  | { type: 'sweepProgress'; requestId: string; done: number; iterations: number; lossSoFar: Float64Array }
+  | { type: 'sweepResult'; requestId: string; result: SweepResult }
   | { type: 'sampleImages'; requestId: string; images: { name: string; bytes: Uint8Array }[] }
   | BatchImageMessage
   | BatchDoneMessage

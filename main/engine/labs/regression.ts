@@ -44,9 +44,10 @@ export class RegressionLab {
   readonly stats: RegressionStats;
   readonly n: number;
   private readonly scaling: LineScaling;
-  /** [n, 2] rows of (x, 1), so one matMul gives every prediction. */
-  private readonly design: tf.Tensor2D;
-  private readonly target: tf.Tensor2D;
+  /** [n, 2] rows of (x, 1), so one matMul gives every prediction (of a lane, or of a sweep's cells: main/engine/tune/regression-sweep.ts). */
+  readonly design: tf.Tensor2D;
+  /** [n, 1]: y as the optimizer sees it (standardised when normalising). */
+  readonly target: tf.Tensor2D;
 
   constructor(readonly problem: RegressionProblem) {
     this.n = problem.x.length;

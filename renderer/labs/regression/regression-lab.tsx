@@ -15,7 +15,9 @@ import { fallbackStartLine } from './fallback-start-line';
 import { leastSquares, regressionStats } from './least-squares';
 import { Legend } from './legend';
 import { Readouts } from './readouts';
-import { buildRunConfig, checkRegressionSettings, defaultSettings, laneLabel, nextLane, sameRunSettings, type RegressionSettings } from './regression-settings';
+import { buildRunConfig, checkRegressionSettings, defaultSettings, laneLabel, nextLane, sameRunSettings, type LaneSettings, type RegressionSettings } from './regression-settings';
+import { fairRaceBudget, SweepPanel } from '../../tune/sweep-panel';
+import { useSweepLanes } from '../../tune/use-sweep-lanes';
 import { RunStore } from './run-store';
 import { SCATTER_HELP, ScatterView } from './scatter-view';
 import { StartLinePanel } from './start-line-panel';
@@ -64,7 +66,19 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
   const latest = useRef({ settings, dataset });
   latest.current = { settings, dataset };
 
-  const { phase, actions, setSpeed, stopRun } = useLabRun({
+  const prepare = (paused: boolean) => {
+    const { settings: s, dataset: d } = latest.current;
+    if (!d) return null;
+    setRunSettings(s);
+    return {
+      config: buildRunConfig(s, d, paused),
+      lanes: s.lanes.map((l) => ({ id: l.id, label: laneLabel(l), optimizer: l.optimizer, params: l.params, colour: l.colour })),
+      // The config holds the data's numbers; the run card names where they came from (and the
+      // model, which the config holds unless it is the line).
+      about: { data: d.name, x: d.xColumn, y: d.yColumn, ...(isLineModel(s.model) ? { model: LINE_MODEL } : {}) },
+    };
+  };
+  const { phase, actions, setSpeed, stopRun, start } = useLabRun({
     lab: 'regression',
     client,
     connection,
@@ -72,18 +86,7 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
     active,
     reportError,
     onOpen: () => getDesktopApi()?.openFileDialog('table'),
-    prepare: (paused) => {
-      const { settings: s, dataset: d } = latest.current;
-      if (!d) return null;
-      setRunSettings(s);
-      return {
-        config: buildRunConfig(s, d, paused),
-        lanes: s.lanes.map((l) => ({ id: l.id, label: laneLabel(l), optimizer: l.optimizer, params: l.params, colour: l.colour })),
-        // The config holds the data's numbers; the run card names where they came from (and the
-        // model, which the config holds unless it is the line).
-        about: { data: d.name, x: d.xColumn, y: d.yColumn, ...(isLineModel(s.model) ? { model: LINE_MODEL } : {}) },
-      };
-    },
+    prepare,
   });
 
   // The model the views show: a shown run's, else the settings' (null: the line).
@@ -160,6 +163,17 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
   const modelLanes = () => store.lanes.flatMap((l) => (l.model ? [{ id: l.id, label: l.label, history: l.model }] : []));
 
   const setStart = useCallback((initSlope: number, initIntercept: number) => patch({ initSlope, initIntercept }), [patch]);
+
+  // A sweep's cell or a fair race becomes lanes, and a fresh run starts once the settings hold them.
+  const prepareRef = useRef(prepare);
+  prepareRef.current = prepare;
+  const restart = useCallback(() => {
+    const prepared = prepareRef.current(false);
+    if (prepared) start(prepared);
+  }, [start]);
+  const setLanes = useCallback((update: (lanes: readonly LaneSettings[]) => LaneSettings[]) => setSettings((s) => ({ ...s, lanes: update(s.lanes) })), []);
+  const { fairRace, clearFairRace, raceCell, raceFairly } = useSweepLanes(settings.lanes, setLanes, restart);
+  useEffect(() => clearFairRace(), [dataset, clearFairRace]);
   // The engine takes and reports lines in data units even when it normalises internally.
   const startLine = { slope: settings.initSlope, intercept: settings.initIntercept };
 
@@ -179,6 +193,22 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
           onChange={(lanes) => patch({ lanes })}
           makeLane={nextLane}
           findRate={dataset ? (lane) => requestLrFind(client, { type: 'lrFind', config: buildRunConfig(settings, dataset, true), laneId: lane.id }) : null}
+        />
+        <SweepPanel
+          client={client}
+          iterations={settings.maxIterations}
+          makeRequest={(grid) => {
+            const { settings: s, dataset: d } = latest.current;
+            if (!d) return null;
+            if (!isLineModel(s.model)) {
+              reportError('Sweeps fit the line (a*x + b) for now: set the model back to the line to sweep.');
+              return null;
+            }
+            return { type: 'sweep', problem: { lab: 'regression', problem: buildRunConfig(s, d, false).problem, seed: s.seed }, grid, iterations: s.maxIterations };
+          }}
+          onCell={raceCell}
+          onFairRace={raceFairly}
+          reportError={reportError}
         />
       </aside>
       <section className="workspace">
@@ -266,6 +296,11 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
           </figure>
           <div className="view-card readouts-card">
             <Readouts store={store} dataExact={dataExact} previewModel={preview} lineSettings={lineSettings} />
+            {fairRace && (
+              <p className="fair-race-budget small-note" data-testid="fair-race-budget" title="Each optimizer at the best learning rate its sweep found; what the sweeps cost">
+                Fair race: each lane at its own best learning rate · {fairRaceBudget(fairRace)}
+              </p>
+            )}
             {dataStats && dataset && !shownModel && <ValleyNote stats={dataStats} xName={dataset.xColumn} normalized={settings.normalize} />}
           </div>
         </div>

@@ -11,13 +11,15 @@ import type { ConnectionState, EngineClient } from '../../engine-client';
 import { historyCsv, historyJson } from '../../export/history-export';
 import { requestLrFind, requestSurfaceProbe } from '../../engine-requests';
 import { LaneList } from '../../run/lane-list';
-import { optimizerLaneLabel } from '../../run/optimizer-lane';
+import { optimizerLaneLabel, type OptimizerLane } from '../../run/optimizer-lane';
 import { RunControls } from '../../run/run-controls';
 import type { SavedRun } from '../../run/run-store-base';
 import { SeriesChart } from '../../run/series-chart';
 import { RunTimeline } from '../../run/timeline';
 import { useLabRun } from '../../run/use-lab-run';
 import { asRecord, useSessionPart } from '../../session/session-parts';
+import { fairRaceBudget, SweepPanel } from '../../tune/sweep-panel';
+import { useSweepLanes } from '../../tune/use-sweep-lanes';
 import { CONTOUR_HELP, ContourMap } from './contour-map';
 import { FunctionPanel } from './function-panel';
 import {
@@ -58,22 +60,15 @@ export function SurfaceLab({ client, connection, reportError, active }: SurfaceL
   // The typed formula is the one the engine refused: nothing to run until it is fixed.
   const formulaRefused = settings.source === 'formula' && grid.error !== null;
 
-  const { phase, actions, setSpeed, stopRun } = useLabRun({
-    lab: 'surface',
-    client,
-    connection,
-    store,
-    active,
-    reportError,
-    prepare: (paused) => {
-      const s = latest.current;
-      setRunSettings(s);
-      return {
-        config: buildSurfaceRunConfig(s, paused),
-        lanes: s.lanes.map((l) => ({ id: l.id, label: optimizerLaneLabel(l), optimizer: l.optimizer, params: l.params, colour: l.colour })),
-      };
-    },
-  });
+  const prepare = (paused: boolean) => {
+    const s = latest.current;
+    setRunSettings(s);
+    return {
+      config: buildSurfaceRunConfig(s, paused),
+      lanes: s.lanes.map((l) => ({ id: l.id, label: optimizerLaneLabel(l), optimizer: l.optimizer, params: l.params, colour: l.colour })),
+    };
+  };
+  const { phase, actions, setSpeed, stopRun, start } = useLabRun({ lab: 'surface', client, connection, store, active, reportError, prepare });
 
   // A new function makes the shown paths meaningless: end the run (a session's run is shown instead).
   const fnKey = surfaceFormula(fn);
@@ -132,6 +127,15 @@ export function SurfaceLab({ client, connection, reportError, active }: SurfaceL
     [client],
   );
 
+  // A sweep's cell or a fair race becomes lanes, and the run starts once the settings hold them.
+  const setLanes = useCallback((update: (lanes: readonly OptimizerLane[]) => OptimizerLane[]) => setSettings((s) => ({ ...s, lanes: update(s.lanes) })), []);
+  // (A fresh run even when one is going: the new lanes race from the start.)
+  const prepareRef = useRef(prepare);
+  prepareRef.current = prepare;
+  const restart = useCallback(() => void start(prepareRef.current(false)), [start]);
+  const { fairRace, clearFairRace, raceCell, raceFairly } = useSweepLanes(settings.lanes, setLanes, restart);
+  useEffect(() => clearFairRace(), [fnKey, clearFairRace]);
+
   const knownMinimum = settings.source !== 'formula' && SURFACE_PRESETS[settings.source].minima.length > 0;
   const chartSeries = knownMinimum ? 'gap' : 'f';
   // f − f* is ≥ 0 and spans decades: log. A bare f may be negative (a saddle): linear.
@@ -153,6 +157,17 @@ export function SurfaceLab({ client, connection, reportError, active }: SurfaceL
           makeLane={nextSurfaceLane}
           title="Every lane starts from the same point"
           findRate={(lane) => requestLrFind(client, { type: 'lrFind', config: buildSurfaceRunConfig(settings, true), laneId: lane.id })}
+        />
+        <SweepPanel
+          client={client}
+          iterations={settings.maxIterations}
+          makeRequest={(grid) => {
+            const s = latest.current;
+            return formulaRefused ? null : { type: 'sweep', problem: { lab: 'surface', fn: surfaceFunction(s), start: { ...s.start } }, grid, iterations: s.maxIterations };
+          }}
+          onCell={raceCell}
+          onFairRace={raceFairly}
+          reportError={reportError}
         />
       </aside>
       <section className="workspace">
@@ -201,6 +216,11 @@ export function SurfaceLab({ client, connection, reportError, active }: SurfaceL
           </figure>
           <div className="view-card readouts-card">
             <SurfaceReadouts store={store} />
+            {fairRace && (
+              <p className="fair-race-budget small-note" data-testid="fair-race-budget" title="Each optimizer at the best learning rate its sweep found; what the sweeps cost">
+                Fair race: each lane at its own best learning rate · {fairRaceBudget(fairRace)}
+              </p>
+            )}
           </div>
         </div>
         <RunTimeline

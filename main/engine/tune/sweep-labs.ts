@@ -1,0 +1,51 @@
+/**
+ * A sweep's problem for each lab that has one, built from the lab's own problem settings, so
+ * the CLI and the engine's sweep request make sweeps the same way.
+ */
+import type { BackendName, RegressionProblem } from '../../protocol/messages';
+import { selectBackend } from '../backend';
+import type { OptimizerName } from '../../protocol/optimizers';
+import type { SurfaceFunction, SurfacePoint } from '../../protocol/surface';
+import { RegressionLab } from '../labs/regression';
+import { SurfaceLab } from '../labs/surface';
+import { regressionSweepProblem } from './regression-sweep';
+import { surfaceSweepProblem } from './surface-sweep';
+import type { SweepProblem } from './sweep';
+
+export type SweepLabProblem = { lab: 'surface'; fn: SurfaceFunction; start: SurfacePoint } | { lab: 'regression'; problem: RegressionProblem; seed: number };
+
+/** The problem (a bad formula throws the compiler's FormulaError); dispose() frees it and its lab. */
+export async function createSweepProblem(spec: SweepLabProblem, optimizer: OptimizerName, params: Record<string, number>): Promise<SweepProblem> {
+  if (spec.lab === 'surface') {
+    const lab = await SurfaceLab.create({ fn: spec.fn, start: spec.start });
+    const problem = surfaceSweepProblem(lab);
+    return { ...problem, dispose: () => (problem.dispose(), lab.dispose()) };
+  }
+  if (spec.problem.model !== undefined) throw new RangeError('a Regression sweep fits the line a*x + b: a sweep of a model is not built yet');
+  const lab = new RegressionLab(spec.problem);
+  const problem = regressionSweepProblem(lab, optimizer, params, spec.seed);
+  return { ...problem, dispose: () => (problem.dispose(), lab.dispose()) };
+}
+
+/**
+ * The backend a lab's sweep runs on, fastest first as `npm run bench` measured (2-core x64): a
+ * Surface cell is a few numbers, so dispatch decides as for its lanes (cpu ≈ wasm); a
+ * Regression sweep is [150, 400] arrays a step, where wasm's SIMD kernels win (≈ 6×).
+ */
+export const SWEEP_BACKEND_PREFERENCE: Record<SweepLabProblem['lab'], readonly BackendName[]> = {
+  surface: ['tensorflow', 'cpu', 'wasm'],
+  regression: ['tensorflow', 'wasm', 'cpu'],
+};
+
+/** Switches to the sweep's backend (or the forced one); returns its name. */
+export async function useSweepBackend(lab: SweepLabProblem['lab'], forced: string | undefined = process.env.DESCENT_BACKEND): Promise<BackendName> {
+  if (forced) return selectBackend(forced);
+  for (const name of SWEEP_BACKEND_PREFERENCE[lab]) {
+    try {
+      return await selectBackend(name);
+    } catch {
+      // not available here: the next
+    }
+  }
+  throw new Error('no TensorFlow.js backend could be initialised');
+}
