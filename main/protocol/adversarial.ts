@@ -52,12 +52,18 @@ const DEEPFOOL_PARAMS: readonly AttackParamSpec[] = [
   { name: 'candidates', label: 'classes', description: 'How many of the top classes DeepFool linearises each step (the nearest boundary among them; Foolbox uses 10)', default: 10, min: 1, max: 100, integer: true },
 ];
 
-/** The C&W defaults, as in ART's CarliniL2Method (initial_const 0.01, learning_rate 0.01, confidence 0). */
+/**
+ * C&W's defaults: Foolbox's initial c (1e-3) and confidence 0, but an Adam rate of 1e-3 rather
+ * than the libraries' 1e-2: on a 224×224 photo Adam's first step moves every value by about
+ * lr·127.5 levels whatever c is, and at 1e-2 (1.3 levels everywhere) that step alone crosses
+ * MobileNet's boundary on every sample photo, so c never matters and the result is a dense
+ * sign step.
+ */
 const CW_PARAMS: readonly AttackParamSpec[] = [
-  { name: 'c', label: 'c', description: 'The first constant c weighing the misclassification term against ‖δ‖² (in [0, 1] units); the binary search moves it', default: 0.01, min: 0, max: 1e6, minExclusive: true },
+  { name: 'c', label: 'c', description: 'The first constant c weighing the misclassification term against ‖δ‖² (in [0, 1] units); the binary search moves it', default: 1e-3, min: 0, max: 1e6, minExclusive: true },
   { name: 'kappa', label: 'κ', description: 'Confidence: the logit margin the objective asks for beyond the boundary', default: 0, min: 0, max: 1000 },
   { name: 'searchSteps', label: 'c searches', description: 'Rounds of the binary search over c: each runs the iterations from the original; 1 keeps c fixed', default: 5, min: 1, max: 20, integer: true },
-  { name: 'lr', label: 'Adam rate', description: 'Adam’s learning rate on w, where the image is 255·(tanh w + 1)/2', default: 0.01, min: 0, max: 10, minExclusive: true },
+  { name: 'lr', label: 'Adam rate', description: 'Adam’s learning rate on w, where the image is 255·(tanh w + 1)/2: its first step moves every value about 127.5·rate levels', default: 1e-3, min: 0, max: 10, minExclusive: true },
 ];
 
 export const ATTACK_METHOD_SPECS: Record<AttackMethod, AttackMethodSpec> = {
@@ -215,7 +221,7 @@ export interface AttackDetail {
   /** DeepFool: the class whose linearised boundary this step aimed for, and its distance then (levels, the method's norm). */
   boundaryClass?: number;
   boundaryDistance?: number;
-  /** DeepFool, at its last step: the factor by which its perturbation was scaled, the smallest whose 8-bit image still succeeds. */
+  /** DeepFool and C&W, at a step across the boundary: the factor its perturbation was scaled by, the smallest whose 8-bit image still succeeds. */
   roundingScale?: number;
   /** C&W: the round of the search over c (1-based) and its c. */
   round?: number;

@@ -92,3 +92,56 @@ export abstract class SelfGuidedAttack extends Attack {
   }
   abstract override next(x: tf.Tensor4D, original: tf.Tensor4D, ctx: AttackContext): tf.Tensor4D;
 }
+
+/** Whether the model's top class at x counts as success: the run's own test (AttackRun.report), on this image. */
+export function fools(x: tf.Tensor4D, ctx: AttackContext): boolean {
+  const logits = ctx.classifier.logits(x);
+  const z = logits.dataSync();
+  logits.dispose();
+  let top = 0;
+  for (let i = 1; i < z.length; i++) if (z[i]! > z[top]!) top = i;
+  return ctx.targetClasses === null ? top !== ctx.originalClass : ctx.targetClasses.includes(top);
+}
+
+/** How far a perturbation may be scaled up or down to survive rounding, and how finely. */
+const SCALE_RANGE = 1024;
+const SCALE_BISECTIONS = 8;
+
+/**
+ * Rounding to 8 bits is where a minimal perturbation meets the saved image: a few levels of L2
+ * spread over 150,528 values is far under half a level each, and the rounded image is the
+ * original; a dense perturbation of about one level each, on the other hand, rounds to an L2 of
+ * hundreds. Given a perturbation δ whose float image succeeds, this finds the smallest factor s
+ * (doubling or halving from 1, then 8 bisections: forward passes only) for which
+ * round(clip(original + s·δ)) still succeeds, and returns that 8-bit image (as float pixels)
+ * and s; null if no factor up to 1024 does. Scaling down drops the smallest components first
+ * (they round to 0), scaling up makes the largest survive: either way the result is sparser
+ * than δ and its L2 is the one a saved PNG has.
+ */
+export function smallestRoundedScale(original: tf.Tensor4D, delta: tf.Tensor4D, ctx: AttackContext): { image: tf.Tensor4D; scale: number } | null {
+  const rounded = (scale: number) => tf.tidy(() => tf.round(tf.clipByValue(tf.add(original, tf.mul(delta, scale)), 0, 255)) as tf.Tensor4D);
+  const foolsAt = (scale: number) => {
+    const r = rounded(scale);
+    const ok = fools(r, ctx);
+    r.dispose();
+    return ok;
+  };
+  let lo: number;
+  let hi: number;
+  if (foolsAt(1)) {
+    [lo, hi] = [0.5, 1];
+    while (lo > 1 / SCALE_RANGE && foolsAt(lo)) [lo, hi] = [lo / 2, lo];
+  } else {
+    [lo, hi] = [1, 2];
+    while (!foolsAt(hi)) {
+      if (hi >= SCALE_RANGE) return null;
+      [lo, hi] = [hi, hi * 2];
+    }
+  }
+  for (let i = 0; i < SCALE_BISECTIONS; i++) {
+    const mid = (lo + hi) / 2;
+    if (foolsAt(mid)) hi = mid;
+    else lo = mid;
+  }
+  return { image: rounded(hi), scale: hi };
+}

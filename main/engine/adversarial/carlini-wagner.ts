@@ -16,12 +16,17 @@
  * keeps the smallest successful 8-bit image over all rounds (AttackRun, keepsBest), and each
  * step reports its round's c and the smallest c that has succeeded.
  *
+ * Each step whose float image is across the boundary is returned as the 8-bit image at the
+ * smallest scale of its perturbation that stays across (smallestRoundedScale, as DeepFool's):
+ * Adam moves every value at about the same rate, so the float perturbation is dense, and scaling
+ * it down lets its small components round away.
+ *
  * ∇_w = ∇_x · 255/2 · (1 − tanh² w): the model's input gradient (ImageClassifier.gradient,
  * which carries the distance term too) times the change of variables.
  */
 import * as tf from '@tensorflow/tfjs';
 import { attackParams, type AttackDetail, type StepReport } from '../../protocol/adversarial';
-import { SelfGuidedAttack, type AttackContext, type AttackParams } from './attack-base';
+import { fools, SelfGuidedAttack, smallestRoundedScale, type AttackContext, type AttackParams } from './attack-base';
 
 /** Keeps atanh finite at pixel values 0 and 255. */
 const TANH_MARGIN = 1 - 1e-6;
@@ -43,6 +48,8 @@ export class CarliniWagnerL2Attack extends SelfGuidedAttack {
   private roundSucceeded = false;
   private successC: number | null = null;
   private last: AttackDetail | undefined;
+  /** The factor this step's perturbation was scaled by for its 8-bit image (smallestRoundedScale). */
+  private scale: number | undefined;
 
   private readonly own: Record<string, number>;
 
@@ -79,7 +86,17 @@ export class CarliniWagnerL2Attack extends SelfGuidedAttack {
     this.optimizer!.applyGradients({ [w.name]: gradW });
     gradW.dispose();
     this.stepInRound++;
-    return tf.tidy(() => tf.mul(tf.add(tf.tanh(w), 1), 127.5) as tf.Tensor4D);
+    this.scale = undefined;
+    const x = tf.tidy(() => tf.mul(tf.add(tf.tanh(w), 1), 127.5) as tf.Tensor4D);
+    if (!fools(x, ctx)) return x;
+    // Across: the 8-bit image at the smallest scale of this perturbation that stays across.
+    const delta = tf.sub(x, original) as tf.Tensor4D;
+    const found = smallestRoundedScale(original, delta, ctx);
+    delta.dispose();
+    if (!found) return x;
+    x.dispose();
+    this.scale = found.scale;
+    return found.image;
   }
 
   /** Hears how the step's 8-bit image did; at a round's end moves c by the binary search. */
@@ -88,7 +105,7 @@ export class CarliniWagnerL2Attack extends SelfGuidedAttack {
       this.roundSucceeded = true;
       this.successC = Math.min(this.successC ?? Infinity, this.c);
     }
-    this.last = { round: this.round, c: this.c, successC: this.successC, roundSucceeded: this.roundSucceeded };
+    this.last = { round: this.round, c: this.c, successC: this.successC, roundSucceeded: this.roundSucceeded, ...(this.scale !== undefined ? { roundingScale: this.scale } : {}) };
     if (this.stepInRound < this.perRound) return;
     if (this.roundSucceeded) this.upper = Math.min(this.upper, this.c);
     else this.lower = Math.max(this.lower, this.c);

@@ -6,12 +6,10 @@
  * (L∞). The steps add up, and the iterate is original + (1 + overshoot) · Σ r, clipped to
  * [0, 255]. The run stops at the first step whose 8-bit image succeeds.
  *
- * Rounding to 8 bits is where a minimal perturbation meets the saved image: DeepFool's L2 step
- * spreads a few levels of L2 over 150,528 values, far under half a level each, so the rounded
- * image is the original. Once the iterate is across the boundary, the step therefore scales the
- * whole perturbation by the smallest factor (doubling, then 8 bisections: forward passes only)
- * whose rounded image is still across, and returns that 8-bit image; `roundingScale` reports
- * the factor.
+ * DeepFool's L2 step spreads a few levels of L2 over 150,528 values, far under half a level
+ * each, so its rounded image is the original: once the iterate is across the boundary, the step
+ * returns the 8-bit image at the smallest scale of the perturbation that stays across
+ * (smallestRoundedScale), and `roundingScale` reports the factor.
  *
  * f are the model's logits (scores whose softmax is the probabilities). Where the lab asks for
  * a target, the candidates are the target classes (a group's top `candidates` by score) and
@@ -23,13 +21,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { attackParams, type AttackDetail, type AttackMethod } from '../../protocol/adversarial';
-import { exactSign, SelfGuidedAttack, type AttackContext, type AttackParams } from './attack-base';
+import { exactSign, fools, SelfGuidedAttack, smallestRoundedScale, type AttackContext, type AttackParams } from './attack-base';
 
 /** Foolbox's constant against a zero step where the iterate sits on the boundary. */
 const BOUNDARY_NUDGE = 1e-4;
-/** Past the boundary, how far the perturbation may be scaled up to survive rounding, and how finely. */
-const MAX_ROUNDING_SCALE = 1024;
-const ROUNDING_BISECTIONS = 8;
 
 export class DeepFoolAttack extends SelfGuidedAttack {
   readonly method: AttackMethod;
@@ -90,42 +85,17 @@ export class DeepFoolAttack extends SelfGuidedAttack {
     this.last = { boundaryClass: candidates[best]!, boundaryDistance: bestDistance };
     const delta = tf.tidy(() => tf.mul(this.total!, 1 + this.own.overshoot!) as tf.Tensor4D);
     try {
-      const at = (scale: number) => tf.tidy(() => tf.clipByValue(tf.add(original, tf.mul(delta, scale)), 0, 255) as tf.Tensor4D);
-      const x1 = at(1);
-      if (!this.fools(x1, ctx)) return x1;
+      const x1 = tf.tidy(() => tf.clipByValue(tf.add(original, delta), 0, 255) as tf.Tensor4D);
+      if (!fools(x1, ctx)) return x1;
+      // Across the boundary: the 8-bit image at the smallest scale of the step that stays across.
+      const found = smallestRoundedScale(original, delta, ctx);
+      if (!found) return x1;
       x1.dispose();
-      // Across the boundary, but a change this small rounds away at 8 bits: the smallest scale of
-      // it whose rounded image still succeeds, by doubling and then bisection (forward passes only).
-      const rounded = (scale: number) => tf.tidy(() => tf.round(at(scale)) as tf.Tensor4D);
-      const foolsAt = (scale: number) => {
-        const r = rounded(scale);
-        const ok = this.fools(r, ctx);
-        r.dispose();
-        return ok;
-      };
-      let lo = 0.5;
-      let hi = 1;
-      while (!foolsAt(hi) && hi < MAX_ROUNDING_SCALE) [lo, hi] = [hi, hi * 2];
-      for (let i = 0; i < ROUNDING_BISECTIONS && hi - lo > 1e-3 * hi; i++) {
-        const mid = (lo + hi) / 2;
-        if (foolsAt(mid)) hi = mid;
-        else lo = mid;
-      }
-      this.last.roundingScale = hi;
-      return rounded(hi);
+      this.last.roundingScale = found.scale;
+      return found.image;
     } finally {
       delta.dispose();
     }
-  }
-
-  /** Whether the model's top class at x counts as success (the run's own test, on this image). */
-  private fools(x: tf.Tensor4D, ctx: AttackContext): boolean {
-    const logits = ctx.classifier.logits(x);
-    const z = logits.dataSync();
-    logits.dispose();
-    let top = 0;
-    for (let i = 1; i < z.length; i++) if (z[i]! > z[top]!) top = i;
-    return ctx.targetClasses === null ? top !== ctx.originalClass : ctx.targetClasses.includes(top);
   }
 
   override detail(): AttackDetail | undefined {
