@@ -126,7 +126,10 @@ export class UniversalPerturbation {
 
   /** δ rounded to whole levels, within ε: H × W × 3 values (row-major RGB). */
   perturbation(): Int16Array {
-    return Int16Array.from(tf.tidy(() => this.rounded(this.options.epsilon)).dataSync());
+    const rounded = this.rounded(this.options.epsilon);
+    const values = Int16Array.from(rounded.dataSync());
+    rounded.dispose();
+    return values;
   }
 
   /** The perturbation as 8-bit RGB, 128 + k·δ clipped to [0, 255] (k = 1 adds back exactly). */

@@ -52,6 +52,7 @@ export class AdversarialDriver implements LabDriver {
           target: l.target,
           stopAtConfidence: l.stopAtConfidence,
           ...(l.decay !== undefined ? { decay: l.decay } : {}),
+          ...(l.params !== undefined ? { params: l.params } : {}),
           seed: this.config.seed,
         });
         return { run, reports: [run.before], imageSentAt: -1 };

@@ -141,7 +141,8 @@ export function attackLaneConfig(lane: AttackLaneSettings, labels: readonly stri
     epsilon: spec.norm === null ? 0 : lane.epsilon,
     // Signed steps move exactly one level and FGSM moves ε: the step field is theirs to ignore.
     step: lane.method === 'signed' ? 1 : lane.method === 'fgsm' ? lane.epsilon : lane.step,
-    iterations: laneSteps(lane),
+    // C&W's iterations are per round of its search over c (the engine multiplies); FGSM's are 1.
+    iterations: lane.method === 'cw-l2' ? lane.iterations : laneSteps(lane),
     target: lane.target,
     stopAtConfidence: lane.stopAtConfidence,
     ...(spec.usesDecay ? { decay: lane.decay } : {}),

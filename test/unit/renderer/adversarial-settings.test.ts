@@ -15,6 +15,7 @@ describe('adversarial settings: a method’s own parameters', () => {
     expect(cw.iterations).toBe(20);
     const config = attackLaneConfig(cw, null);
     expect(config.params).toEqual(cw.params);
+    expect(config.iterations).toBe(20); // per round: the engine runs searchSteps rounds of them
     expect(config.label).toMatch(/^Carlini–Wagner \(L2\) c 0\.001 /);
     expect(attackLaneSchema.safeParse(config).success).toBe(true);
     expect(withMethod(cw, 'deepfool').params).toEqual({ overshoot: 0.02, candidates: 10 });
