@@ -141,7 +141,8 @@ describe('descent attack', () => {
 
     const cw = await cli(['attack', '--image', CAT, ...MOBILENET, '--method', 'cw-l2', '--iterations', '3', '--param', 'searchSteps=2', '--param', 'c=0.01']);
     expect(cw.code).toBe(0);
-    expect(cw.out).toMatch(/final c (0\.0100|none) after 2 round\(s\)/);
+    // Round 1 at c = 0.01; round 2 at 0.005 if that worked (then the smaller one that worked is final), else at 0.1.
+    expect(cw.out).toMatch(/final c (0\.0100|0\.00500|0\.100|none \(no c succeeded\)) after 2 round\(s\)/);
   });
 
   it('should refuse a file that is not an image, and a target the model does not have, with exit code 2', async ({ skip }) => {

@@ -35,7 +35,7 @@ beforeAll(async () => {
   await selectBackend('wasm');
   classifier = await ImageClassifier.load(await namedModelSource('mobilenet_v1_0.75_224', { modelsDir: SHARED_MODELS_DIR }));
   for (const p of SAMPLE_PHOTOS) photos.push({ name: basename(p.file, '.jpg'), rgb: (await loadImageFile(p.file, 224, 224)).rgb });
-});
+}, 120_000); // loading MobileNet on 2 shared cores can take more than the default 10 s
 afterAll(() => classifier?.dispose());
 
 const untargeted = { kind: 'untargeted' } as const;
