@@ -152,22 +152,24 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'regression') await regression(rest);
     else if (command === 'attack') await (await import('./cli/attack-command')).attackCommand(rest);
     else if (command === 'classify') await (await import('./cli/classify-command')).classifyCommand(rest);
+    else if (command === 'universal') await (await import('./cli/universal-command')).universalCommand(rest);
     else if (command === 'spread') await (await import('./cli/spread-command')).spreadCommand(rest);
     else if (command === 'surface') await (await import('./cli/surface-command')).surfaceCommand(rest);
     else if (command === 'lr-find') await (await import('./cli/lr-find-command')).lrFindCommand(rest);
     else if (command === 'sweep') await (await import('./cli/sweep-command')).sweepCommand(rest);
     else if (command === undefined || command === '--help' || command === '-h') {
-      const [{ ATTACK_USAGE }, { CLASSIFY_USAGE }, { SPREAD_USAGE }, { SURFACE_USAGE }, { SWEEP_USAGE }, { LR_FIND_USAGE }] = await Promise.all([
+      const [{ ATTACK_USAGE }, { CLASSIFY_USAGE }, { UNIVERSAL_USAGE }, { SPREAD_USAGE }, { SURFACE_USAGE }, { SWEEP_USAGE }, { LR_FIND_USAGE }] = await Promise.all([
         import('./cli/attack-command'),
         import('./cli/classify-command'),
+        import('./cli/universal-command'),
         import('./cli/spread-command'),
         import('./cli/surface-command'),
         import('./cli/sweep-command'),
         import('./cli/lr-find-command'),
       ]);
-      console.log(`${USAGE}\n${ATTACK_USAGE}\n${CLASSIFY_USAGE}\n${SPREAD_USAGE}\n${SURFACE_USAGE}\n${SWEEP_USAGE}\n${LR_FIND_USAGE}`);
+      console.log(`${USAGE}\n${ATTACK_USAGE}\n${CLASSIFY_USAGE}\n${UNIVERSAL_USAGE}\n${SPREAD_USAGE}\n${SURFACE_USAGE}\n${SWEEP_USAGE}\n${LR_FIND_USAGE}`);
       return command === undefined ? 2 : 0;
-    } else throw new UsageError(`unknown lab "${command}" (available: regression, attack, classify, spread, surface, sweep, lr-find)`);
+    } else throw new UsageError(`unknown lab "${command}" (available: regression, attack, classify, universal, spread, surface, sweep, lr-find)`);
     return 0;
   } catch (e) {
     const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');

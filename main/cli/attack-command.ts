@@ -2,8 +2,10 @@
  * `descent attack` — fool an image classifier from the command line.
  *   descent attack --image FILE|DIR --model NAME|DIR --method signed|fgsm|bim|pgd|mifgsm|pgd-l2
  *                  [--epsilon E] [--step S] [--iterations N] [--target dog|cat|CLASS|untargeted]
- *                  [--stop-at P] [--decay MU] [--out FILE|DIR] [--backend B] [--seed K]
- *                  [--scaling pixel/255|pixel/127.5-1] [--jobs N] [--json]
+ *                  [--stop-at P] [--decay MU] [--param NAME=VALUE …] [--out FILE|DIR] [--backend B]
+ *                  [--seed K] [--scaling pixel/255|pixel/127.5-1] [--jobs N] [--json]
+ * deepfool, deepfool-linf and cw-l2 look for the smallest change that succeeds (no ε); their own
+ * parameters come as --param (ATTACK_METHOD_SPECS: overshoot, candidates; c, kappa, searchSteps, lr).
  * `--iterations 0` takes no step: it classifies, as `descent classify` does (no --method needed).
  * ε and step are in pixel levels (1/255): ε bounds the largest change of any value (L∞), or for
  * pgd-l2 the Euclidean length of the whole change; both default to the app's (ATTACK_METHOD_SPECS:
@@ -23,7 +25,9 @@ import {
   ATTACK_LIMITS,
   ATTACK_METHOD_SPECS,
   ATTACK_METHODS,
+  attackParamProblem,
   isAttackMethod,
+  type AttackDetail,
   type AttackMethod,
   type AttackSpec,
   type AttackTarget,
@@ -39,7 +43,7 @@ import { INPUT_SCALINGS, type InputScaling } from '../engine/adversarial/model-r
 
 export { UsageError } from './args';
 
-export const ATTACK_USAGE = `usage: descent attack --image FILE|DIR --model NAME|DIR --method ${ATTACK_METHODS.join('|')} [--epsilon E] [--step S] [--iterations N] [--target dog|cat|CLASS|untargeted] [--stop-at P] [--decay MU] [--out FILE|DIR] [--backend tensorflow|wasm|cpu] [--seed K] [--scaling ${INPUT_SCALINGS.join('|')}] [--jobs N] [--json]`;
+export const ATTACK_USAGE = `usage: descent attack --image FILE|DIR --model NAME|DIR --method ${ATTACK_METHODS.join('|')} [--epsilon E] [--step S] [--iterations N] [--target dog|cat|CLASS|untargeted] [--stop-at P] [--decay MU] [--param NAME=VALUE …] [--out FILE|DIR] [--backend tensorflow|wasm|cpu] [--seed K] [--scaling ${INPUT_SCALINGS.join('|')}] [--jobs N] [--json]`;
 
 /** Worker threads for a folder: each holds its own TensorFlow.js and model (see README). */
 const MAX_JOBS = 64;
@@ -73,6 +77,8 @@ interface Options {
   target: string;
   stopAt: number | null;
   decay: number;
+  /** The method's own parameters as given (--param); defaults fill the rest. */
+  params: Record<string, number>;
   out: string | undefined;
   backend: string;
   seed: number;
@@ -91,6 +97,7 @@ const OPTIONS = {
   target: { type: 'string', default: 'untargeted' },
   'stop-at': { type: 'string' },
   decay: { type: 'string' },
+  param: { type: 'string', multiple: true },
   out: { type: 'string' },
   backend: { type: 'string' },
   seed: { type: 'string', default: '1' },
@@ -124,6 +131,7 @@ function parseOptions(args: string[]): Options {
   if (values.scaling !== undefined && !INPUT_SCALINGS.includes(values.scaling as InputScaling)) {
     throw new UsageError(`--scaling must be ${INPUT_SCALINGS.join(' or ')}`);
   }
+  const params = methodParams(method, values.param ?? []);
   const stopAt = values['stop-at'] === undefined || values['stop-at'] === 'none' ? null : decimal(values['stop-at'], '--stop-at', 0, 1)!;
   return {
     image: values.image,
@@ -131,10 +139,11 @@ function parseOptions(args: string[]): Options {
     method,
     epsilon,
     step,
-    iterations: integer(values.iterations, '--iterations', 1, ATTACK_LIMITS.maxIterations) ?? (method === 'fgsm' ? 1 : 10),
+    iterations: integer(values.iterations, '--iterations', 1, ATTACK_LIMITS.maxIterations) ?? (method === 'fgsm' ? 1 : ATTACK_METHOD_SPECS[method].minimal ? defaults.iterations : 10),
     target: values.target!,
     stopAt,
     decay: decimal(values.decay, '--decay', 0, 10) ?? 1,
+    params,
     out: values.out,
     backend: values.backend ?? process.env.DESCENT_BACKEND ?? '',
     seed: integer(values.seed, '--seed', 0, 2 ** 31 - 1)!,
@@ -142,6 +151,23 @@ function parseOptions(args: string[]): Options {
     jobs: integer(values.jobs, '--jobs', 1, MAX_JOBS) ?? defaultJobs(),
     json: values.json!,
   };
+}
+
+/** `--param NAME=VALUE …` checked against the method's own parameters: one line naming the bad one. */
+export function methodParams(method: AttackMethod, args: readonly string[]): Record<string, number> {
+  const own = ATTACK_METHOD_SPECS[method].params;
+  const out: Record<string, number> = {};
+  for (const arg of args) {
+    const m = /^([A-Za-z]+)=(.*)$/.exec(arg);
+    if (!m) throw new UsageError(`--param must look like NAME=VALUE, got "${arg}"`);
+    const p = own.find((q) => q.name === m[1]);
+    if (!p) throw new UsageError(own.length ? `--param ${m[1]}: ${method} takes ${own.map((q) => q.name).join(', ')}` : `--param ${m[1]}: ${method} takes no parameters`);
+    const value = decimal(m[2], `--param ${p.name}`, -Number.MAX_VALUE, Number.MAX_VALUE)!;
+    const problem = attackParamProblem(p, value);
+    if (problem) throw new UsageError(`--param ${problem}, got "${m[2]}"`);
+    out[p.name] = value;
+  }
+  return out;
 }
 
 interface ImageResult {
@@ -155,6 +181,10 @@ interface ImageResult {
   targetConfidence: number;
   distance: ImageDistance;
   msPerStep: number;
+  /** DeepFool's and C&W's own figures at the end (the boundary, the rounding scale, C&W's final c). */
+  detail?: AttackDetail;
+  /** C&W: the step whose image is the result (the smallest successful one). */
+  bestStep?: number;
   out: string | undefined;
   history: { step: number; targetConfidence: number; top1: string; top1Probability: number; cat: number | null; dog: number | null; linf: number; l2: number; l0Pixels: number; stepMs: number }[];
 }
@@ -185,6 +215,7 @@ function spec(options: Options, target: AttackTarget): AttackSpec {
     stopAtConfidence: options.stopAt,
     decay: options.decay,
     seed: options.seed,
+    params: options.params,
   };
 }
 
@@ -204,6 +235,8 @@ function imageResult(file: string, r: ImageAttackResult, labels: readonly string
     targetConfidence: last.targetConfidence,
     distance: last.distance,
     msPerStep: lane.msPerStep,
+    ...(last.detail ? { detail: last.detail } : {}),
+    ...(last.bestStep !== undefined ? { bestStep: last.bestStep } : {}),
     out,
     history: lane.reports.map(historyRow),
   };
@@ -285,15 +318,17 @@ export async function attackCommand(args: string[]): Promise<void> {
       backend,
       model: { name: source.name, displayName: source.displayName, dir: source.dir, inputScaling: source.inputScaling },
       method: options.method,
-      epsilon: options.method === 'signed' ? null : options.epsilon,
-      step: options.method === 'signed' ? 1 : options.method === 'fgsm' ? options.epsilon : options.step,
+      epsilon: options.method === 'signed' || ATTACK_METHOD_SPECS[options.method].minimal ? null : options.epsilon,
+      step: options.method === 'signed' ? 1 : options.method === 'fgsm' ? options.epsilon : ATTACK_METHOD_SPECS[options.method].minimal ? null : options.step,
       iterations: options.iterations,
+      ...(ATTACK_METHOD_SPECS[options.method].params.length ? { params: { ...Object.fromEntries(ATTACK_METHOD_SPECS[options.method].params.map((p) => [p.name, p.default])), ...options.params } } : {}),
       target: options.target,
       stopAt: options.stopAt,
       seed: options.seed,
     };
     const attacked = results.filter((r): r is ImageResult => !('error' in r));
-    const warning = roundedAwayWarning(options, attacked, model.inputWidth * model.inputHeight * 3);
+    // The minimal attacks scale their perturbation until it survives rounding (smallestRoundedScale).
+    const warning = ATTACK_METHOD_SPECS[options.method].minimal ? null : roundedAwayWarning(options, attacked, model.inputWidth * model.inputHeight * 3);
     if (warning) console.error(`warning: ${warning}`);
     if (options.json) {
       const body = folder
@@ -311,10 +346,23 @@ export async function attackCommand(args: string[]): Promise<void> {
       const d = r.distance;
       console.log(`${r.file}: ${describe(r.before)} → ${describe(r.after)}; ${r.success ? 'success' : 'no success'} after ${r.stepsUsed} step(s), ${r.msPerStep.toFixed(0)} ms/step`);
       console.log(`  L∞ ${d.linf}, L2 ${d.l2.toFixed(1)}, L0 ${d.l0Pixels} px, PSNR ${d.psnrDb === null ? '∞' : d.psnrDb.toFixed(1)} dB, SSIM ${d.ssim.toFixed(4)}${r.out ? `; wrote ${r.out}` : ''}`);
+      const extra = detailText(r.detail, r.bestStep);
+      if (extra) console.log(`  ${extra}`);
     }
     if (folder) console.log(`success rate ${attacked.filter((r) => r.success).length}/${attacked.length}`);
   } finally {
     classifier?.dispose();
     await pool?.destroy();
   }
+}
+
+/** DeepFool's and C&W's own figures in a line; null for the budgeted methods. */
+function detailText(detail: AttackDetail | undefined, bestStep: number | undefined): string | null {
+  if (!detail) return null;
+  const parts: string[] = [];
+  if (detail.c !== undefined) parts.push(`final c ${detail.successC === null || detail.successC === undefined ? 'none (no c succeeded)' : detail.successC.toPrecision(3)} after ${detail.round} round(s)`);
+  if (bestStep !== undefined) parts.push(`smallest successful image at step ${bestStep}`);
+  if (detail.boundaryDistance !== undefined) parts.push(`last linearised boundary ${detail.boundaryDistance.toPrecision(3)} levels away`);
+  if (detail.roundingScale !== undefined) parts.push(`perturbation ×${detail.roundingScale.toPrecision(3)} to survive 8-bit rounding`);
+  return parts.join('; ');
 }

@@ -1,6 +1,6 @@
 /** Request schemas of the Adversarial lab (zod; the engine side and Electron main only). */
 import { z } from 'zod';
-import { ATTACK_LIMITS, ATTACK_METHODS, ATTACK_METHOD_SPECS } from './adversarial';
+import { ATTACK_LIMITS, ATTACK_METHODS, ATTACK_METHOD_SPECS, attackParamProblem } from './adversarial';
 import { finite, id, lanesOf, runFields } from './schema-parts';
 
 /** Largest image the page may send (already decoded to the model's input, or a file to decode). */
@@ -36,8 +36,15 @@ export const attackLaneSchema = z
     target: attackTargetSchema,
     stopAtConfidence: z.number().min(0).max(1).nullable(),
     decay: finite.refine((v) => v >= 0 && v <= 10, 'must be in [0, 10]').optional(),
+    params: z.record(z.string().max(40), finite).optional(),
   })
   .superRefine((lane, ctx) => {
+    const own = ATTACK_METHOD_SPECS[lane.method].params;
+    for (const [name, value] of Object.entries(lane.params ?? {})) {
+      const p = own.find((q) => q.name === name);
+      const problem = p ? attackParamProblem(p, value) : `${lane.method} has no parameter ${name}${own.length ? ` (it has ${own.map((q) => q.name).join(', ')})` : ''}`;
+      if (problem) ctx.addIssue({ code: 'custom', path: ['params', name], message: problem });
+    }
     const norm = ATTACK_METHOD_SPECS[lane.method].norm;
     const max = norm === 'l2' ? ATTACK_LIMITS.maxEpsilonL2 : ATTACK_LIMITS.maxEpsilonLinf;
     if (norm !== null && !(lane.epsilon > 0 && lane.epsilon <= max)) ctx.addIssue({ code: 'custom', path: ['epsilon'], message: `ε must be in (0, ${max}] levels` });

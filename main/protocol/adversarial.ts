@@ -6,11 +6,24 @@
  * article and the literature quote); L2 quantities are Euclidean norms over all H·W·3 values in
  * the same levels.
  */
-export const ATTACK_METHODS = ['signed', 'fgsm', 'bim', 'pgd', 'mifgsm', 'pgd-l2'] as const;
+export const ATTACK_METHODS = ['signed', 'fgsm', 'bim', 'pgd', 'mifgsm', 'pgd-l2', 'deepfool', 'deepfool-linf', 'cw-l2'] as const;
 export type AttackMethod = (typeof ATTACK_METHODS)[number];
 
 export function isAttackMethod(name: string): name is AttackMethod {
   return (ATTACK_METHODS as readonly string[]).includes(name);
+}
+
+/** A method's own parameter (beyond ε, step and iterations): `--param NAME=VALUE`, a field in the lane editor. */
+export interface AttackParamSpec {
+  readonly name: string;
+  readonly label: string;
+  readonly description: string;
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+  /** The smallest value is excluded (a rate must be > 0). */
+  readonly minExclusive?: boolean;
+  readonly integer?: boolean;
 }
 
 export interface AttackMethodSpec {
@@ -24,7 +37,34 @@ export interface AttackMethodSpec {
   /** Starts from a random point in the ball (seeded). */
   readonly randomStart: boolean;
   readonly defaults: { readonly epsilon: number; readonly step: number; readonly iterations: number };
+  /**
+   * A minimal-perturbation attack (DeepFool, C&W): no budget, it looks for the smallest change
+   * that succeeds; the lane's ε and step are unused, and its report is of the smallest
+   * successful image found so far.
+   */
+  readonly minimal?: 'l2' | 'linf';
+  /** Its own parameters, with defaults and ranges. */
+  readonly params: readonly AttackParamSpec[];
 }
+
+const DEEPFOOL_PARAMS: readonly AttackParamSpec[] = [
+  { name: 'overshoot', label: 'overshoot', description: 'Each step goes (1 + overshoot) times the linearised distance past the boundary (Moosavi-Dezfooli et al. use 0.02)', default: 0.02, min: 0, max: 1 },
+  { name: 'candidates', label: 'classes', description: 'How many of the top classes DeepFool linearises each step (the nearest boundary among them; Foolbox uses 10)', default: 10, min: 1, max: 100, integer: true },
+];
+
+/**
+ * C&W's defaults: Foolbox's initial c (1e-3) and confidence 0, but an Adam rate of 1e-3 rather
+ * than the libraries' 1e-2: on a 224×224 photo Adam's first step moves every value by about
+ * lr·127.5 levels whatever c is, and at 1e-2 (1.3 levels everywhere) that step alone crosses
+ * MobileNet's boundary on every sample photo, so c never matters and the result is a dense
+ * sign step.
+ */
+const CW_PARAMS: readonly AttackParamSpec[] = [
+  { name: 'c', label: 'c', description: 'The first constant c weighing the misclassification term against ‖δ‖² (in [0, 1] units); the binary search moves it', default: 1e-3, min: 0, max: 1e6, minExclusive: true },
+  { name: 'kappa', label: 'κ', description: 'Confidence: the logit margin the objective asks for beyond the boundary', default: 0, min: 0, max: 1000 },
+  { name: 'searchSteps', label: 'c searches', description: 'Rounds of the binary search over c: each runs the iterations from the original; 1 keeps c fixed', default: 5, min: 1, max: 20, integer: true },
+  { name: 'lr', label: 'Adam rate', description: 'Adam’s learning rate on w, where the image is 255·(tanh w + 1)/2: its first step moves every value about 127.5·rate levels', default: 1e-3, min: 0, max: 10, minExclusive: true },
+];
 
 export const ATTACK_METHOD_SPECS: Record<AttackMethod, AttackMethodSpec> = {
   signed: {
@@ -35,6 +75,7 @@ export const ATTACK_METHOD_SPECS: Record<AttackMethod, AttackMethodSpec> = {
     usesDecay: false,
     randomStart: false,
     defaults: { epsilon: 0, step: 1, iterations: 10 },
+    params: [],
   },
   fgsm: {
     label: 'FGSM',
@@ -44,6 +85,7 @@ export const ATTACK_METHOD_SPECS: Record<AttackMethod, AttackMethodSpec> = {
     usesDecay: false,
     randomStart: false,
     defaults: { epsilon: 4, step: 4, iterations: 1 },
+    params: [],
   },
   bim: {
     label: 'Iterative FGSM (BIM)',
@@ -53,6 +95,7 @@ export const ATTACK_METHOD_SPECS: Record<AttackMethod, AttackMethodSpec> = {
     usesDecay: false,
     randomStart: false,
     defaults: { epsilon: 4, step: 1, iterations: 10 },
+    params: [],
   },
   pgd: {
     label: 'PGD',
@@ -62,6 +105,7 @@ export const ATTACK_METHOD_SPECS: Record<AttackMethod, AttackMethodSpec> = {
     usesDecay: false,
     randomStart: true,
     defaults: { epsilon: 4, step: 1, iterations: 10 },
+    params: [],
   },
   mifgsm: {
     label: 'Momentum iterative FGSM',
@@ -71,6 +115,7 @@ export const ATTACK_METHOD_SPECS: Record<AttackMethod, AttackMethodSpec> = {
     usesDecay: true,
     randomStart: false,
     defaults: { epsilon: 4, step: 1, iterations: 10 },
+    params: [],
   },
   'pgd-l2': {
     label: 'PGD (L2)',
@@ -81,8 +126,63 @@ export const ATTACK_METHOD_SPECS: Record<AttackMethod, AttackMethodSpec> = {
     randomStart: true,
     // ε = 1.0 and α = 0.2 in [0, 1] units, over 224·224·3 values ≈ 0.66 levels per value on average.
     defaults: { epsilon: 255, step: 51, iterations: 10 },
+    params: [],
+  },
+  deepfool: {
+    label: 'DeepFool (L2)',
+    description: 'Steps to the nearest linearised class boundary, smallest in L2, until the 8-bit image crosses it (Moosavi-Dezfooli et al. 2016)',
+    norm: null,
+    usesStep: false,
+    usesDecay: false,
+    randomStart: false,
+    defaults: { epsilon: 0, step: 1, iterations: 50 },
+    minimal: 'l2',
+    params: DEEPFOOL_PARAMS,
+  },
+  'deepfool-linf': {
+    label: 'DeepFool (L∞)',
+    description: 'DeepFool with the nearest boundary measured in L∞: sign steps of the linearised distance',
+    norm: null,
+    usesStep: false,
+    usesDecay: false,
+    randomStart: false,
+    defaults: { epsilon: 0, step: 1, iterations: 50 },
+    minimal: 'linf',
+    params: DEEPFOOL_PARAMS,
+  },
+  'cw-l2': {
+    label: 'Carlini–Wagner (L2)',
+    description: 'Adam on ‖δ‖² + c·max(margin, −κ) in tanh space, with a binary search over c; keeps the smallest successful image (Carlini & Wagner 2017)',
+    norm: null,
+    usesStep: false,
+    usesDecay: false,
+    randomStart: false,
+    // Iterations are Adam steps per round of the search over c.
+    defaults: { epsilon: 0, step: 1, iterations: 20 },
+    minimal: 'l2',
+    params: CW_PARAMS,
   },
 };
+
+/** A lane's own parameters with every default filled in (unknown names are not kept). */
+export function attackParams(method: AttackMethod, given: Readonly<Record<string, number>> | undefined): Record<string, number> {
+  return Object.fromEntries(ATTACK_METHOD_SPECS[method].params.map((p) => [p.name, given?.[p.name] ?? p.default]));
+}
+
+/** Why a parameter's value is out of its range, or null when it is in. */
+export function attackParamProblem(p: AttackParamSpec, value: number): string | null {
+  if (!Number.isFinite(value)) return `${p.name} must be a number`;
+  if (p.integer && !Number.isInteger(value)) return `${p.name} must be a whole number`;
+  if (value < p.min || value > p.max || (p.minExclusive && value === p.min)) return `${p.name} must be in ${p.minExclusive ? '(' : '['}${p.min}, ${p.max}]`;
+  return null;
+}
+
+/** Steps a lane takes at most: FGSM one, C&W its iterations in every round of the search over c. */
+export function attackSteps(method: AttackMethod, iterations: number, params?: Readonly<Record<string, number>>): number {
+  if (method === 'fgsm') return 1;
+  if (method === 'cw-l2') return iterations * attackParams(method, params).searchSteps!;
+  return iterations;
+}
 
 export const ATTACK_LIMITS = {
   maxIterations: 10_000,
@@ -112,6 +212,24 @@ export interface AttackSpec {
   decay?: number;
   /** Seeds PGD's random start; 1 when absent. */
   seed?: number;
+  /** The method's own parameters (ATTACK_METHOD_SPECS[method].params); defaults where absent. */
+  params?: Record<string, number>;
+}
+
+/** What a minimal-perturbation attack adds to a step's report. */
+export interface AttackDetail {
+  /** DeepFool: the class whose linearised boundary this step aimed for, and its distance then (levels, the method's norm). */
+  boundaryClass?: number;
+  boundaryDistance?: number;
+  /** DeepFool and C&W, at a step across the boundary: the factor its perturbation was scaled by, the smallest whose 8-bit image still succeeds. */
+  roundingScale?: number;
+  /** C&W: the round of the search over c (1-based) and its c. */
+  round?: number;
+  c?: number;
+  /** C&W: the smallest c that has succeeded so far (the search's answer), null while none has. */
+  successC?: number | null;
+  /** C&W: whether an 8-bit image of this round has succeeded yet. */
+  roundSucceeded?: boolean;
 }
 
 export interface RankedClass {
@@ -156,6 +274,10 @@ export interface StepReport {
   distance: ImageDistance;
   /** Gradient plus update, then classifying and measuring the rounded image; 0 for step 0. */
   stepMs: number;
+  /** DeepFool's and C&W's own figures (absent for the budgeted methods). */
+  detail?: AttackDetail;
+  /** C&W: the step whose image this report is (the smallest successful one so far), when not this step's own. */
+  bestStep?: number;
 }
 
 /** A rectangle in the (EXIF-oriented) source image's pixels: the part the model sees. */

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roundedAwayWarning } from '../../main/cli/attack-command';
+import { encodePng, loadImageFile } from '../../main/engine/adversarial/image-io';
 import { cli } from './run-cli';
 import { SAMPLE_IMAGES_DIR, SHARED_MODELS_DIR, skipRealModels } from './engine/adversarial/shared-models';
 
@@ -37,7 +38,14 @@ describe('descent attack', () => {
       ['attack'],
       ['attack', '--image', CAT],
       ['attack', '--image', CAT, '--model', 'darknet-tiny'],
-      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'deepfool'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'carlini'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'cw-l2', '--param', 'c=0'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'cw-l2', '--param', 'searchSteps=2.5'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'cw-l2', '--param', 'kappa=-1'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'cw-l2', '--param', 'c'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'deepfool', '--param', 'c=1'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'deepfool', '--param', 'candidates=0'],
+      ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'pgd', '--param', 'c=1'],
       ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'pgd', '--epsilon', '300'],
       ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'bim', '--epsilon', 'four'],
       ['attack', '--image', CAT, '--model', 'darknet-tiny', '--method', 'pgd-l2', '--epsilon', '2e6'],
@@ -66,6 +74,77 @@ describe('descent attack', () => {
       expect(err.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(err, args.join(' ')).toMatch(/^descent: /);
     }
+  });
+
+  it('universal: bad arguments are one line, exit 2', async () => {
+    for (const [args, message] of [
+      [['universal', '--model', 'darknet-tiny', '--epsilon', '10'], /--images is required/],
+      [['universal', '--images', SAMPLE_IMAGES_DIR, '--model', 'darknet-tiny'], /--epsilon is required/],
+      [['universal', '--images', SAMPLE_IMAGES_DIR, '--model', 'darknet-tiny', '--epsilon', '0'], /--epsilon must be a number from 1 to 255, got "0"/],
+      [['universal', '--images', SAMPLE_IMAGES_DIR, '--model', 'darknet-tiny', '--epsilon', '10', '--iterations', '0'], /--iterations must be an integer from 1/],
+      [['universal', '--images', CAT, '--model', 'darknet-tiny', '--epsilon', '10'], /is a file; a universal perturbation is made for a folder/],
+    ] as const) {
+      const { code, err } = await cli([...args]);
+      expect(code, args.join(' ')).toBe(2);
+      expect(err.trim().split('\n')).toHaveLength(1);
+      expect(err).toMatch(message);
+    }
+  });
+
+  it('universal: one perturbation at ε = 10 levels fools at least 4 of the 5 photos on MobileNet; --out writes 128 + δ, which adds back to the reported images', { timeout: 300_000 }, async ({ skip }) => {
+    skip(skipRealModels !== undefined, skipRealModels);
+    const out = join(tmp, 'universal.png');
+    const { code, out: stdout, err } = await cli(['universal', '--images', SAMPLE_IMAGES_DIR, ...MOBILENET, '--epsilon', '10', '--iterations', '2', '--out', out, '--json']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const r = JSON.parse(stdout);
+    expect(r).toMatchObject({ backend: 'wasm', epsilon: 10, iterations: 2, step: 12.5, out: { file: out, offset: 128, amplify: 1 } });
+    expect(r.perImage).toHaveLength(5);
+    expect(r.perImage.filter((p: { success: boolean }) => p.success).length).toBeGreaterThanOrEqual(4);
+    expect(r.foolingRate).toBe(r.perImage.filter((p: { success: boolean }) => p.success).length / 5);
+    for (const p of r.perImage) expect(p.success).toBe(p.after.top5[0].index !== p.before.top5[0].index);
+    // The curve: fooling rate against ε′ from 0 to ε, ending at the run's own.
+    expect(r.curve[0]).toEqual({ epsilon: 0, foolingRate: 0 });
+    expect(r.curve.at(-1)).toEqual({ epsilon: 10, foolingRate: r.foolingRate });
+    expect(r.history.map((h: { iteration: number }) => h.iteration)).toEqual([0, 1, 2]);
+    // The PNG is 128 + δ with |δ| ≤ 10: adding it to a photo gives the image whose verdict was reported.
+    const delta = (await loadImageFile(out, 224, 224)).rgb;
+    expect(delta.reduce((m, v) => Math.max(m, Math.abs(v - 128)), 0)).toBeLessThanOrEqual(10);
+    const photo = (await loadImageFile(join(SAMPLE_IMAGES_DIR, 'img_1.jpg'), 224, 224)).rgb;
+    const sum = Uint8Array.from(photo, (v, i) => Math.min(255, Math.max(0, v + delta[i]! - 128)));
+    const summed = join(tmp, 'img_1-universal.png');
+    writeFileSync(summed, await encodePng(sum, 224, 224));
+    const again = await cli(['classify', '--image', summed, ...MOBILENET, '--json']);
+    expect(JSON.parse(again.out).classification).toEqual(r.perImage[1].after);
+  });
+
+  it('should name the bad --param and what the method takes', async () => {
+    const run = (...p: string[]) => cli(['attack', '--image', CAT, '--model', 'darknet-tiny', ...p]);
+    expect((await run('--method', 'cw-l2', '--param', 'c=0')).err).toBe('descent: --param c must be in (0, 1000000], got "0"\n');
+    expect((await run('--method', 'cw-l2', '--param', 'searchSteps=2.5')).err).toBe('descent: --param searchSteps must be a whole number, got "2.5"\n');
+    expect((await run('--method', 'deepfool', '--param', 'kappa=1')).err).toBe('descent: --param kappa: deepfool takes overshoot, candidates\n');
+    expect((await run('--method', 'pgd', '--param', 'c=1')).err).toBe('descent: --param c: pgd takes no parameters\n');
+  });
+
+  it('should run DeepFool and C&W with --param, report their own figures, and write the 8-bit image they report', { timeout: 300_000 }, async ({ skip }) => {
+    skip(skipRealModels !== undefined, skipRealModels);
+    const out = join(tmp, 'deepfool.png');
+    const df = await cli(['attack', '--image', CAT, ...MOBILENET, '--method', 'deepfool', '--param', 'candidates=3', '--out', out, '--json']);
+    expect(df.err).toBe('');
+    const r = JSON.parse(df.out);
+    expect(r).toMatchObject({ method: 'deepfool', epsilon: null, step: null, iterations: 50, params: { overshoot: 0.02, candidates: 3 }, success: true });
+    expect(r.stepsUsed).toBeLessThanOrEqual(5);
+    expect(r.detail.boundaryDistance).toBeGreaterThan(0);
+    expect(r.detail.roundingScale).toBeGreaterThan(0);
+    expect(r.distance.l2).toBeGreaterThan(0);
+    // The PNG it wrote classifies as it reported.
+    const again = await cli(['classify', '--image', out, ...MOBILENET, '--json']);
+    expect(JSON.parse(again.out).classification).toEqual(r.after);
+
+    const cw = await cli(['attack', '--image', CAT, ...MOBILENET, '--method', 'cw-l2', '--iterations', '3', '--param', 'searchSteps=2', '--param', 'c=0.01']);
+    expect(cw.code).toBe(0);
+    // Round 1 at c = 0.01; round 2 at 0.005 if that worked (then the smaller one that worked is final), else at 0.1.
+    expect(cw.out).toMatch(/final c (0\.0100|0\.00500|0\.100|none \(no c succeeded\)) after 2 round\(s\)/);
   });
 
   it('should refuse a file that is not an image, and a target the model does not have, with exit code 2', async ({ skip }) => {

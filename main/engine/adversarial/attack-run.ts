@@ -10,8 +10,8 @@
  * loop yields between steps.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { AttackSpec, Classification, StepReport } from '../../protocol/adversarial';
-import { createAttack, type Attack } from './attacks';
+import { attackParams, type AttackSpec, type Classification, type StepReport } from '../../protocol/adversarial';
+import { createAttack, type Attack, type AttackContext } from './attacks';
 import { groupProbability } from './class-groups';
 import type { ImageClassifier, Objective } from './image-classifier';
 import { imageDistance, ssimReference, type SsimReference } from './image-distance';
@@ -49,6 +49,9 @@ export class AttackRun {
   private rounded: Uint8Array;
   private last: StepReport;
   private stepsTaken = 0;
+  private readonly context: AttackContext;
+  /** keepsBest (C&W): the smallest successful rounded image so far, and its report. */
+  private best: { report: StepReport; rgb: Uint8Array } | undefined;
 
   /**
    * `classifier` is shared by every lane on the image and outlives the run (ClassifierStore
@@ -68,6 +71,7 @@ export class AttackRun {
       step: spec.method === 'signed' ? 1 : spec.step,
       decay: spec.decay ?? 1,
       seed: spec.seed ?? 1,
+      own: attackParams(spec.method, spec.params),
     });
     this.maxSteps = this.attack.maxSteps(spec.iterations);
     this.ssimOriginal = ssimReference(originalRgb, w, h);
@@ -87,6 +91,7 @@ export class AttackRun {
     }
     this.targetClasses = new Set(classes);
     this.objective = { classes, direction: t.kind === 'untargeted' ? -1 : 1 };
+    this.context = { classifier, objective: this.objective, originalClass: this.originalClass, targetClasses: t.kind === 'untargeted' ? null : classes };
     this.x = this.attack.start(this.original);
     this.rounded = originalRgb.slice();
     this.before = this.report(0, originalRgb, probabilities, undefined);
@@ -104,21 +109,22 @@ export class AttackRun {
   /** True once every step is taken, or the attack succeeded with enough confidence. */
   get done(): boolean {
     if (this.stepsTaken >= this.maxSteps) return true;
+    if (this.attack.stopsAtSuccess && this.stepsTaken > 0 && this.last.success) return true;
     const stop = this.spec.stopAtConfidence;
     return this.stepsTaken > 0 && stop !== null && this.last.success && this.last.targetConfidence >= stop;
   }
 
-  /** The latest rounded adversarial image (8-bit RGB): what is saved and what was classified. */
+  /**
+   * The latest rounded adversarial image (8-bit RGB): what is saved and what was classified.
+   * For an attack that keeps its best (C&W), the smallest successful one so far, once there is one.
+   */
   get adversarialRgb(): Uint8Array {
-    return this.rounded;
+    return this.best?.rgb ?? this.rounded;
   }
 
   step(): StepReport {
     const t0 = performance.now();
-    const next = tf.tidy(() => {
-      const grad = this.classifier.objectiveGradient(this.x, this.objective);
-      return this.attack.update(this.x, grad, this.original);
-    });
+    const next = this.attack.next(this.x, this.original, this.context);
     this.x.dispose();
     this.x = next;
     const roundedTensor = tf.tidy(() => tf.round(tf.clipByValue(next, 0, 255)) as tf.Tensor4D);
@@ -126,7 +132,16 @@ export class AttackRun {
     this.rounded = Uint8Array.from(roundedTensor.dataSync());
     roundedTensor.dispose();
     this.stepsTaken++;
-    this.last = this.report(this.stepsTaken, this.rounded, probabilities, t0);
+    const report = this.report(this.stepsTaken, this.rounded, probabilities, t0);
+    this.attack.observe(report);
+    const detail = this.attack.detail();
+    if (detail) report.detail = { ...detail };
+    this.last = report;
+    if (this.attack.keepsBest) {
+      if (report.success && (!this.best || report.distance.l2 < this.best.report.distance.l2)) this.best = { report, rgb: this.rounded };
+      // The result so far is the best image; the step's own figures (time, c) stay this step's.
+      if (this.best && this.best.report !== report) this.last = { ...this.best.report, step: report.step, stepMs: report.stepMs, bestStep: this.best.report.step, ...(report.detail ? { detail: report.detail } : {}) };
+    }
     return this.last;
   }
 

@@ -10,34 +10,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '../random';
-import type { AttackMethod } from '../../protocol/adversarial';
+import { ATTACK_METHOD_SPECS, attackParamProblem, attackParams, type AttackMethod } from '../../protocol/adversarial';
+import { Attack, exactSign, type AttackParams } from './attack-base';
+import { CarliniWagnerL2Attack } from './carlini-wagner';
+import { DeepFoolAttack } from './deepfool';
 
 export { ATTACK_METHODS, isAttackMethod, type AttackMethod } from '../../protocol/adversarial';
-
-export interface AttackParams {
-  /** Radius of the allowed change around the original, in levels (L∞, or L2 for pgd-l2). */
-  epsilon: number;
-  /** Step size in levels (per pixel for the sign methods, L2 length for pgd-l2). */
-  step: number;
-  /** MI-FGSM's momentum decay μ (Dong et al. 2018 use 1). */
-  decay: number;
-  /** Seeds PGD's random start. */
-  seed: number;
-}
+export { Attack, exactSign, type AttackContext, type AttackParams } from './attack-base';
 
 const PIXEL_MAX = 255;
-
-/**
- * sign(g) exactly: +1, −1, or 0 only where g is 0 (or NaN). Not tf.sign: the wasm backend's
- * Sign (tfjs 4.22) returns 0 for |g| < FLT_EPSILON = 1.19e-7, and input gradients are that
- * small all the time — once a targeted attack nears p = 1 (MobileNet, cat → dog: max |∇| ≈ 6e-9
- * after two signed steps, so every later step stood still at L∞ 2) and in MI-FGSM, whose
- * L1-normalised gradient averages 1/150,528 ≈ 7e-6 per value. Comparisons are exact on every
- * backend.
- */
-export function exactSign(g: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.sub(tf.cast(tf.greater(g, 0), 'float32'), tf.cast(tf.less(g, 0), 'float32')));
-}
 
 /** Projection onto {|x − x0|∞ ≤ ε} ∩ [0, 255]: both are boxes, so clipping to their intersection is exact. */
 export function projectLinf(x: tf.Tensor4D, original: tf.Tensor4D, epsilon: number): tf.Tensor4D {
@@ -60,26 +41,6 @@ export function projectL2(x: tf.Tensor4D, original: tf.Tensor4D, epsilon: number
     const factor = tf.minimum(1, tf.div(epsilon, tf.maximum(norm, 1e-12)));
     return tf.clipByValue(tf.add(original, tf.mul(delta, factor)), 0, PIXEL_MAX) as tf.Tensor4D;
   });
-}
-
-export abstract class Attack {
-  abstract readonly method: AttackMethod;
-  constructor(readonly params: AttackParams) {}
-
-  /** Most steps this method takes (FGSM is a single step). */
-  maxSteps(iterations: number): number {
-    return iterations;
-  }
-
-  /** The first iterate: the original itself, or a random point near it. */
-  start(original: tf.Tensor4D): tf.Tensor4D {
-    return original.clone();
-  }
-
-  /** x_{k+1} from x_k and ∇J(x_k). */
-  abstract update(x: tf.Tensor4D, grad: tf.Tensor4D, original: tf.Tensor4D): tf.Tensor4D;
-
-  dispose(): void {}
 }
 
 /**
@@ -180,12 +141,21 @@ const FACTORIES: Record<AttackMethod, (p: AttackParams) => Attack> = {
   pgd: (p) => new PgdAttack(p),
   mifgsm: (p) => new MiFgsmAttack(p),
   'pgd-l2': (p) => new PgdL2Attack(p),
+  deepfool: (p) => new DeepFoolAttack(p, 'l2'),
+  'deepfool-linf': (p) => new DeepFoolAttack(p, 'linf'),
+  'cw-l2': (p) => new CarliniWagnerL2Attack(p),
 };
 
+/** `own`: the method's own parameters; defaults fill what is absent, and a value out of range is refused. */
 export function createAttack(method: AttackMethod, params: AttackParams): Attack {
   // ε may be Infinity (the signed method has no ball); NaN fails every comparison.
   if (!(params.epsilon >= 0) || !(params.step > 0) || !Number.isFinite(params.step)) {
     throw new RangeError(`epsilon must be ≥ 0 and step > 0 (levels), got ε ${params.epsilon}, step ${params.step}`);
   }
-  return FACTORIES[method](params);
+  const own = attackParams(method, params.own);
+  for (const p of ATTACK_METHOD_SPECS[method].params) {
+    const problem = attackParamProblem(p, own[p.name]!);
+    if (problem) throw new RangeError(`${method}: ${problem}`);
+  }
+  return FACTORIES[method]({ ...params, own });
 }

@@ -121,17 +121,24 @@ export class ImageClassifier {
       if (!(i >= 0 && i < this.numClasses)) throw new RangeError(`class ${i} is not among the model's ${this.numClasses}`);
       bias[i] = 0;
     }
-    // Here rather than at load: importing the wasm backend (re-)registers its own kernels.
-    if (tf.getBackend() === 'wasm') installWasmGradientFixes();
     return tf.tidy(() => {
       const mask = tf.tensor1d(bias);
-      const f = (x: tf.Tensor): tf.Scalar => {
-        const logits = this.logits(x as tf.Tensor4D);
+      return this.gradient(pixels, (logits) => {
         const group = tf.logSumExp(tf.add(logits, mask), -1);
         return tf.mul(tf.sub(group, tf.logSumExp(logits, -1)), objective.direction).sum();
-      };
-      return tf.grad(f)(pixels) as tf.Tensor4D;
+      });
     });
+  }
+
+  /**
+   * ∇_pixels of any scalar loss of the logits (and of the pixels themselves), for a batch of
+   * any size: the one way every attack differentiates the model (DeepFool's per-class
+   * gradients ride as a batch of copies, C&W adds its distance term).
+   */
+  gradient(pixels: tf.Tensor4D, loss: (logits: tf.Tensor2D, pixels: tf.Tensor4D) => tf.Scalar): tf.Tensor4D {
+    // Here rather than at load: importing the wasm backend (re-)registers its own kernels.
+    if (tf.getBackend() === 'wasm') installWasmGradientFixes();
+    return tf.tidy(() => tf.grad((x: tf.Tensor) => loss(this.logits(x as tf.Tensor4D), x as tf.Tensor4D))(pixels) as tf.Tensor4D);
   }
 
   dispose(): void {

@@ -22,6 +22,7 @@ export function laneSpec(l: AttackLaneConfig, seed: number): AttackSpec {
     target: l.target,
     stopAtConfidence: l.stopAtConfidence,
     ...(l.decay !== undefined ? { decay: l.decay } : {}),
+    ...(l.params !== undefined ? { params: l.params } : {}),
     seed,
   };
 }

@@ -4,7 +4,7 @@
  * cap. The defaults are the article's signed steps (towards "dog" for a cat, "cat" for a dog,
  * away from the current class otherwise: fitTargets) beside untargeted PGD.
  */
-import { ATTACK_LIMITS, ATTACK_METHOD_SPECS, isAttackMethod, type AttackMethod, type AttackSpec, type AttackTarget } from '../../../main/protocol/adversarial';
+import { ATTACK_LIMITS, ATTACK_METHOD_SPECS, attackParamProblem, attackParams, attackSteps, isAttackMethod, type AttackMethod, type AttackSpec, type AttackTarget } from '../../../main/protocol/adversarial';
 import { LIMITS } from '../../../main/protocol/limits';
 import { finiteNumber, lanesArray, wholeNumber } from '../../session/check-fields';
 import { asRecord } from '../../session/session-parts';
@@ -17,6 +17,8 @@ export interface AttackLaneSettings extends Pick<AttackSpec, 'method' | 'epsilon
   colour: string;
   /** MI-FGSM's μ (kept for every method, so switching back keeps it). */
   decay: number;
+  /** The method's own parameters (DeepFool's overshoot and classes, C&W's c, κ, searches, rate); every one filled in. */
+  params: Record<string, number>;
   /** The target follows each image's first verdict (fitTargets) until the user picks one. */
   autoTarget?: boolean;
 }
@@ -47,13 +49,14 @@ export function makeAttackLane(method: AttackMethod, target: AttackTarget, usedC
     target,
     stopAtConfidence: null,
     decay: DEFAULT_DECAY,
+    params: attackParams(method, undefined),
   };
 }
 
 /** A method change brings that method's own defaults (PGD-L2's ε is in different units). */
 export function withMethod(lane: AttackLaneSettings, method: AttackMethod): AttackLaneSettings {
   const d = ATTACK_METHOD_SPECS[method].defaults;
-  return { ...lane, method, epsilon: d.epsilon, step: d.step, iterations: d.iterations };
+  return { ...lane, method, epsilon: d.epsilon, step: d.step, iterations: d.iterations, params: attackParams(method, undefined) };
 }
 
 /** A new lane copies the last one (the usual next step is "same attack, other budget"). */
@@ -105,9 +108,9 @@ export function fitTargets(lanes: AttackLaneSettings[], hasCatDog: boolean, verd
   return { lanes: next.every((l, i) => l === lanes[i]) ? lanes : next, note };
 }
 
-/** Steps a lane takes at most: FGSM is one step of ε whatever its iterations say. */
+/** Steps a lane takes at most: FGSM is one step of ε whatever its iterations say; C&W its iterations in every round of its search over c. */
 export function laneSteps(lane: AttackLaneSettings): number {
-  return lane.method === 'fgsm' ? 1 : lane.iterations;
+  return attackSteps(lane.method, lane.iterations, lane.params);
 }
 
 export function longestLane(lanes: readonly AttackLaneSettings[]): number {
@@ -125,7 +128,8 @@ export function attackLaneLabel(lane: AttackLaneSettings, labels: readonly strin
   const spec = ATTACK_METHOD_SPECS[lane.method];
   const short = lane.method === 'signed' ? 'Signed steps' : spec.label.replace(/ \(.*\)$/, '');
   const budget = spec.norm === null ? '' : ` ε ${lane.epsilon}${spec.norm === 'l2' ? ' (L2)' : ''}`;
-  return `${short}${budget} ${targetText(lane.target, labels)}`;
+  const own = lane.method === 'cw-l2' ? ` c ${lane.params.c}${lane.params.kappa ? ` κ ${lane.params.kappa}` : ''}` : '';
+  return `${spec.minimal ? spec.label : short}${budget}${own} ${targetText(lane.target, labels)}`;
 }
 
 export function attackLaneConfig(lane: AttackLaneSettings, labels: readonly string[] | null): AttackLaneConfig {
@@ -137,10 +141,12 @@ export function attackLaneConfig(lane: AttackLaneSettings, labels: readonly stri
     epsilon: spec.norm === null ? 0 : lane.epsilon,
     // Signed steps move exactly one level and FGSM moves ε: the step field is theirs to ignore.
     step: lane.method === 'signed' ? 1 : lane.method === 'fgsm' ? lane.epsilon : lane.step,
-    iterations: laneSteps(lane),
+    // C&W's iterations are per round of its search over c (the engine multiplies); FGSM's are 1.
+    iterations: lane.method === 'cw-l2' ? lane.iterations : laneSteps(lane),
     target: lane.target,
     stopAtConfidence: lane.stopAtConfidence,
     ...(spec.usesDecay ? { decay: lane.decay } : {}),
+    ...(spec.params.length ? { params: attackParams(lane.method, lane.params) } : {}),
   };
 }
 
@@ -193,6 +199,7 @@ export function sameAdversarialRun(ran: AdversarialSettings, now: AdversarialSet
         l.iterations === m.iterations &&
         l.stopAtConfidence === m.stopAtConfidence &&
         l.decay === m.decay &&
+        ATTACK_METHOD_SPECS[l.method].params.every((p) => l.params[p.name] === m.params[p.name]) &&
         sameTarget(l.target, m.target)
       );
     })
@@ -232,8 +239,24 @@ export function checkAdversarialSettings(v: unknown): AdversarialSettings {
         target,
         stopAtConfidence: l.stopAtConfidence === null ? null : finiteNumber(l.stopAtConfidence, `${where}'s stop`, 0, 1),
         decay: finiteNumber(l.decay, `${where}'s decay`, 0, 10),
+        params: checkParams(l.method, l.params, where),
         ...(l.autoTarget === true ? { autoTarget: true } : {}),
       };
     }),
   };
+}
+
+/** A lane's own parameters from a session (absent in sessions from before them: the defaults). */
+function checkParams(method: AttackMethod, raw: unknown, where: string): Record<string, number> {
+  if (raw === undefined) return attackParams(method, undefined);
+  const given = asRecord(raw, `${where}'s parameters`);
+  const out = attackParams(method, undefined);
+  for (const p of ATTACK_METHOD_SPECS[method].params) {
+    if (given[p.name] === undefined) continue;
+    const v = given[p.name];
+    const problem = typeof v === 'number' ? attackParamProblem(p, v) : `${p.name} must be a number`;
+    if (problem) throw new Error(`${where}: ${problem}`);
+    out[p.name] = v as number;
+  }
+  return out;
 }

@@ -102,18 +102,36 @@ function AttackLaneRow({ lane, index, labels, hasCatDog, canRemove, onChange, on
         )}
         {lane.method !== 'fgsm' && (
           <NumberField
-            label="iterations"
+            label={lane.method === 'cw-l2' ? 'iterations / c' : 'iterations'}
             value={lane.iterations}
             min={1}
             max={ATTACK_LIMITS.maxIterations}
             integer
             testId={`lane-${index}-iterations`}
-            title="Steps at most"
+            title={lane.method === 'cw-l2' ? 'Adam steps for each value of c the search tries' : 'Steps at most'}
             onChange={(iterations) => onChange({ ...lane, iterations })}
           />
         )}
         {spec.usesDecay && (
           <NumberField label="decay μ" value={lane.decay} min={0} max={10} testId={`lane-${index}-decay`} title="Momentum decay (Dong et al. use 1)" onChange={(decay) => onChange({ ...lane, decay })} />
+        )}
+        {spec.params.map((p) => (
+          <NumberField
+            key={`${lane.method}-${p.name}`}
+            label={p.label}
+            value={lane.params[p.name] ?? p.default}
+            min={p.minExclusive ? 1e-9 : p.min}
+            max={p.max}
+            integer={p.integer}
+            testId={`lane-${index}-param-${p.name}`}
+            title={p.description}
+            onChange={(v) => onChange({ ...lane, params: { ...lane.params, [p.name]: v } })}
+          />
+        ))}
+        {spec.minimal && (
+          <p className="muted adv-fixed-note" data-testid={`lane-${index}-minimal-note`}>
+            {lane.method === 'cw-l2' ? `no budget: the smallest L2 it finds; ${lane.iterations} Adam steps × ${lane.params.searchSteps ?? 1} values of c` : `no budget: steps to the nearest boundary until the 8-bit image crosses it`}
+          </p>
         )}
         {lane.method === 'signed' && <p className="muted adv-fixed-note">±1 level a step, by the gradient’s sign</p>}
         {lane.method === 'fgsm' && <p className="muted adv-fixed-note">one step of ε</p>}
@@ -140,6 +158,11 @@ function AttackLaneRow({ lane, index, labels, hasCatDog, canRemove, onChange, on
         )}
       </div>
       <TargetPicker target={lane.target} index={index} labels={labels} hasCatDog={hasCatDog} onChange={(target) => onChange({ ...lane, target, autoTarget: false })} />
+      {spec.minimal && (
+        <p className="muted adv-fixed-note" data-testid={`lane-${index}-target-note`}>
+          {lane.target.kind === 'untargeted' ? 'the nearest class that is not the current one' : 'the smallest change that makes the target the top class'}
+        </p>
+      )}
     </li>
   );
 }

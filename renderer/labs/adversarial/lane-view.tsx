@@ -129,6 +129,7 @@ export function LaneView({ store, client, laneId, index, label, colour, labels, 
         <div className="adv-measures">
           <ConfidenceChart store={store} laneId={laneId} colour={colour} />
           <Distances report={r} />
+          <DetailLine report={r} labels={labels} />
         </div>
       </div>
     </article>
@@ -191,5 +192,23 @@ function Distances({ report }: { report: StepReport | null }) {
       {cell('Structural similarity to the original (1 = identical)', 'SSIM', d ? d.ssim.toFixed(4) : '—', 'dist-ssim', d?.ssim)}
       {cell('Time for the last step (gradient, update, re-classify)', 'ms/step', report && report.stepMs > 0 ? report.stepMs.toFixed(0) : '—', 'step-ms', report?.stepMs)}
     </dl>
+  );
+}
+
+/** DeepFool's and C&W's own figures for the step shown: the boundary aimed at, the rounding scale, c. */
+function DetailLine({ report, labels }: { report: StepReport | null; labels: readonly string[] | null }) {
+  const d = report?.detail;
+  if (!d) return null;
+  const parts: string[] = [];
+  if (d.c !== undefined) parts.push(`c ${d.c.toPrecision(3)} (round ${d.round})`, d.successC === null || d.successC === undefined ? 'no c has worked yet' : `smallest c that worked ${d.successC.toPrecision(3)}`);
+  if (report.bestStep !== undefined) parts.push(`image from step ${report.bestStep}`);
+  if (d.boundaryClass !== undefined && d.boundaryDistance !== undefined) {
+    parts.push(`boundary of ${(labels?.[d.boundaryClass] ?? `class ${d.boundaryClass}`).split(',')[0]} ${d.boundaryDistance.toPrecision(3)} levels away`);
+  }
+  if (d.roundingScale !== undefined) parts.push(`×${d.roundingScale.toPrecision(3)} to survive 8-bit rounding`);
+  return (
+    <p className="muted adv-detail" data-testid="lane-detail" title="The method’s own figures at this step">
+      {parts.join(' · ')}
+    </p>
   );
 }
