@@ -13,6 +13,9 @@
  *   app.asar/assets/data/                  the built-in sample (engine/default-data.ts)
  *   app.asar/assets/reference/             published optima (engine/labs/spread-reference.ts)
  *   app.asar/assets/samples/               the sample photos (engine/adversarial/sample-images.ts)
+ *   app.asar/dist/main/engine/attack-worker.js the engine's worker threads for "Attack every
+ *                                        image" (adversarial/attack-pool.ts; Electron loads
+ *                                        worker scripts from an asar since electron/electron#33216)
  *   app.asar/dist/preload/, dist/renderer/ the page (served as app://descent/)
  *   app.asar.unpacked/…                  native addons (tfjs-node, sharp) and the tfjs wasm
  *                                        binaries: Node cannot dlopen from inside an archive, and

@@ -71,7 +71,7 @@ test.describe('view exports', () => {
     expect(card['seed']).toMatch(/^\d+$/);
     expect(JSON.parse(card['lanes']!).map((lane: { optimizer: string }) => lane.optimizer)).toHaveLength(3);
     const rows = Papa.parse<string[]>(csv.trimEnd(), { comments: '#' }).data;
-    expect(rows[0]).toEqual(['lane', 'iteration', 'loss', 'slope', 'intercept']);
+    expect(rows[0]).toEqual(['lane', 'iteration', 'loss', 'slope', 'intercept', 'learningRate']);
     expect(rows).toHaveLength(1 + 3 * 51);
 
     const json = JSON.parse((await saved(page, lab.getByTestId('export-history-json'))).toString('utf8'));

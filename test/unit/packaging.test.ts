@@ -176,6 +176,7 @@ describe('the packed app', () => {
       'package.json',
       'dist/main/app.js',
       'dist/main/engine/host.js',
+      'dist/main/engine/attack-worker.js',
       'dist/preload/index.js',
       'dist/renderer/index.html',
       'models/manifest.json',
@@ -205,7 +206,7 @@ describe('the packed app', () => {
   it('should hold every package the packed bundles load, and what those packages need', () => {
     const installed = (pkg: string) => existsSync(join(ROOT, 'node_modules', pkg, 'package.json'));
     const packed = (pkg: string) => asar.has(`node_modules/${pkg}/package.json`);
-    for (const bundle of ['dist/main/app.js', 'dist/main/engine/host.js', 'dist/preload/index.js']) {
+    for (const bundle of ['dist/main/app.js', 'dist/main/engine/host.js', 'dist/main/engine/attack-worker.js', 'dist/preload/index.js']) {
       const { required, optional } = packagesLoadedBy(join(DIST, bundle.slice('dist/'.length)));
       for (const pkg of required) expect(packed(pkg), `${bundle} requires ${pkg}`).toBe(true);
       // Optional backends (tfjs-node) are packed when this machine has them installed.
@@ -324,9 +325,11 @@ describe('the packed app', () => {
     const allowedRoots = ['package.json', 'dist/', 'models/', 'assets/data/', 'assets/reference/', 'assets/samples/'];
     expect(ours.filter((p) => !allowedRoots.some((r) => p === r || p.startsWith(r)))).toEqual([]);
     expect(ours.filter((p) => /\.(ts|tsx|map|md)$/.test(p))).toEqual([]);
-    // Only the three bundles the app runs, and the renderer: not the CLI, server or bench.
+    // Only the bundles the app runs (main, the engine, the engine's attack workers, preload) and
+    // the renderer: not the CLI, server or bench.
     expect(ours.filter((p) => p.startsWith('dist/') && !p.startsWith('dist/renderer/')).sort()).toEqual([
       'dist/main/app.js',
+      'dist/main/engine/attack-worker.js',
       'dist/main/engine/host.js',
       'dist/preload/index.js',
     ]);
