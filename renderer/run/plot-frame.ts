@@ -1,3 +1,12 @@
+/** The plot coordinates under a pointer on the frame's canvas, or null outside the plot area. */
+export function pointerInFrame(f: PlotFrame, e: { clientX: number; clientY: number; currentTarget: Element }): { x: number; y: number } | null {
+  const r = e.currentTarget.getBoundingClientRect();
+  const px = e.clientX - r.left;
+  const py = e.clientY - r.top;
+  if (px < f.left || px > f.left + f.width || py < f.top || py > f.top + f.height) return null;
+  return { x: fromPxX(f, px), y: fromPxY(f, py) };
+}
+
 /**
  * Data-to-pixel mapping for the hand-drawn canvas views (scatter, contour) and the axes they
  * share. Pixels are CSS pixels; `fitCanvas` has already scaled the context for the device.

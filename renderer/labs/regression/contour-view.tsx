@@ -6,7 +6,8 @@ import { useAnimationFrame } from '../../use-animation-frame';
 import { baseWindow, growWindow, type ParamWindow } from './contour-window';
 import { mseFunction } from './least-squares';
 import { lineScaling, momentsFromStats, type LineScaling } from '../../../main/protocol/least-squares';
-import { blitCachedLayer, clipToFrame, drawAxes, fromPxX, fromPxY, makeFrame, toPxX, toPxY, type CachedLayer, type PlotFrame } from '../../run/plot-frame';
+import { blitCachedLayer, type CachedLayer, clipToFrame, drawAxes, makeFrame, type PlotFrame, pointerInFrame, toPxX, toPxY } from '../../run/plot-frame';
+import { usePointerDrag } from '../../run/use-pointer-drag';
 import type { RunStore } from './run-store';
 
 interface ContourViewProps {
@@ -43,7 +44,6 @@ export function ContourView({ store, previewStats, previewExact, start, normaliz
   const drawn = useRef('');
   const lastDraw = useRef(0);
   const view = useRef<{ frame: PlotFrame; scaling: LineScaling } | null>(null);
-  const dragging = useRef(false);
 
   useAnimationFrame(() => {
     const canvas = canvasRef.current;
@@ -110,18 +110,14 @@ export function ContourView({ store, previewStats, previewExact, start, normaliz
     ctx.restore();
   });
 
-  const startAt = (e: React.PointerEvent<HTMLCanvasElement>) => {
+  const drag = usePointerDrag<HTMLCanvasElement>((e) => {
     const v = view.current;
-    if (!v) return;
-    const r = e.currentTarget.getBoundingClientRect();
-    const px = e.clientX - r.left;
-    const py = e.clientY - r.top;
-    const f = v.frame;
-    if (px < f.left || px > f.left + f.width || py < f.top || py > f.top + f.height) return;
-    const [slope, intercept] = v.scaling.toOriginal(fromPxX(f, px), fromPxY(f, py));
+    const p = v && pointerInFrame(v.frame, e);
+    if (!p) return;
+    const [slope, intercept] = v.scaling.toOriginal(p.x, p.y);
     // Rounded to four significant digits: a clicked start reads as one typed.
     onStartChange(Number(slope.toPrecision(4)), Number(intercept.toPrecision(4)));
-  };
+  });
 
   return (
     <canvas
@@ -131,14 +127,7 @@ export function ContourView({ store, previewStats, previewExact, start, normaliz
       title={CONTOUR_HELP}
       role="img"
       aria-label="Contour map of the loss over slope and intercept, with every lane's path and the exact minimum; the figures are in the readouts"
-      onPointerDown={(e) => {
-        if (e.button !== 0) return;
-        dragging.current = true;
-        e.currentTarget.setPointerCapture(e.pointerId);
-        startAt(e);
-      }}
-      onPointerMove={(e) => dragging.current && startAt(e)}
-      onPointerUp={() => (dragging.current = false)}
+      {...drag}
     />
   );
 }

@@ -8,7 +8,8 @@
 import { useRef } from 'react';
 import type { ModelGrid, ModelIntro } from '../../../main/protocol/regression-model';
 import { contourRamp, drawContourBands, drawLanePath, drawMinimumMarker } from '../../run/contour-layer';
-import { blitCachedLayer, clipToFrame, drawAxes, fromPxX, fromPxY, makeFrame, toPxX, toPxY, type CachedLayer, type PlotFrame } from '../../run/plot-frame';
+import { blitCachedLayer, type CachedLayer, clipToFrame, drawAxes, makeFrame, type PlotFrame, pointerInFrame, toPxX, toPxY } from '../../run/plot-frame';
+import { usePointerDrag } from '../../run/use-pointer-drag';
 import { fitCanvas } from '../../fit-canvas';
 import { useAnimationFrame } from '../../use-animation-frame';
 import { drawStart, lossThresholds } from './contour-view';
@@ -35,7 +36,6 @@ export function ModelContourView({ store, preview, requestGrid, onStartChange }:
   const drawn = useRef('');
   const lastDraw = useRef(0);
   const view = useRef<PlotFrame | null>(null);
-  const dragging = useRef(false);
   const gridVersion = useRef(0);
 
   useAnimationFrame(() => {
@@ -122,15 +122,10 @@ export function ModelContourView({ store, preview, requestGrid, onStartChange }:
     ctx.restore();
   });
 
-  const startAt = (e: React.PointerEvent<HTMLCanvasElement>) => {
-    const f = view.current;
-    if (!f) return;
-    const r = e.currentTarget.getBoundingClientRect();
-    const px = e.clientX - r.left;
-    const py = e.clientY - r.top;
-    if (px < f.left || px > f.left + f.width || py < f.top || py > f.top + f.height) return;
-    onStartChange(Number(fromPxX(f, px).toPrecision(4)), Number(fromPxY(f, py).toPrecision(4)));
-  };
+  const drag = usePointerDrag<HTMLCanvasElement>((e) => {
+    const p = view.current && pointerInFrame(view.current, e);
+    if (p) onStartChange(Number(p.x.toPrecision(4)), Number(p.y.toPrecision(4)));
+  });
 
   return (
     <canvas
@@ -140,14 +135,7 @@ export function ModelContourView({ store, preview, requestGrid, onStartChange }:
       title="Click or drag on the map to move the start of every lane"
       role="img"
       aria-label="Contour map of the loss over the model's two parameters, with every lane's path and, for a linear model, the exact minimum; the figures are in the readouts"
-      onPointerDown={(e) => {
-        if (e.button !== 0) return;
-        dragging.current = true;
-        e.currentTarget.setPointerCapture(e.pointerId);
-        startAt(e);
-      }}
-      onPointerMove={(e) => dragging.current && startAt(e)}
-      onPointerUp={() => (dragging.current = false)}
+      {...drag}
     />
   );
 }

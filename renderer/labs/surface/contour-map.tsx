@@ -10,7 +10,7 @@ import type { SurfacePoint, SurfaceWindow } from '../../../main/protocol/surface
 import { fitCanvas } from '../../fit-canvas';
 import { formatNumber } from '../../format-number';
 import { contourRamp, drawContourBands, drawLanePath, drawMinimumMarker } from '../../run/contour-layer';
-import { blitCachedLayer, clipToFrame, drawAxes, fromPxX, fromPxY, makeFrame, toPxX, toPxY, type CachedLayer, type PlotFrame } from '../../run/plot-frame';
+import { blitCachedLayer, type CachedLayer, clipToFrame, drawAxes, makeFrame, type PlotFrame, pointerInFrame, toPxX, toPxY } from '../../run/plot-frame';
 import { useAnimationFrame } from '../../use-animation-frame';
 import { heightScale } from './height-scale';
 import { internalsKind, lastStep, magnification } from './lane-internals';
@@ -91,13 +91,11 @@ export function ContourMap({ store, grid, window: win, start, showField, showInt
   const pointAt = (e: React.PointerEvent<HTMLCanvasElement>): SurfacePoint | null => {
     const f = frame.current;
     if (!f) return null;
-    const r = e.currentTarget.getBoundingClientRect();
-    const px = e.clientX - r.left;
-    const py = e.clientY - r.top;
-    if (px < f.left || px > f.left + f.width || py < f.top || py > f.top + f.height) return null;
+    const p = pointerInFrame(f, e);
+    if (!p) return null;
     // Rounded to what the readouts show, so a clicked start reads as typed.
     const round = (v: number, span: number) => Number(v.toFixed(Math.max(0, 3 - Math.floor(Math.log10(span)))));
-    return { x: round(fromPxX(f, px), f.xMax - f.xMin), y: round(fromPxY(f, py), f.yMax - f.yMin) };
+    return { x: round(p.x, f.xMax - f.xMin), y: round(p.y, f.yMax - f.yMin) };
   };
 
   const ask = (p: SurfacePoint) => {
