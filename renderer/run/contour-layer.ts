@@ -131,3 +131,21 @@ export function drawMinimumMarker(ctx: CanvasRenderingContext2D, px: number, py:
   ctx.stroke();
   ctx.restore();
 }
+
+/** The exact minimum of a loss map: the marker with "minimum" beside it, on the side with room. */
+export function drawLabelledMinimum(ctx: CanvasRenderingContext2D, f: PlotFrame, px: number, py: number): void {
+  drawMinimumMarker(ctx, px, py, 7);
+  ctx.font = '600 11px system-ui, sans-serif';
+  ctx.fillStyle = '#1f2329';
+  ctx.textBaseline = 'bottom';
+  ctx.textAlign = px > f.left + f.width - 80 ? 'right' : 'left';
+  ctx.fillText('minimum', px + (ctx.textAlign === 'right' ? -9 : 9), py - 4);
+}
+
+/**
+ * drawContourBands' `toPx` for an n × n grid over `window` whose node (i, j) is
+ * (xMin + i·dx, yMin + j·dy): d3-contour puts node i at i + 0.5.
+ */
+export function gridToPx(f: PlotFrame, window: { xMin: number; xMax: number; yMin: number; yMax: number }, n: number): (gx: number, gy: number) => [number, number] {
+  return (gx, gy) => [toPxX(f, window.xMin + ((gx - 0.5) / (n - 1)) * (window.xMax - window.xMin)), toPxY(f, window.yMin + ((gy - 0.5) / (n - 1)) * (window.yMax - window.yMin))];
+}

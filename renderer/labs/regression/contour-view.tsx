@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import { contourRamp, drawContourBands, drawLanePath, drawMinimumMarker } from '../../run/contour-layer';
+import { contourRamp, drawContourBands, drawLabelledMinimum, drawLanePath } from '../../run/contour-layer';
 import type { LeastSquares, RegressionStats } from '../../../main/protocol/messages';
 import { fitCanvas } from '../../fit-canvas';
 import { useAnimationFrame } from '../../use-animation-frame';
@@ -208,14 +208,7 @@ function drawBackground(
   drawContourBands(ctx, values, nx, ny, thresholds, (x, y) => [gx(x), gy(y)]);
   // The exact minimum: a cross with a ring, visible over any band colour.
   const [ea, eb] = scaling.toInternal(exact.slope, exact.intercept);
-  const mx = toPxX(f, ea);
-  const my = toPxY(f, eb);
-  drawMinimumMarker(ctx, mx, my, 7);
-  ctx.font = '600 11px system-ui, sans-serif';
-  ctx.fillStyle = '#1f2329';
-  ctx.textBaseline = 'bottom';
-  ctx.textAlign = mx > f.left + f.width - 80 ? 'right' : 'left';
-  ctx.fillText('minimum', mx + (ctx.textAlign === 'right' ? -9 : 9), my - 4);
+  drawLabelledMinimum(ctx, f, toPxX(f, ea), toPxY(f, eb));
   ctx.restore();
   drawAxes(ctx, f, normalize ? 'slope (standardised data)' : 'slope', normalize ? 'intercept (standardised data)' : 'intercept', false);
   return bg;

@@ -7,7 +7,7 @@
  */
 import { useRef } from 'react';
 import type { ModelGrid, ModelIntro } from '../../../main/protocol/regression-model';
-import { contourRamp, drawContourBands, drawLanePath, drawMinimumMarker } from '../../run/contour-layer';
+import { contourRamp, drawContourBands, drawLabelledMinimum, drawLanePath, gridToPx } from '../../run/contour-layer';
 import { blitCachedLayer, type CachedLayer, clipToFrame, drawAxes, makeFrame, type PlotFrame, pointerInFrame, toPxX, toPxY } from '../../run/plot-frame';
 import { usePointerDrag } from '../../run/use-pointer-drag';
 import { fitCanvas } from '../../fit-canvas';
@@ -165,25 +165,11 @@ function drawBackground(f: PlotFrame, g: ModelGrid | null, exact: [number, numbe
     if (vMax > vMin) {
       // Where the loss is undefined or overflows, the map reads as its highest band.
       const values = Array.from(g.values, (v) => (Number.isFinite(v) ? v : vMax));
-      const n = g.resolution;
-      const gw = g.window;
-      // Grid node (i, j) is (xMin + i·dx, yMin + j·dy); d3-contour puts node i at i + 0.5.
-      const toPx = (gx: number, gy: number): [number, number] => [
-        toPxX(f, gw.xMin + ((gx - 0.5) / (n - 1)) * (gw.xMax - gw.xMin)),
-        toPxY(f, gw.yMin + ((gy - 0.5) / (n - 1)) * (gw.yMax - gw.yMin)),
-      ];
-      drawContourBands(ctx, values, n, n, lossThresholds(vMin, vMax), toPx);
+      drawContourBands(ctx, values, g.resolution, g.resolution, lossThresholds(vMin, vMax), gridToPx(f, g.window, g.resolution));
     }
   }
   if (exact) {
-    const mx = toPxX(f, exact[0]);
-    const my = toPxY(f, exact[1]);
-    drawMinimumMarker(ctx, mx, my, 7);
-    ctx.font = '600 11px system-ui, sans-serif';
-    ctx.fillStyle = '#1f2329';
-    ctx.textBaseline = 'bottom';
-    ctx.textAlign = mx > f.left + f.width - 80 ? 'right' : 'left';
-    ctx.fillText('minimum', mx + (ctx.textAlign === 'right' ? -9 : 9), my - 4);
+    drawLabelledMinimum(ctx, f, toPxX(f, exact[0]), toPxY(f, exact[1]));
   }
   ctx.restore();
   drawAxes(ctx, f, parameters[0]!, parameters[1]!, false);

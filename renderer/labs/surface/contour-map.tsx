@@ -9,7 +9,7 @@ import type { SurfaceGridReply, SurfaceProbeReply } from '../../../main/protocol
 import type { SurfacePoint, SurfaceWindow } from '../../../main/protocol/surface';
 import { fitCanvas } from '../../fit-canvas';
 import { formatNumber } from '../../format-number';
-import { contourRamp, drawContourBands, drawLanePath, drawMinimumMarker } from '../../run/contour-layer';
+import { contourRamp, drawContourBands, drawLanePath, drawMinimumMarker, gridToPx } from '../../run/contour-layer';
 import { blitCachedLayer, type CachedLayer, clipToFrame, drawAxes, makeFrame, type PlotFrame, pointerInFrame, toPxX, toPxY } from '../../run/plot-frame';
 import { useAnimationFrame } from '../../use-animation-frame';
 import { heightScale } from './height-scale';
@@ -214,12 +214,7 @@ function drawBackground(f: PlotFrame, grid: SurfaceGridReply | null, showField: 
     const values = Array.from(grid.values, (v) => (Number.isNaN(v) ? scale.fMax : v));
     const thresholds: number[] = [];
     for (let k = 1; k < LEVELS; k++) thresholds.push(scale.level(k / LEVELS));
-    // Grid node (i, j) is (xMin + i·dx, yMin + j·dy); d3-contour puts node i at i + 0.5.
-    const toPx = (gx: number, gy: number): [number, number] => [
-      toPxX(f, gw.xMin + ((gx - 0.5) / (n - 1)) * (gw.xMax - gw.xMin)),
-      toPxY(f, gw.yMin + ((gy - 0.5) / (n - 1)) * (gw.yMax - gw.yMin)),
-    ];
-    drawContourBands(ctx, values, n, n, thresholds, toPx);
+    drawContourBands(ctx, values, n, n, thresholds, gridToPx(f, gw, n));
     if (showField) drawField(ctx, f, grid);
     for (const m of grid.minima) drawMinimumMarker(ctx, toPxX(f, m.x), toPxY(f, m.y));
   }
