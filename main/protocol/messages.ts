@@ -453,6 +453,43 @@ export interface BatchDoneMessage {
   backend: BackendName;
 }
 
+/** One universal perturbation of a universal request: its ε's point of the curve, and what it does to each image. */
+export interface UniversalPoint {
+  epsilon: number;
+  iterations: number;
+  /** The sign step it took, in levels. */
+  step: number;
+  foolingRate: number;
+  /** The fooling rate before any step (0) and after each iteration. */
+  history: number[];
+  /** Per image, in the request's order: the verdict on the original and on original + δ (8-bit), and whether the top class changed. */
+  perImage: { name: string; success: boolean; before: Classification; after: Classification }[];
+  /** δ in whole levels, |δ| ≤ ε: height × width × 3 values (row-major RGB); 128 + δ is the PNG that adds back. */
+  perturbation: Int32Array;
+  msPerIteration: number;
+}
+
+/** A universal request under way: after each iteration of the ε at `epsilonIndex`, its fooling rate so far. */
+export interface UniversalProgressMessage {
+  type: 'universalProgress';
+  requestId: string;
+  epsilonIndex: number;
+  epsilon: number;
+  iteration: number;
+  iterations: number;
+  foolingRate: number;
+}
+
+export interface UniversalResultMessage {
+  type: 'universalResult';
+  requestId: string;
+  width: number;
+  height: number;
+  backend: BackendName;
+  /** One per ε of the request, in its order. */
+  points: UniversalPoint[];
+}
+
 export type EngineMessage =
   | { type: 'ready'; backend: BackendName; version: string }
   | { type: 'reply'; requestId: string; dataset: Dataset }
@@ -472,6 +509,8 @@ export type EngineMessage =
   | { type: 'sampleImages'; requestId: string; images: { name: string; bytes: Uint8Array }[] }
   | BatchImageMessage
   | BatchDoneMessage
+  | UniversalProgressMessage
+  | UniversalResultMessage
   | { type: 'error'; requestId?: string; runId?: string; error: ErrorInfo }
   /**
    * Sent by the transport (Electron main, the headless server), never the engine: the engine

@@ -47,6 +47,64 @@ export interface UniversalReport {
   foolingRate: number;
 }
 
+/** What one universal perturbation came to: the CLI's report and the engine request's, from runUniversal. */
+export interface UniversalOutcome {
+  epsilon: number;
+  iterations: number;
+  step: number;
+  foolingRate: number;
+  perImage: UniversalImageResult[];
+  /** δ rounded to whole levels, within ε: H × W × 3 values (row-major RGB). */
+  perturbation: Int16Array;
+  /** The fooling rate before any step (0) and after each iteration. */
+  history: UniversalReport[];
+  /** Wall milliseconds per iteration (the gradient of every image, the step and the new fooling rate). */
+  msPerIteration: number;
+}
+
+const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Runs a universal perturbation to its end, for the CLI and the window's request alike:
+ * `onIteration` hears the fooling rate after each iteration; between iterations the event loop
+ * runs (a cancel gets in) and `cancelled` is asked, true ending it with undefined. `inspect`
+ * sees the perturbation object before it is freed (the CLI reads its curve and PNG there).
+ * Every tensor is freed whatever happens.
+ */
+export async function runUniversal(
+  classifier: ImageClassifier,
+  images: readonly { name: string; rgb: Uint8Array }[],
+  options: UniversalOptions,
+  hooks: { onIteration?: (report: UniversalReport) => void; cancelled?: () => boolean; inspect?: (u: UniversalPerturbation) => void } = {},
+): Promise<UniversalOutcome | undefined> {
+  const universal = new UniversalPerturbation(classifier, images, options);
+  try {
+    let ms = 0;
+    while (!universal.done) {
+      await yieldToEvents();
+      if (hooks.cancelled?.()) return undefined;
+      const t0 = performance.now();
+      const report = universal.iterate();
+      ms += performance.now() - t0;
+      hooks.onIteration?.(report);
+    }
+    const { foolingRate, perImage } = universal.evaluate();
+    hooks.inspect?.(universal);
+    return {
+      epsilon: options.epsilon,
+      iterations: options.iterations,
+      step: universal.step,
+      foolingRate,
+      perImage: perImage.map(({ name, before, after, success }) => ({ name, before, after, success })),
+      perturbation: universal.perturbation(),
+      history: [...universal.history],
+      msPerIteration: ms / options.iterations,
+    };
+  } finally {
+    universal.dispose();
+  }
+}
+
 export class UniversalPerturbation {
   readonly step: number;
   readonly history: UniversalReport[] = [];
