@@ -469,14 +469,22 @@ export interface UniversalPoint {
   msPerIteration: number;
 }
 
-/** A universal request under way: after each iteration of the ε at `epsilonIndex`, its fooling rate so far. */
+/**
+ * A universal request under way, on the ε at `epsilonIndex`: after each iteration, the fooling
+ * rate of δ so far; within an iteration over many images, after each chunk of them.
+ */
 export interface UniversalProgressMessage {
   type: 'universalProgress';
   requestId: string;
   epsilonIndex: number;
   epsilon: number;
+  /** Iterations done (the one under way not counted). */
   iteration: number;
   iterations: number;
+  /** Images whose gradient the iteration under way has taken, of `images` (0 once an iteration ends). */
+  imagesDone: number;
+  images: number;
+  /** After `iteration` iterations (0 before the first). */
   foolingRate: number;
 }
 

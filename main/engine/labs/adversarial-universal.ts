@@ -2,8 +2,9 @@
  * The window's universal perturbation: over the lab's images, one perturbation per ε of the
  * request (the fooling-rate-against-ε curve's points), each made by runUniversal — the same
  * code `descent universal` runs, so a point is exactly the CLI's report for that ε. It runs on
- * the engine's thread, reporting the fooling rate after every iteration; a cancel gets in
- * between two iterations and ends it with an error named Cancelled.
+ * the engine's thread, reporting the fooling rate after every iteration (and the images done
+ * within one, for a large set); a cancel gets in between two chunks of images and ends it with
+ * an error named Cancelled.
  */
 import type { BackendName, EngineMessage, EngineRequest, UniversalPoint } from '../../protocol/messages';
 import { runUniversal } from '../adversarial/universal';
@@ -26,9 +27,15 @@ export async function universalRequest(req: UniversalRequest, models: Adversaria
     const images = req.images.map((im) => ({ name: im.name, rgb: im.rgb }));
     const points: UniversalPoint[] = [];
     for (const [epsilonIndex, epsilon] of req.epsilons.entries()) {
+      const about = { type: 'universalProgress', requestId, epsilonIndex, epsilon, iterations, images: images.length } as const;
+      let last = { iteration: 0, foolingRate: 0 };
       const outcome = await runUniversal(c, images, { epsilon, iterations, ...(step !== undefined ? { step } : {}) }, {
         cancelled,
-        onIteration: (r) => emit({ type: 'universalProgress', requestId, epsilonIndex, epsilon, iteration: r.iteration, iterations, foolingRate: r.foolingRate }),
+        onIteration: (r) => {
+          last = r;
+          emit({ ...about, ...r, imagesDone: 0 });
+        },
+        onImages: (done) => emit({ ...about, ...last, imagesDone: done }),
       });
       if (!outcome) throw new CancelledError('the universal perturbation was cancelled');
       points.push({

@@ -146,9 +146,10 @@ describe('adversarial lab through the engine', () => {
     expect(result).toMatchObject({ type: 'universalResult', width: 224, height: 224, backend: 'wasm' });
     const [point] = result.points;
     const progress = messages.filter((m): m is UniversalProgressMessage => m.type === 'universalProgress' && m.requestId === 'u');
-    expect(progress.map((m) => [m.epsilon, m.iteration, m.iterations])).toEqual([
-      [10, 1, 2],
-      [10, 2, 2],
+    // Five images are one chunk: a report per iteration, none within one.
+    expect(progress.map((m) => [m.epsilon, m.iteration, m.iterations, m.imagesDone, m.images])).toEqual([
+      [10, 1, 2, 0, 5],
+      [10, 2, 2, 0, 5],
     ]);
     expect(progress.map((m) => m.foolingRate)).toEqual(point!.history.slice(1));
 
