@@ -22,7 +22,7 @@ export interface ShareChart {
   threshold?: number | null;
   /** An x drawn as a thin vertical line (the timeline's step, the ε shown). */
   cursorX?: number | null;
-  /** Each point's share written above it (a few points only). */
+  /** Each point's share written above it but the origin's (a few points only). */
   pointLabels?: boolean;
 }
 
@@ -82,7 +82,7 @@ export function drawShareChart(ctx: CanvasRenderingContext2D, width: number, hei
   if (chart.pointLabels) {
     ctx.fillStyle = '#1f2329';
     ctx.textBaseline = 'bottom';
-    for (const q of points) ctx.fillText(`${Math.round(100 * q.p)}%`, Math.min(x(q.x), PAD.left + plotW - 12), Math.max(PAD.top + 10, y(q.p) - 4));
+    for (const q of points) if (q.x > 0) ctx.fillText(`${Math.round(100 * q.p)}%`, Math.min(x(q.x), PAD.left + plotW - 12), Math.max(PAD.top + 10, y(q.p) - 4));
   }
   if (chart.cursorX !== null && chart.cursorX !== undefined) {
     ctx.strokeStyle = 'rgba(31, 35, 41, 0.6)';
