@@ -18,7 +18,8 @@ import { ClassCell } from './batch-table';
 import { drawShareChart } from './confidence-chart';
 import { pct } from './lane-view';
 import { differenceToImageData } from './rgb-image';
-import { parseEpsilons, type UniversalState } from './use-universal';
+import { parseEpsilons } from './adversarial-settings';
+import type { UniversalState } from './use-universal';
 
 interface UniversalPanelProps {
   state: UniversalState | null;

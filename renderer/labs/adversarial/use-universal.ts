@@ -5,7 +5,6 @@
  * and what it does to every image.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { UNIVERSAL_LIMITS } from '../../../main/protocol/adversarial';
 import type { UniversalProgressMessage, UniversalResultMessage } from '../../../main/protocol/messages';
 import type { EngineClient } from '../../engine-client';
 import { EngineError, runUniversalRequest } from '../../engine-requests';
@@ -24,25 +23,6 @@ export interface UniversalState {
   result: UniversalResultMessage | null;
   ended: 'complete' | 'cancelled' | 'failed' | null;
   error: string | null;
-}
-
-/**
- * The ε field: levels separated by commas or spaces, each from 1 to 255 (a perturbation is
- * whole levels), at most UNIVERSAL_LIMITS.maxEpsilons of them; sorted, repeats dropped. A
- * string says what is wrong.
- */
-export function parseEpsilons(text: string): number[] | string {
-  const parts = text.split(/[\s,;]+/).filter(Boolean);
-  if (!parts.length) return 'Give at least one ε, in levels (1/255), like 2, 5, 10.';
-  const values: number[] = [];
-  for (const p of parts) {
-    const v = /^\d+(\.\d+)?$/.test(p) ? Number(p) : NaN;
-    if (!(v >= 1 && v <= 255)) return `“${p}” is not an ε from 1 to 255 levels.`;
-    values.push(v);
-  }
-  const unique = [...new Set(values)].sort((a, b) => a - b);
-  if (unique.length > UNIVERSAL_LIMITS.maxEpsilons) return `At most ${UNIVERSAL_LIMITS.maxEpsilons} values of ε (each is a perturbation of its own).`;
-  return unique;
 }
 
 export function useUniversal(client: EngineClient) {

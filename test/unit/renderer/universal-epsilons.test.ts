@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { UNIVERSAL_LIMITS } from '../../../main/protocol/adversarial';
 import { parseRequest } from '../../../main/protocol/messages';
-import { parseEpsilons } from '../../../renderer/labs/adversarial/use-universal';
+import { parseEpsilons } from '../../../renderer/labs/adversarial/adversarial-settings';
 
 const image = { name: 'a.png', width: 2, height: 2, rgb: new Uint8Array(12) };
 
