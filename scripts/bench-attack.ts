@@ -133,8 +133,9 @@ export async function benchAttackLanes(): Promise<void> {
     const batched = time(() => void AttackRun.stepTogether(runs));
     const byOne = time(() => runs.forEach((r) => r.step()));
     for (const r of runs) r.dispose();
+    const leaked = tf.memory().numTensors !== before;
     classifier.dispose();
-    if (tf.memory().numTensors !== before) throw new Error('tensor count grew during the lanes benchmark');
+    if (leaked) throw new Error('tensor count grew during the lanes benchmark');
     const f = (t: Timing) => `${t.wallMs.toFixed(0).padStart(5)} (${t.cpuMs.toFixed(0)})`;
     const ratio = (t: Timing) => `×${(t.wallMs / one.wallMs).toFixed(2)} (×${(t.cpuMs / one.cpuMs).toFixed(2)})`;
     console.log(`  ${backend.padEnd(10)} ${source.name.padEnd(22)} 1 lane ${f(one)} | ${LANES} batched ${f(batched)} ${ratio(batched)} | ${LANES} one by one ${f(byOne)} ${ratio(byOne)}`);

@@ -78,6 +78,7 @@ export class CarliniWagnerL2Attack extends SelfGuidedAttack {
         const margin = tf.sub(tf.max(tf.add(logits, tf.tensor1d(bad)), -1), tf.max(tf.add(logits, tf.tensor1d(good)), -1));
         return tf.add(distance, tf.mul(tf.sum(tf.maximum(margin, -kappa)), c)) as tf.Scalar;
       },
+      readsPixels: true,
     };
   }
 
