@@ -137,6 +137,45 @@ export async function benchAttack(): Promise<void> {
   }
 }
 
+const LANES = 8;
+
+/**
+ * Eight lanes on one image (the window's run, a table row): one step of one lane against one
+ * step of eight stepping together, all through the network as one batch (AttackRun.stepTogether;
+ * the issue's target is eight at most four times one), and eight stepping one after another as
+ * before. PGD to the dog group, each lane its own seed; MobileNet only (wasm and faster).
+ */
+export async function benchAttackLanes(): Promise<void> {
+  console.log(`adversarial lanes on one image: one step of 1 lane, of ${LANES} lanes batched and of ${LANES} lanes one by one (PGD), wall ms (CPU ms), median of ${MEASURED} after ${WARM_UP} warm-up`);
+  let source: ModelSource;
+  try {
+    source = await locateModel('mobilenet_v1_0.75_224', { cacheDir: defaultModelCacheDir(), download: false });
+  } catch (e) {
+    console.log(`  ${(e as Error).message}`);
+    return;
+  }
+  for await (const backend of availableBackends()) {
+    if (backend === 'cpu') {
+      console.log("  cpu        skipped: a MobileNet step takes seconds on tfjs's JS kernels (see the step figures)");
+      continue;
+    }
+    const classifier = await ImageClassifier.load(source);
+    const rgb = noiseImage(classifier.inputWidth, classifier.inputHeight);
+    const before = tf.memory().numTensors;
+    const runs = Array.from({ length: LANES }, (_, i) => new AttackRun(classifier, rgb, { method: 'pgd', epsilon: 8, step: 1, iterations: 1000, target: { kind: 'group', group: 'dog' }, stopAtConfidence: null, seed: i + 1 }));
+    const one = time(() => void runs[0]!.step());
+    const batched = time(() => void AttackRun.stepTogether(runs));
+    const byOne = time(() => runs.forEach((r) => r.step()));
+    for (const r of runs) r.dispose();
+    const leaked = tf.memory().numTensors !== before;
+    classifier.dispose();
+    if (leaked) throw new Error('tensor count grew during the lanes benchmark');
+    const f = (t: Timing) => `${t.wallMs.toFixed(0).padStart(5)} (${t.cpuMs.toFixed(0)})`;
+    const ratio = (t: Timing) => `×${(t.wallMs / one.wallMs).toFixed(2)} (×${(t.cpuMs / one.cpuMs).toFixed(2)})`;
+    console.log(`  ${backend.padEnd(10)} ${source.name.padEnd(22)} 1 lane ${f(one)} | ${LANES} batched ${f(batched)} ${ratio(batched)} | ${LANES} one by one ${f(byOne)} ${ratio(byOne)}`);
+  }
+}
+
 const POOL_IMAGES_PER_WORKER = 4;
 const POOL_STEPS = 2;
 

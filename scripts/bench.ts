@@ -95,6 +95,7 @@ async function main(): Promise<void> {
     `frames to a WebSocket client, 6 lanes flat out on ${backend}: ${f.fps.toFixed(1)} frames/s, ${f.itersPerSecond.toFixed(0)} it/s delivered, every iteration received: ${f.complete}`,
   );
   await (await import('./bench-attack')).benchAttack();
+  await (await import('./bench-attack')).benchAttackLanes();
   await (await import('./bench-attack')).benchAttackPool();
   await (await import('./bench-spread')).benchSpread();
   await (await import('./bench-surface')).benchSurface();

@@ -283,7 +283,7 @@ export interface StepReport {
   /** Targeted: the top class is a target class. Untargeted: the top class is not the original's. */
   success: boolean;
   distance: ImageDistance;
-  /** Gradient plus update, then classifying and measuring the rounded image; 0 for step 0. */
+  /** Gradient plus update, then classifying and measuring the rounded image; 0 for step 0. Lanes stepped together (AttackRun.stepTogether): the lane's share of the batch, then its own measuring. */
   stepMs: number;
   /** DeepFool's and C&W's own figures (absent for the budgeted methods). */
   detail?: AttackDetail;

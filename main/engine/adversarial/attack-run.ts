@@ -5,12 +5,15 @@
  * every step would erase PGD-L2's sub-level moves).
  *
  * A lane: `new AttackRun(classifier, rgb, spec)` (reports step 0 as `before`), then `step()`
- * until `done`, reading `adversarialRgb` for the picture, and `dispose()` at the end. Each step
- * is synchronous (≈ 0.2–0.3 s on wasm for the shipped models, see `npm run bench`), so a run
- * loop yields between steps.
+ * until `done`, reading `adversarialRgb` for the picture, and `dispose()` at the end. Lanes on
+ * one image step together (`AttackRun.stepTogether`): one batch through the network for all of
+ * them, each report as the lane alone would give it. Each step is synchronous (≈ 0.2–0.3 s on
+ * wasm for one lane of the shipped models, see `npm run bench`), so a run loop yields between
+ * steps.
  */
 import * as tf from '@tensorflow/tfjs';
 import { attackParams, type AttackSpec, type Classification, type StepReport } from '../../protocol/adversarial';
+import { nextTogether } from './attack-base';
 import { createAttack, type Attack, type AttackContext } from './attacks';
 import { groupProbability } from './class-groups';
 import type { ImageClassifier, Objective } from './image-classifier';
@@ -122,17 +125,47 @@ export class AttackRun {
     return this.best?.rgb ?? this.rounded;
   }
 
+  /** The unrounded iterate (owned by the run; valid until its next step). */
+  get iterate(): tf.Tensor4D {
+    return this.x;
+  }
+
+  /** One step of this lane alone: stepTogether with one run. */
   step(): StepReport {
+    return AttackRun.stepTogether([this])[0]!;
+  }
+
+  /**
+   * One step of each run (lanes on one classifier, usually one image): their gradients come
+   * from one forward and one backward pass over all their rows (nextTogether), each method
+   * updates its own iterate, and the rounded images are classified in one more batched forward
+   * pass; then each run reports as it would alone. Each report's stepMs is the run's share of
+   * the batch's time (the whole time divided by the runs). Runs already done are for the caller
+   * to leave out.
+   */
+  static stepTogether(runs: readonly AttackRun[]): StepReport[] {
+    if (runs.length === 0) return [];
     const t0 = performance.now();
-    const next = this.attack.next(this.x, this.original, this.context);
-    this.x.dispose();
-    this.x = next;
-    const roundedTensor = tf.tidy(() => tf.round(tf.clipByValue(next, 0, 255)) as tf.Tensor4D);
-    const probabilities = this.classifier.probabilities(roundedTensor);
-    this.rounded = Uint8Array.from(roundedTensor.dataSync());
+    const next = nextTogether(runs.map((r) => ({ attack: r.attack, x: r.x, original: r.original, ctx: r.context })));
+    runs.forEach((r, i) => {
+      r.x.dispose();
+      r.x = next[i]!;
+    });
+    const roundedTensor = tf.tidy(() => tf.round(tf.clipByValue(runs.length === 1 ? next[0]! : tf.concat(next), 0, 255)) as tf.Tensor4D);
+    const probabilities = runs[0]!.classifier.probabilityRows(roundedTensor);
+    const rounded = roundedTensor.dataSync();
     roundedTensor.dispose();
+    const size = rounded.length / runs.length;
+    runs.forEach((r, i) => (r.rounded = Uint8Array.from(rounded.subarray(i * size, (i + 1) * size))));
+    const shareMs = (performance.now() - t0) / runs.length;
+    // Each report's time: the run's share of the batch, then its own measuring.
+    return runs.map((r, i) => r.recordStep(probabilities[i]!, performance.now() - shareMs));
+  }
+
+  /** The step's report of the rounded image just made, heard by the attack; a keepsBest run's result stays its best. */
+  private recordStep(probabilities: Float64Array, startedMs: number): StepReport {
     this.stepsTaken++;
-    const report = this.report(this.stepsTaken, this.rounded, probabilities, t0);
+    const report = this.report(this.stepsTaken, this.rounded, probabilities, startedMs);
     this.attack.observe(report);
     const detail = this.attack.detail();
     if (detail) report.detail = { ...detail };

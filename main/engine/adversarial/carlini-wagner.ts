@@ -26,7 +26,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { attackParams, type AttackDetail, type StepReport } from '../../protocol/adversarial';
-import { fools, SelfGuidedAttack, smallestRoundedScale, type AttackContext, type AttackParams } from './attack-base';
+import { fools, SelfGuidedAttack, smallestRoundedScale, type AttackContext, type AttackParams, type GradientRequest } from './attack-base';
 
 /** Keeps atanh finite at pixel values 0 and 255. */
 const TANH_MARGIN = 1 - 1e-6;
@@ -64,25 +64,28 @@ export class CarliniWagnerL2Attack extends SelfGuidedAttack {
     return iterations * this.own.searchSteps!;
   }
 
-  next(_x: tf.Tensor4D, original: tf.Tensor4D, ctx: AttackContext): tf.Tensor4D {
+  /** x(w) and the C&W loss at it (the distance term reads the pixels, the margin the logits). */
+  gradientRequest(_x: tf.Tensor4D, original: tf.Tensor4D, ctx: AttackContext): GradientRequest {
     if (!this.w || this.stepInRound === this.perRound) this.startRound(original);
-    const w = this.w!;
     const from = this.start0!;
     const { good, bad } = this.masks(ctx);
     const c = this.c;
     const kappa = this.own.kappa!;
-    const gradW = tf.tidy(() => {
-      const goodMask = tf.tensor1d(good);
-      const badMask = tf.tensor1d(bad);
-      const tanh = tf.tanh(w);
-      const x = tf.mul(tf.add(tanh, 1), 127.5) as tf.Tensor4D;
-      const gradX = ctx.classifier.gradient(x, (logits, px) => {
+    return {
+      inputs: tf.tidy(() => tf.mul(tf.add(tf.tanh(this.w!), 1), 127.5) as tf.Tensor4D),
+      loss: (logits, px) => {
         const distance = tf.sum(tf.square(tf.div(tf.sub(px, from), 255)));
-        const margin = tf.sub(tf.max(tf.add(logits, badMask), -1), tf.max(tf.add(logits, goodMask), -1));
+        const margin = tf.sub(tf.max(tf.add(logits, tf.tensor1d(bad)), -1), tf.max(tf.add(logits, tf.tensor1d(good)), -1));
         return tf.add(distance, tf.mul(tf.sum(tf.maximum(margin, -kappa)), c)) as tf.Scalar;
-      });
-      return tf.mul(gradX, tf.mul(tf.sub(1, tf.square(tanh)), 127.5));
-    });
+      },
+      readsPixels: true,
+    };
+  }
+
+  /** ∇_w = ∇_x · 255/2 · (1 − tanh² w), one Adam step on w, and the new x(w) (8-bit and scaled once across). */
+  afterGradient(gradX: tf.Tensor4D, _x: tf.Tensor4D, original: tf.Tensor4D, ctx: AttackContext): tf.Tensor4D {
+    const w = this.w!;
+    const gradW = tf.tidy(() => tf.mul(gradX, tf.mul(tf.sub(1, tf.square(tf.tanh(w))), 127.5)));
     this.optimizer!.applyGradients({ [w.name]: gradW });
     gradW.dispose();
     this.stepInRound++;

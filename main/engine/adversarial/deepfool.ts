@@ -21,7 +21,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { attackParams, type AttackDetail, type AttackMethod } from '../../protocol/adversarial';
-import { exactSign, fools, SelfGuidedAttack, smallestRoundedScale, type AttackContext, type AttackParams } from './attack-base';
+import { exactSign, fools, SelfGuidedAttack, smallestRoundedScale, type AttackContext, type AttackParams, type GradientRequest } from './attack-base';
 
 /** Foolbox's constant against a zero step where the iterate sits on the boundary. */
 const BOUNDARY_NUDGE = 1e-4;
@@ -32,6 +32,8 @@ export class DeepFoolAttack extends SelfGuidedAttack {
   /** Σ r so far, in levels. */
   private total: tf.Tensor4D | undefined;
   private last: AttackDetail | undefined;
+  /** The boundaries linearised this step, from gradientRequest to afterGradient. */
+  private pending: { z: Float32Array; ref: number; candidates: number[] } | undefined;
   private readonly own: Record<string, number>;
 
   constructor(
@@ -43,12 +45,14 @@ export class DeepFoolAttack extends SelfGuidedAttack {
     this.own = attackParams(this.method, params.own);
   }
 
-  next(x: tf.Tensor4D, original: tf.Tensor4D, ctx: AttackContext): tf.Tensor4D {
+  /** The logits at x pick the boundaries; row i of k copies of x differentiates f_{c_i} − f_ref. */
+  gradientRequest(x: tf.Tensor4D, _original: tf.Tensor4D, ctx: AttackContext): GradientRequest {
     const { classifier } = ctx;
     const logits = classifier.logits(x);
-    const z = logits.dataSync();
+    const z = logits.dataSync() as Float32Array;
     logits.dispose();
     const { ref, candidates } = boundaries(z, ctx, this.own.candidates!);
+    this.pending = { z, ref, candidates };
     const k = candidates.length;
     const n = classifier.numClasses;
     const signs = new Float32Array(k * n);
@@ -56,10 +60,13 @@ export class DeepFoolAttack extends SelfGuidedAttack {
       signs[i * n + c] = 1;
       signs[i * n + ref] = -1;
     });
-    const w = tf.tidy(() => {
-      const mask = tf.tensor2d(signs, [k, n]);
-      return classifier.gradient(tf.tile(x, [k, 1, 1, 1]), (l) => tf.sum(tf.mul(l, mask)));
-    });
+    return { inputs: tf.tile(x, [k, 1, 1, 1]), loss: (l) => tf.sum(tf.mul(l, tf.tensor2d(signs, [k, n]))) };
+  }
+
+  afterGradient(w: tf.Tensor4D, _x: tf.Tensor4D, original: tf.Tensor4D, ctx: AttackContext): tf.Tensor4D {
+    if (!this.pending) throw new Error('DeepFool: afterGradient before gradientRequest');
+    const { z, ref, candidates } = this.pending;
+    this.pending = undefined;
     // The dual norm of each w_i: ‖·‖₂ for L2 distances, ‖·‖₁ for L∞.
     const normsT = tf.tidy(() => (this.norm === 'l2' ? tf.sqrt(tf.sum(tf.square(w), [1, 2, 3])) : tf.sum(tf.abs(w), [1, 2, 3])));
     const norms = normsT.dataSync();
@@ -81,7 +88,6 @@ export class DeepFoolAttack extends SelfGuidedAttack {
       }),
     );
     previous?.dispose();
-    w.dispose();
     this.last = { boundaryClass: candidates[best]!, boundaryDistance: bestDistance };
     const delta = tf.tidy(() => tf.mul(this.total!, 1 + this.own.overshoot!) as tf.Tensor4D);
     try {

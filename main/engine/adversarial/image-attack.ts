@@ -37,7 +37,7 @@ export interface ImageAttackResult {
   lanes: LaneOutcome[];
 }
 
-/** Runs every lane of `task` on its image to the end, one lane after another. */
+/** Runs every lane of `task` on its image to the end, in lockstep: the lanes still going step as one batch (AttackRun.stepTogether). */
 export async function attackImage(classifier: ImageClassifier, task: ImageAttackTask): Promise<ImageAttackResult> {
   let rgb: Uint8Array;
   let facts: ImageFacts | undefined;
@@ -46,23 +46,26 @@ export async function attackImage(classifier: ImageClassifier, task: ImageAttack
     rgb = pixels;
     facts = { format, sourceWidth, sourceHeight, orientation, crop };
   } else rgb = task.image.rgb;
-  const lanes: LaneOutcome[] = [];
-  for (const [i, spec] of task.lanes.entries()) {
-    const run = new AttackRun(classifier, rgb, spec);
-    try {
-      const reports = [run.before];
-      let stepMs = 0;
-      while (!run.done) {
-        const r = run.step();
-        stepMs += r.stepMs;
-        if (task.history) reports.push(r);
-      }
-      if (!task.history && run.steps > 0) reports.push(run.latest);
-      if (i === 0 && task.out) await writeFile(task.out, await encodePng(run.adversarialRgb, classifier.inputWidth, classifier.inputHeight));
-      lanes.push({ originalClass: run.originalClass, reports, steps: run.steps, msPerStep: run.steps ? stepMs / run.steps : 0 });
-    } finally {
-      run.dispose();
+  const runs: AttackRun[] = [];
+  try {
+    for (const spec of task.lanes) runs.push(new AttackRun(classifier, rgb, spec));
+    const reports = runs.map((run) => [run.before]);
+    const stepMs = runs.map(() => 0);
+    for (let active = runs.filter((r) => !r.done); active.length > 0; active = active.filter((r) => !r.done)) {
+      const stepped = AttackRun.stepTogether(active);
+      active.forEach((run, j) => {
+        const i = runs.indexOf(run);
+        stepMs[i]! += stepped[j]!.stepMs;
+        if (task.history) reports[i]!.push(stepped[j]!);
+      });
     }
+    const lanes = runs.map((run, i): LaneOutcome => {
+      if (!task.history && run.steps > 0) reports[i]!.push(run.latest);
+      return { originalClass: run.originalClass, reports: reports[i]!, steps: run.steps, msPerStep: run.steps ? stepMs[i]! / run.steps : 0 };
+    });
+    if (runs[0] && task.out) await writeFile(task.out, await encodePng(runs[0].adversarialRgb, classifier.inputWidth, classifier.inputHeight));
+    return facts ? { image: facts, lanes } : { lanes };
+  } finally {
+    for (const run of runs) run.dispose();
   }
-  return facts ? { image: facts, lanes } : { lanes };
 }

@@ -103,31 +103,50 @@ export class ImageClassifier {
 
   /** Class probabilities for a batch of one, softmax taken in float64. */
   probabilities(pixels: tf.Tensor4D): Float64Array {
+    if (pixels.shape[0] !== 1) throw new RangeError(`probabilities takes a batch of one; use probabilityRows for ${pixels.shape[0]}`);
+    return this.probabilityRows(pixels)[0]!;
+  }
+
+  /** Class probabilities of each image of a batch (one forward pass), softmax taken in float64 per row. */
+  probabilityRows(pixels: tf.Tensor4D): Float64Array[] {
     const logits = this.logits(pixels);
     const values = logits.dataSync();
     logits.dispose();
-    return softmax64(values);
+    const n = this.numClasses;
+    return Array.from({ length: pixels.shape[0] }, (_, r) => softmax64(values.subarray(r * n, (r + 1) * n)));
   }
 
   /**
-   * ∇_pixels J for J(x) = direction · log Σ_{i∈classes} softmax(logits(x))_i. The group's
-   * log-mass is logsumexp over the group's logits (others masked by a large negative bias: a
-   * one-hot style product, since wasm lacks the UnsortedSegmentSum that gather's gradient needs)
-   * minus logsumexp over all.
+   * J(x) = direction · log Σ_{i∈classes} softmax(logits(x))_i of `objective` for a batch of
+   * one; objectiveLoss for what it differentiates.
    */
   objectiveGradient(pixels: tf.Tensor4D, objective: Objective): tf.Tensor4D {
-    const bias = new Float32Array(this.numClasses).fill(-1e9);
-    for (const i of objective.classes) {
-      if (!(i >= 0 && i < this.numClasses)) throw new RangeError(`class ${i} is not among the model's ${this.numClasses}`);
-      bias[i] = 0;
-    }
-    return tf.tidy(() => {
-      const mask = tf.tensor1d(bias);
-      return this.gradient(pixels, (logits) => {
-        const group = tf.logSumExp(tf.add(logits, mask), -1);
-        return tf.mul(tf.sub(group, tf.logSumExp(logits, -1)), objective.direction).sum();
-      });
+    return this.gradient(pixels, this.objectiveLoss(Array.from({ length: pixels.shape[0] }, () => objective)));
+  }
+
+  /**
+   * Σ_r J_r(row r) for a batch whose row r has objective r: each row's group log-mass is
+   * logsumexp over the group's logits (others masked by a large negative bias: a one-hot style
+   * product, since wasm lacks the UnsortedSegmentSum that gather's gradient needs) minus
+   * logsumexp over all, times its direction. Row r's term depends on row r alone, so the
+   * gradient of the sum is each row's own gradient.
+   */
+  objectiveLoss(objectives: readonly Objective[]): (logits: tf.Tensor2D) => tf.Scalar {
+    const n = this.numClasses;
+    const bias = new Float32Array(objectives.length * n).fill(-1e9);
+    objectives.forEach((o, r) => {
+      for (const i of o.classes) {
+        if (!(i >= 0 && i < n)) throw new RangeError(`class ${i} is not among the model's ${n}`);
+        bias[r * n + i] = 0;
+      }
     });
+    const directions = Float32Array.from(objectives, (o) => o.direction);
+    return (logits) => {
+      if (logits.shape[0] !== objectives.length) throw new RangeError(`${objectives.length} objectives for ${logits.shape[0]} rows`);
+      const mask = tf.tensor2d(bias, [objectives.length, n]);
+      const group = tf.logSumExp(tf.add(logits, mask), -1);
+      return tf.sum(tf.mul(tf.sub(group, tf.logSumExp(logits, -1)), tf.tensor1d(directions)));
+    };
   }
 
   /**

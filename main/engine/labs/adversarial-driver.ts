@@ -1,9 +1,11 @@
 /**
  * The adversarial lab's side of a run: one attack per lane on the same image and the same
  * loaded classifier, each step's honest report (of the image rounded to 8 bits), and the
- * adversarial image itself whenever it changed. A step is a full input gradient (about 0.1 s
- * of CPU for MobileNet on wasm here, 0.2 s for the whole step), so every step is a frame's worth of news, and the run loop
- * handles Pause or Stop between two lanes' steps rather than after all of them.
+ * adversarial image itself whenever it changed. The lanes still running step together, as one
+ * batch through the network (AttackRun.stepTogether), when the run loop steps the last lane of
+ * an iteration; lanes that are done drop out of the batch and repeat their last report. A step
+ * is a full input gradient per lane (about 0.1 s of CPU for one MobileNet lane on wasm here),
+ * so every iteration is a frame's worth of news, and Pause or Stop waits for at most one.
  */
 import type { AttackSpec, StepReport } from '../../protocol/adversarial';
 import type { AdversarialLaneBatch, AdversarialRunConfig, AttackLaneConfig } from '../../protocol/messages';
@@ -71,8 +73,9 @@ export class AdversarialDriver implements LabDriver {
   }
 
   stepLane(i: number): void {
-    const lane = this.lanes[i]!;
-    lane.reports.push(lane.run.done ? lane.run.latest : lane.run.step());
+    if (i < this.lanes.length - 1) return;
+    AttackRun.stepTogether(this.lanes.filter((l) => !l.run.done).map((l) => l.run));
+    for (const lane of this.lanes) lane.reports.push(lane.run.latest);
   }
 
   settled(): boolean {
