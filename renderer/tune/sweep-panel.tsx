@@ -5,7 +5,7 @@
  * optimizer's learning rate and races every one at its own best rate, with the tuning budget
  * beside the race. The lab supplies the request (its problem) and what a lane is.
  */
-import { useRef, useState } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import type { EngineRequest } from '../../main/protocol/messages';
 import { OPTIMIZER_NAMES, OPTIMIZER_SPECS, type OptimizerName } from '../../main/protocol/optimizers';
 import { SWEEP_LIMITS, sweepAxisProblem, sweepAxisValues, sweepableParams, type SweepAxisSpec, type SweepResult } from '../../main/protocol/sweep';
@@ -49,6 +49,10 @@ interface SweepPanelProps {
   onCell: (optimizer: OptimizerName, params: Record<string, number>) => void;
   onFairRace: (race: FairRace) => void;
   reportError: (message: string | null) => void;
+  /** Why the lab cannot sweep its problem now (shown beside the fields; the buttons wait), or null. */
+  refused?: string | null;
+  /** The lab's own settings of what a sweep descends (the Spread lab's loss), under the panel's note. */
+  children?: ReactNode;
 }
 
 const AxisFields = ({ axis, optimizer, onChange, prefix }: { axis: SweepAxisSpec; optimizer: OptimizerName; onChange: (a: SweepAxisSpec) => void; prefix: string }) => (
@@ -77,7 +81,7 @@ const AxisFields = ({ axis, optimizer, onChange, prefix }: { axis: SweepAxisSpec
   </>
 );
 
-export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace, reportError }: SweepPanelProps) {
+export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace, reportError, refused = null, children }: SweepPanelProps) {
   const [optimizer, setOptimizer] = useState<OptimizerName>('adam');
   const [axis1, setAxis1] = useState<SweepAxisSpec>(() => defaultAxis('adam', 'learningRate'));
   const [useAxis2, setUseAxis2] = useState(false);
@@ -93,6 +97,7 @@ export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace
 
   const axes = useAxis2 ? [axis1, axis2] : [axis1];
   const problem =
+    refused ??
     axes.map((a) => sweepAxisProblem(optimizer, a)).find((p) => p !== undefined) ??
     (useAxis2 && axis1.name === axis2.name ? `both axes sweep ${axis1.name}` : undefined);
 
@@ -181,6 +186,7 @@ export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace
         <h2>Sweep hyper-parameters</h2>
       </summary>
       <p className="muted small-note">Every cell is a run of {iterations.toLocaleString('en-US')} iterations (the run&rsquo;s), all cells in one batched computation.</p>
+      {children}
       <label className="field">
         <span className="field-label">optimizer</span>
         <select value={optimizer} data-testid="sweep-optimizer" onChange={(e) => chooseOptimizer(e.target.value as OptimizerName)}>
@@ -250,7 +256,7 @@ export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace
           </label>
         ))}
       </div>
-      <button type="button" className="small" disabled={busy !== null || raceOptimizers.length === 0 || raceOptimizers.length > 8} data-testid="fair-race-run" onClick={() => void runFairRace()}>
+      <button type="button" className="small" disabled={busy !== null || refused !== null || raceOptimizers.length === 0 || raceOptimizers.length > 8} data-testid="fair-race-run" onClick={() => void runFairRace()}>
         Fair race ({raceOptimizers.length} optimizers)
       </button>
       {race && (
