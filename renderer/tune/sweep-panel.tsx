@@ -51,6 +51,8 @@ interface SweepPanelProps {
   reportError: (message: string | null) => void;
   /** Why the lab cannot sweep its problem now (shown beside the fields; the buttons wait), or null. */
   refused?: string | null;
+  /** What SGD's sampling is in this lab (shown when SGD is chosen): its batch size is held for every cell, each drawing what a lane draws. */
+  sgdNote?: string;
   /** The lab's own settings of what a sweep descends (the Spread lab's loss), under the panel's note. */
   children?: ReactNode;
 }
@@ -81,8 +83,11 @@ const AxisFields = ({ axis, optimizer, onChange, prefix }: { axis: SweepAxisSpec
   </>
 );
 
-export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace, reportError, refused = null, children }: SweepPanelProps) {
+export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace, reportError, refused = null, sgdNote, children }: SweepPanelProps) {
   const [optimizer, setOptimizer] = useState<OptimizerName>('adam');
+  /** The optimizer's settings a sweep holds fixed: SGD's batch size (an integer, not swept). */
+  const [fixed, setFixed] = useState<Record<string, number>>({});
+  const fixedSpecs = OPTIMIZER_SPECS[optimizer].params.filter((p) => p.integer);
   const [axis1, setAxis1] = useState<SweepAxisSpec>(() => defaultAxis('adam', 'learningRate'));
   const [useAxis2, setUseAxis2] = useState(false);
   const [axis2, setAxis2] = useState<SweepAxisSpec>(() => defaultAxis('adam', 'beta1', 8));
@@ -103,6 +108,7 @@ export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace
 
   const chooseOptimizer = (o: OptimizerName) => {
     setOptimizer(o);
+    setFixed(Object.fromEntries(OPTIMIZER_SPECS[o].params.filter((p) => p.integer).map((p) => [p.name, p.default])));
     setAxis1(defaultAxis(o, 'learningRate', axis1.cells));
     const second = sweepableParams(o).find((p) => p.name !== 'learningRate');
     if (second) setAxis2(defaultAxis(o, second.name, axis2.cells));
@@ -141,7 +147,7 @@ export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace
     setRace(null);
     setHeatmap(null);
     try {
-      await sweep({ optimizer, params: {}, axes }, `sweeping ${OPTIMIZER_SPECS[optimizer].label}`, true, byTolerance);
+      await sweep({ optimizer, params: { ...fixed }, axes }, `sweeping ${OPTIMIZER_SPECS[optimizer].label}`, true, byTolerance);
     } catch (e) {
       if (!(e instanceof EngineError && e.name === 'Cancelled')) reportError(`The sweep failed: ${(e as Error).message}`);
     } finally {
@@ -190,13 +196,31 @@ export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace
       <label className="field">
         <span className="field-label">optimizer</span>
         <select value={optimizer} data-testid="sweep-optimizer" onChange={(e) => chooseOptimizer(e.target.value as OptimizerName)}>
-          {OPTIMIZER_NAMES.filter((o) => o !== 'sgd').map((o) => (
+          {OPTIMIZER_NAMES.map((o) => (
             <option key={o} value={o}>
               {OPTIMIZER_SPECS[o].label}
             </option>
           ))}
         </select>
       </label>
+      {fixedSpecs.map((p) => (
+        <NumberField
+          key={p.name}
+          label={`${p.label} (every cell)`}
+          value={fixed[p.name] ?? p.default}
+          min={p.min}
+          max={p.max}
+          integer
+          testId={`sweep-fixed-${p.name}`}
+          title={sgdNote ?? undefined}
+          onChange={(v) => setFixed((f) => ({ ...f, [p.name]: v }))}
+        />
+      ))}
+      {optimizer === 'sgd' && sgdNote && (
+        <p className="muted small-note" data-testid="sweep-sgd-note">
+          {sgdNote}
+        </p>
+      )}
       <AxisFields axis={axis1} optimizer={optimizer} onChange={setAxis1} prefix="sweep-axis1" />
       {sweepableParams(optimizer).length > 1 && (
         <label className="check">
@@ -244,7 +268,7 @@ export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace
       <h3 className="sweep-subhead">Fair race</h3>
       <p className="muted small-note">Sweeps each optimizer&rsquo;s learning rate ({rateLabel(axis1)}), then races each at its own best rate from the same start.</p>
       <div className="sweep-race-choices">
-        {OPTIMIZER_NAMES.filter((o) => o !== 'sgd').map((o) => (
+        {OPTIMIZER_NAMES.map((o) => (
           <label key={o} className="check">
             <input
               type="checkbox"

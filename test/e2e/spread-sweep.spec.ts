@@ -1,8 +1,8 @@
 /**
  * A sweep in the Spread lab, end to end: the Coulomb energy of 12 points swept over Adam's
  * learning rate, the heatmap with its best cell, and a click that races that cell as a lane
- * which ends on the cell's energy (the icosahedron's); a problem over N·D = 4,096 is refused
- * beside the fields.
+ * which ends on the cell's energy (the icosahedron's); SGD with its batch size held; a problem
+ * over N·D = 4,096 is refused beside the fields.
  */
 import type { Locator } from '@playwright/test';
 import { expect, inPanel, numberIn, screenshot, test } from './lab-fixture';
@@ -48,6 +48,16 @@ test.describe('spread sweeps', () => {
     const energy = await numberIn(lab.getByTestId('spread-readout-row').nth(lanesBefore).getByTestId('energy'));
     expect(Math.abs(energy - bestLoss)).toBeLessThanOrEqual(1e-6 * bestLoss);
     await screenshot(page, 'spread-sweep-cell-raced');
+
+    // SGD sweeps too: its batch size held for every cell, said how it is drawn.
+    await panel.getByTestId('sweep-optimizer').selectOption('sgd');
+    await expect(panel.getByTestId('sweep-fixed-batchSize')).toHaveValue('16');
+    await expect(panel.getByTestId('sweep-sgd-note')).toContainText('every cell draws the same rows');
+    await setField(panel, 'sweep-fixed-batchSize', '6');
+    await panel.getByTestId('sweep-run').click();
+    await expect(panel.getByTestId('sweep-rate')).toContainText('8 cells', { timeout: 60_000 });
+    await panel.getByTestId('sweep-fixed-batchSize').scrollIntoViewIfNeeded();
+    await screenshot(page, 'spread-sweep-sgd');
 
     // Too many numbers a cell: refused by name, nothing to run.
     await setField(lab, 'spread-n', '2000');

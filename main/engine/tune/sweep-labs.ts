@@ -4,7 +4,7 @@
  */
 import type { BackendName, RegressionProblem } from '../../protocol/messages';
 import { selectBackend } from '../backend';
-import type { OptimizerName } from '../../protocol/optimizers';
+import { resolveHyperParams, type OptimizerName } from '../../protocol/optimizers';
 import type { SpreadLossSettings } from '../../protocol/spread';
 import type { SurfaceFunction, SurfacePoint } from '../../protocol/surface';
 import { RegressionLab } from '../labs/regression';
@@ -21,8 +21,14 @@ export type SweepLabProblem =
   /** The lab's problem (N, D, a start set or the seed's), the loss the cells descend, and the seed (the start, SGD's rows). */
   | { lab: 'spread'; problem: { n: number; dim: number; init?: Float64Array }; loss: SpreadLossSettings; seed: number };
 
-/** The problem (a bad formula throws the compiler's FormulaError); dispose() frees it and its lab. */
-export async function createSweepProblem(spec: SweepLabProblem, optimizer: OptimizerName, params: Record<string, number>): Promise<SweepProblem> {
+/**
+ * The problem (a bad formula throws the compiler's FormulaError), with the grid's fixed
+ * hyper-parameters (`given`; defaults fill the rest); dispose() frees it and its lab.
+ */
+export async function createSweepProblem(spec: SweepLabProblem, optimizer: OptimizerName, given: Record<string, number>): Promise<SweepProblem> {
+  // The fixed settings as a lane resolves them: SGD's batch size is its default (16) unless
+  // given, never the whole data set, so its cells draw what a lane from a cell draws.
+  const params = resolveHyperParams(optimizer, given);
   if (spec.lab === 'surface') {
     const lab = await SurfaceLab.create({ fn: spec.fn, start: spec.start });
     const problem = surfaceSweepProblem(lab);

@@ -195,6 +195,7 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
           findRate={dataset ? (lane) => requestLrFind(client, { type: 'lrFind', config: buildRunConfig(settings, dataset, true), laneId: lane.id }) : null}
         />
         <SweepPanel
+          sgdNote="Every cell draws the same seeded mini-batches of this many rows (the run's seed) that a lane made from the cell draws."
           client={client}
           iterations={settings.maxIterations}
           makeRequest={(grid) => {

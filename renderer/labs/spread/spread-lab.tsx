@@ -189,6 +189,7 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
           extra={(lane, i, change) => <SpreadLaneFields lane={lane} index={i} onChange={change} />}
         />
         <SweepPanel
+          sgdNote="SGD moves this many seeded random vectors a step: every cell draws the same rows (the run's seed) that a lane made from the cell draws."
           client={client}
           iterations={settings.maxIterations}
           refused={spreadSweepSizeProblem(settings.n, settings.dim) ?? spreadSizeProblem(settings.n, settings.dim) ?? null}

@@ -159,6 +159,7 @@ export function SurfaceLab({ client, connection, reportError, active }: SurfaceL
           findRate={(lane) => requestLrFind(client, { type: 'lrFind', config: buildSurfaceRunConfig(settings, true), laneId: lane.id })}
         />
         <SweepPanel
+          sgdNote="A surface has no data to sample: SGD steps exactly as gradient descent here, whatever its batch size."
           client={client}
           iterations={settings.maxIterations}
           makeRequest={(grid) => {
