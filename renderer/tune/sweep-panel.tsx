@@ -5,7 +5,7 @@
  * optimizer's learning rate and races every one at its own best rate, with the tuning budget
  * beside the race. The lab supplies the request (its problem) and what a lane is.
  */
-import { useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { EngineRequest } from '../../main/protocol/messages';
 import { OPTIMIZER_NAMES, OPTIMIZER_SPECS, type OptimizerName } from '../../main/protocol/optimizers';
 import { SWEEP_LIMITS, sweepAxisProblem, sweepAxisValues, sweepableParams, type SweepAxisSpec, type SweepResult } from '../../main/protocol/sweep';
@@ -13,6 +13,7 @@ import type { EngineClient } from '../engine-client';
 import { EngineError, runSweepRequest } from '../engine-requests';
 import { formatNumber } from '../format-number';
 import { NumberField } from '../number-field';
+import { saveSweep, savedSweepResult, type SavedSweep } from './saved-sweep';
 import { SweepHeatmap, type HeatmapData } from './sweep-heatmap';
 
 type SweepRequest = Extract<EngineRequest, { type: 'sweep' }>;
@@ -53,6 +54,10 @@ interface SweepPanelProps {
   refused?: string | null;
   /** What SGD's sampling is in this lab (shown when SGD is chosen): its batch size is held for every cell, each drawing what a lane draws. */
   sgdNote?: string;
+  /** A session's sweep to show again (a new object each time a session opens; sweep null: none). */
+  restore?: { sweep: SavedSweep | null } | null;
+  /** Each finished sweep of the grid (not the fair race's), for the lab's session. */
+  onSweepDone?: (sweep: SavedSweep) => void;
   /** The lab's own settings of what a sweep descends (the Spread lab's loss), under the panel's note. */
   children?: ReactNode;
 }
@@ -83,7 +88,7 @@ const AxisFields = ({ axis, optimizer, onChange, prefix }: { axis: SweepAxisSpec
   </>
 );
 
-export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace, reportError, refused = null, sgdNote, children }: SweepPanelProps) {
+export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace, reportError, refused = null, sgdNote, restore = null, onSweepDone, children }: SweepPanelProps) {
   const [optimizer, setOptimizer] = useState<OptimizerName>('adam');
   /** The optimizer's settings a sweep holds fixed: SGD's batch size (an integer, not swept). */
   const [fixed, setFixed] = useState<Record<string, number>>({});
@@ -99,6 +104,29 @@ export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace
   const [byTolerance, setByTolerance] = useState(false);
   const [tolerance, setTolerance] = useState(1e-3);
   const cancelRef = useRef<(() => void) | null>(null);
+  const detailsRef = useRef<HTMLDetailsElement>(null);
+
+  // A session opened: its sweep's settings and heatmap (or none), the panel open on it.
+  useEffect(() => {
+    if (!restore) return;
+    setRace(null);
+    const saved = restore.sweep;
+    if (!saved) {
+      setHeatmap(null);
+      return;
+    }
+    const { grid } = saved;
+    const result = savedSweepResult(saved);
+    setOptimizer(grid.optimizer);
+    setFixed(Object.fromEntries(OPTIMIZER_SPECS[grid.optimizer].params.filter((p) => p.integer).map((p) => [p.name, grid.params[p.name] ?? p.default])));
+    setAxis1(grid.axes[0]!);
+    setUseAxis2(grid.axes.length === 2);
+    if (grid.axes[1]) setAxis2(grid.axes[1]);
+    setByTolerance(saved.tolerance !== null);
+    if (saved.tolerance !== null) setTolerance(saved.tolerance);
+    setHeatmap({ axes: result.axes, loss: result.finalLoss, ...(result.itersToTolerance ? { itersToTolerance: result.itersToTolerance, tolerance: saved.tolerance! } : {}), result });
+    if (detailsRef.current) detailsRef.current.open = true;
+  }, [restore]);
 
   const axes = useAxis2 ? [axis1, axis2] : [axis1];
   const problem =
@@ -147,7 +175,9 @@ export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace
     setRace(null);
     setHeatmap(null);
     try {
-      await sweep({ optimizer, params: { ...fixed }, axes }, `sweeping ${OPTIMIZER_SPECS[optimizer].label}`, true, byTolerance);
+      const grid = { optimizer, params: { ...fixed }, axes };
+      const result = await sweep(grid, `sweeping ${OPTIMIZER_SPECS[optimizer].label}`, true, byTolerance);
+      if (result) onSweepDone?.(saveSweep(grid, result, byTolerance ? tolerance : undefined));
     } catch (e) {
       if (!(e instanceof EngineError && e.name === 'Cancelled')) reportError(`The sweep failed: ${(e as Error).message}`);
     } finally {
@@ -187,7 +217,7 @@ export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace
   };
 
   return (
-    <details className="panel sweep-panel" data-testid="sweep-panel">
+    <details className="panel sweep-panel" data-testid="sweep-panel" ref={detailsRef}>
       <summary>
         <h2>Sweep hyper-parameters</h2>
       </summary>

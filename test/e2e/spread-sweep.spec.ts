@@ -1,7 +1,8 @@
 /**
  * A sweep in the Spread lab, end to end: the Coulomb energy of 12 points swept over Adam's
  * learning rate, the heatmap with its best cell, and a click that races that cell as a lane
- * which ends on the cell's energy (the icosahedron's); SGD with its batch size held; a problem
+ * which ends on the cell's energy (the icosahedron's); the sweep saved in a session and shown
+ * again when it is opened; SGD with its batch size held; a problem
  * over N·D = 4,096 is refused beside the fields.
  */
 import type { Locator } from '@playwright/test';
@@ -48,6 +49,22 @@ test.describe('spread sweeps', () => {
     const energy = await numberIn(lab.getByTestId('spread-readout-row').nth(lanesBefore).getByTestId('energy'));
     expect(Math.abs(energy - bestLoss)).toBeLessThanOrEqual(1e-6 * bestLoss);
     await screenshot(page, 'spread-sweep-cell-raced');
+
+    // The sweep is kept in the session: saved, reloaded, opened, its heatmap is back (closed panel opened).
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-session').click()]);
+    const file = await download.path();
+    await page.reload();
+    await expect(inPanel(page, 'regression').getByTestId('dataset-summary')).toContainText('150 rows');
+    await expect(panel.getByTestId('sweep-heatmap-canvas')).toHaveCount(0);
+    await page.getByTestId('session-input').setInputFiles(file);
+    await expect(page.getByTestId('engine-notice')).toContainText('Opened');
+    await expect(canvas).toBeVisible();
+    expect(Number(await canvas.getAttribute('data-best'))).toBe(best);
+    expect(await numberIn(canvas, 'data-best-loss')).toBe(bestLoss);
+    await expect(panel.getByTestId('sweep-axis1-cells')).toHaveValue('8');
+    await expect(panel.getByTestId('sweep-loss')).toHaveValue('coulomb');
+    await panel.getByTestId('sweep-rate').scrollIntoViewIfNeeded();
+    await screenshot(page, 'spread-sweep-reopened');
 
     // SGD sweeps too: its batch size held for every cell, said how it is drawn.
     await panel.getByTestId('sweep-optimizer').selectOption('sgd');

@@ -28,10 +28,11 @@ import { SpreadLaneFields, SpreadLossFields } from './spread-lane-fields';
 import { SpreadReadouts } from './spread-readouts';
 import { asRecord, useSessionPart } from '../../session/session-parts';
 import type { SavedRun } from '../../run/run-store-base';
-import { buildSpreadRunConfig, checkSpreadSettings, defaultSpreadSettings, makeSpreadLane, nextSpreadLane, sameSpreadRun, spreadLaneLabel, type SpreadLaneSettings, type SpreadSettings } from './spread-settings';
+import { buildSpreadRunConfig, checkSpreadLoss, checkSpreadSettings, defaultSpreadSettings, makeSpreadLane, nextSpreadLane, sameSpreadRun, spreadLaneLabel, type SpreadLaneSettings, type SpreadSettings } from './spread-settings';
 import { SPREAD_SERIES, SpreadStore } from './spread-store';
 import { fairRaceBudget, SweepPanel } from '../../tune/sweep-panel';
 import { useSweepLanes } from '../../tune/use-sweep-lanes';
+import { useSavedSweep } from '../../tune/saved-sweep';
 
 interface SpreadLabProps {
   client: EngineClient;
@@ -82,6 +83,8 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
   const [sweepLoss, setSweepLoss] = useState<SpreadLossSettings>({ ...DEFAULT_SPREAD_LOSS });
   const sweepLossRef = useRef(sweepLoss);
   sweepLossRef.current = sweepLoss;
+  /** The loss of the sweep last run (the heatmap's): its cells race as lanes of it, and a session keeps it. */
+  const sweptLoss = useRef<SpreadLossSettings>(sweepLoss);
   const setLanes = useCallback((update: (lanes: readonly SpreadLaneSettings[]) => SpreadLaneSettings[]) => setSettings((s) => ({ ...s, lanes: update(s.lanes) })), []);
   const prepareRef = useRef(prepare);
   prepareRef.current = prepare;
@@ -90,23 +93,31 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
     if (prepared) void start(prepared);
   }, [start]);
   const makeSweepLane = useCallback((optimizer: OptimizerName, usedColours: readonly string[], params: Record<string, number>) => {
-    const { loss, s, temperatureDeg } = sweepLossRef.current;
+    const { loss, s, temperatureDeg } = sweptLoss.current;
     return makeSpreadLane(loss, optimizer, usedColours, params, { s, temperatureDeg, schedule: CONSTANT_SCHEDULE });
   }, []);
   const { fairRace, clearFairRace, raceCell, raceFairly } = useSweepLanes(settings.lanes, setLanes, restart, makeSweepLane);
   useEffect(() => clearFairRace(), [settings.n, settings.dim, settings.start, clearFairRace]);
 
+  const sweepSession = useSavedSweep();
   useSessionPart(
     'spread',
-    () => ({ settings, runSettings, run: store.saveRun() }),
+    () => ({ settings, runSettings, run: store.saveRun(), sweep: sweepSession.saved, sweepLoss: sweptLoss.current }),
     (raw) => {
       const part = asRecord(raw, 'the spread part');
       const next = checkSpreadSettings(part.settings);
       const ran = part.runSettings ? checkSpreadSettings(part.runSettings) : null;
+      const showSweep = sweepSession.check(part.sweep);
+      const loss = part.sweepLoss === undefined ? null : checkSpreadLoss(part.sweepLoss, "the sweep's loss");
       const showRun = store.prepareRun((part.run as SavedRun | null) ?? null);
       stopRun();
       setSettings(next);
       setRunSettings(ran);
+      showSweep();
+      if (loss) {
+        sweptLoss.current = loss;
+        setSweepLoss(loss);
+      }
       showRun();
     },
   );
@@ -190,13 +201,15 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
         />
         <SweepPanel
           sgdNote="SGD moves this many seeded random vectors a step: every cell draws the same rows (the run's seed) that a lane made from the cell draws."
+          {...sweepSession.panel}
           client={client}
           iterations={settings.maxIterations}
           refused={spreadSweepSizeProblem(settings.n, settings.dim) ?? spreadSizeProblem(settings.n, settings.dim) ?? null}
           makeRequest={(grid) => {
             const s = latest.current;
             const { problem } = buildSpreadRunConfig(s, false);
-            return { type: 'sweep', problem: { lab: 'spread', problem, loss: { ...sweepLossRef.current }, seed: s.seed }, grid, iterations: s.maxIterations };
+            sweptLoss.current = { ...sweepLossRef.current };
+            return { type: 'sweep', problem: { lab: 'spread', problem, loss: { ...sweptLoss.current }, seed: s.seed }, grid, iterations: s.maxIterations };
           }}
           onCell={raceCell}
           onFairRace={raceFairly}
