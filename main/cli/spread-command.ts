@@ -61,34 +61,23 @@ export function parseSpreadOptions(args: string[]): SpreadCommandOptions {
     args: joinNegativeValues(args),
     allowPositionals: true,
     options: {
-      n: { type: 'string' },
-      dim: { type: 'string' },
-      loss: { type: 'string', default: 'coulomb' },
-      s: { type: 'string' },
-      temperature: { type: 'string' },
+      ...SPREAD_PROBLEM_OPTIONS,
       optimizer: { type: 'string', default: 'adam' },
       lr: { type: 'string' },
       param: { type: 'string', multiple: true },
       ...SCHEDULE_ARG_OPTIONS,
       iterations: { type: 'string', default: '1000' },
-      seed: { type: 'string', default: '1' },
       restarts: { type: 'string', default: '1' },
-      init: { type: 'string' },
       polish: { type: 'boolean', default: false },
       backend: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const loss = values.loss!;
-  if (!isSpreadLossName(loss)) throw new UsageError(`unknown loss "${loss}" (choose ${SPREAD_LOSS_NAMES.join(', ')})`);
-  if (values.s !== undefined && loss !== 'riesz') throw new UsageError('--s is the Riesz exponent: it applies to --loss riesz only');
-  const s = decimal(values.s, '--s', SPREAD_LIMITS.minRieszS, SPREAD_LIMITS.maxRieszS) ?? 1;
-  const smoothable = SPREAD_LOSS_SPECS[loss].smoothable;
-  if (values.temperature !== undefined && !smoothable) throw new UsageError(`--temperature softens a minimum: it applies to ${SPREAD_LOSS_NAMES.filter((l) => SPREAD_LOSS_SPECS[l].smoothable).join(' and ')} only`);
-  const temperatureDeg = decimal(values.temperature, '--temperature', 0, SPREAD_LIMITS.maxTemperatureDeg) ?? (smoothable ? SPREAD_DEFAULT_TEMPERATURE_DEG : 0);
+  const restarts = integer(values.restarts, '--restarts', 1, SPREAD_LIMITS.maxRestarts)!;
+  const problem = spreadProblemOptions(values, restarts);
+  const { loss, temperatureDeg } = problem;
   if (values.polish && loss !== 'coulomb' && loss !== 'riesz') throw new UsageError('--polish refines an energy minimum: it applies to --loss coulomb and riesz only');
-
   const { optimizer, params, schedule } = optimizerOptions(
     values.optimizer!,
     values.lr,
@@ -97,6 +86,46 @@ export function parseSpreadOptions(args: string[]): SpreadCommandOptions {
     values,
     defaultSpreadSchedule({ loss, temperatureDeg }),
   );
+  return {
+    ...problem,
+    optimizer,
+    params,
+    schedule,
+    iterations: integer(values.iterations, '--iterations', 1, LIMITS.maxIterations)!,
+    restarts,
+    polish: values.polish!,
+    backend: values.backend,
+    json: values.json!,
+  };
+}
+
+/** parseArgs options of the Spread lab's problem, shared by `descent spread` and `descent sweep spread`. */
+export const SPREAD_PROBLEM_OPTIONS = {
+  n: { type: 'string' },
+  dim: { type: 'string' },
+  loss: { type: 'string', default: 'coulomb' },
+  s: { type: 'string' },
+  temperature: { type: 'string' },
+  seed: { type: 'string', default: '1' },
+  init: { type: 'string' },
+} as const;
+
+export const SPREAD_PROBLEM_USAGE = `--n N [--dim D] [--loss ${SPREAD_LOSS_NAMES.join('|')}] [--s S] [--temperature DEG] [--seed K] [--init FILE.csv|FILE.json]`;
+
+export type SpreadProblemOptions = Pick<SpreadCommandOptions, 'n' | 'dim' | 'init' | 'loss' | 's' | 'temperatureDeg' | 'seed'>;
+
+/** The vectors, the loss and the seed the options give (one line naming a bad flag); N², times `restarts`, within memory. */
+export function spreadProblemOptions(
+  values: { n?: string; dim?: string; loss?: string; s?: string; temperature?: string; seed?: string; init?: string },
+  restarts = 1,
+): SpreadProblemOptions {
+  const loss = values.loss ?? 'coulomb';
+  if (!isSpreadLossName(loss)) throw new UsageError(`unknown loss "${loss}" (choose ${SPREAD_LOSS_NAMES.join(', ')})`);
+  if (values.s !== undefined && loss !== 'riesz') throw new UsageError('--s is the Riesz exponent: it applies to --loss riesz only');
+  const s = decimal(values.s, '--s', SPREAD_LIMITS.minRieszS, SPREAD_LIMITS.maxRieszS) ?? 1;
+  const smoothable = SPREAD_LOSS_SPECS[loss].smoothable;
+  if (values.temperature !== undefined && !smoothable) throw new UsageError(`--temperature softens a minimum: it applies to ${SPREAD_LOSS_NAMES.filter((l) => SPREAD_LOSS_SPECS[l].smoothable).join(' and ')} only`);
+  const temperatureDeg = decimal(values.temperature, '--temperature', 0, SPREAD_LIMITS.maxTemperatureDeg) ?? (smoothable ? SPREAD_DEFAULT_TEMPERATURE_DEG : 0);
 
   let init: SpreadCommandOptions['init'];
   let n = integer(values.n, '--n', SPREAD_LIMITS.minVectors, SPREAD_LIMITS.maxVectors);
@@ -122,27 +151,11 @@ export function parseSpreadOptions(args: string[]): SpreadCommandOptions {
   }
   if (n === undefined) throw new UsageError('--n is required (or --init FILE of start vectors)');
   dim ??= 3;
-  const restarts = integer(values.restarts, '--restarts', 1, SPREAD_LIMITS.maxRestarts)!;
   const size = spreadSizeProblem(n, dim, restarts);
   if (size) throw new UsageError(size);
-  return {
-    n,
-    dim,
-    init,
-    loss,
-    s,
-    temperatureDeg,
-    optimizer,
-    params,
-    schedule,
-    iterations: integer(values.iterations, '--iterations', 1, LIMITS.maxIterations)!,
-    seed: integer(values.seed, '--seed', 0, 2 ** 31 - 1)!,
-    restarts,
-    polish: values.polish!,
-    backend: values.backend,
-    json: values.json!,
-  };
+  return { n, dim, init, loss, s, temperatureDeg, seed: integer(values.seed, '--seed', 0, 2 ** 31 - 1)! };
 }
+
 
 function rows(v: ArrayLike<number>, n: number, dim: number): number[][] {
   return Array.from({ length: n }, (_, i) => Array.from({ length: dim }, (_, d) => v[i * dim + d]!));

@@ -1,7 +1,7 @@
 /**
  * `descent sweep LAB` — one optimizer over a grid of one or two of its hyper-parameters, every
  * cell run as one batched computation (main/engine/tune/):
- *   descent sweep surface|regression [the lab's problem options] --optimizer NAME
+ *   descent sweep surface|regression|spread [the lab's problem options] --optimizer NAME
  *         --sweep NAME=LO..HI[:log] --cells K [--sweep2 NAME=LO..HI[:log] --cells2 K2]
  *         [--param NAME=VALUE …] --iterations N [--tolerance T] [--seed K] [--backend B] [--json]
  * Prints (or with --json gives) the axes, the final loss of every cell, the best cell's
@@ -11,16 +11,18 @@ import { parseArgs } from 'node:util';
 import { parseDecimal } from '../protocol/decimal';
 import { LIMITS } from '../protocol/limits';
 import { OPTIMIZER_NAMES } from '../protocol/optimizers';
-import { SWEEP_LIMITS, sweepAxisProblem, type SweepAxisSpec, type SweepResult } from '../protocol/sweep';
+import { SPREAD_DEFAULT_LEARNING_RATE } from '../protocol/spread';
+import { SWEEP_LIMITS, spreadSweepSizeProblem, sweepAxisProblem, type SweepAxisSpec, type SweepResult } from '../protocol/sweep';
 import { createSweepProblem, useSweepBackend, type SweepLabProblem } from '../engine/tune/sweep-labs';
 import { runSweep } from '../engine/tune/sweep';
 import { decimal, integer, joinNegativeValues, optimizerOptions, UsageError } from './args';
 import { readDatasetOptions } from './regression-data';
+import { SPREAD_PROBLEM_OPTIONS, SPREAD_PROBLEM_USAGE, spreadProblemOptions } from './spread-command';
 import { createSurfaceLab, SURFACE_PROBLEM_OPTIONS, SURFACE_PROBLEM_USAGE, surfaceProblemOptions } from './surface-problem';
 
-export const SWEEP_LABS = ['surface', 'regression'] as const;
+export const SWEEP_LABS = ['surface', 'regression', 'spread'] as const;
 
-export const SWEEP_USAGE = `usage: descent sweep surface ${SURFACE_PROBLEM_USAGE} | regression [--csv FILE] [--x COL --y COL] [--normalize] [--init-slope A --init-intercept B] [--seed K]; then --optimizer ${OPTIMIZER_NAMES.join('|')} --sweep NAME=LO..HI[:log] --cells K [--sweep2 NAME=LO..HI[:log] --cells2 K2] [--param NAME=VALUE] --iterations N [--tolerance T] [--backend tensorflow|wasm|cpu] [--json]`;
+export const SWEEP_USAGE = `usage: descent sweep surface ${SURFACE_PROBLEM_USAGE} | regression [--csv FILE] [--x COL --y COL] [--normalize] [--init-slope A --init-intercept B] [--seed K] | spread ${SPREAD_PROBLEM_USAGE} (N·D ≤ ${SWEEP_LIMITS.maxSpreadCellSize}); then --optimizer ${OPTIMIZER_NAMES.join('|')} --sweep NAME=LO..HI[:log] --cells K [--sweep2 NAME=LO..HI[:log] --cells2 K2] [--param NAME=VALUE] --iterations N [--tolerance T] [--backend tensorflow|wasm|cpu] [--json]`;
 
 /** "NAME=LO..HI[:log]" with its cell count, checked against the optimizer (one line naming the flag). */
 function axisOption(value: string, flag: string, cells: number, optimizer: (typeof OPTIMIZER_NAMES)[number]): SweepAxisSpec {
@@ -37,12 +39,14 @@ function axisOption(value: string, flag: string, cells: number, optimizer: (type
 
 export async function sweepCommand(args: string[]): Promise<void> {
   const [lab, ...rest] = args;
-  if (lab !== 'surface' && lab !== 'regression') throw new UsageError(`descent sweep needs a lab first: ${SWEEP_LABS.join(' or ')}, got "${lab ?? ''}"`);
+  if (lab !== 'surface' && lab !== 'regression' && lab !== 'spread') throw new UsageError(`descent sweep needs a lab first: ${SWEEP_LABS.join(', ')}, got "${lab ?? ''}"`);
   const { values, positionals } = parseArgs({
     args: joinNegativeValues(rest),
     allowPositionals: true,
     options: {
       ...SURFACE_PROBLEM_OPTIONS,
+      ...SPREAD_PROBLEM_OPTIONS,
+      loss: { type: 'string' }, // (the spread lab's default, coulomb, is given by spreadProblemOptions)
       csv: { type: 'string' },
       x: { type: 'string' },
       y: { type: 'string' },
@@ -63,12 +67,17 @@ export async function sweepCommand(args: string[]): Promise<void> {
     },
   });
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const surfaceFlags = ['function', 'formula', 'kappa', 'start', 'window'] as const;
-  const regressionFlags = ['csv', 'x', 'y', 'normalize', 'init-slope', 'init-intercept'] as const;
-  for (const flag of lab === 'surface' ? regressionFlags : surfaceFlags) {
-    if (values[flag] !== undefined) throw new UsageError(`--${flag} is not an option of the ${lab} lab's sweep`);
+  const labFlags = {
+    surface: ['function', 'formula', 'kappa', 'start', 'window'],
+    regression: ['csv', 'x', 'y', 'normalize', 'init-slope', 'init-intercept'],
+    spread: ['n', 'dim', 'loss', 's', 'temperature', 'init'],
+  } as const;
+  for (const other of SWEEP_LABS) {
+    if (other === lab) continue;
+    for (const flag of labFlags[other]) if (values[flag] !== undefined) throw new UsageError(`--${flag} is not an option of the ${lab} lab's sweep`);
   }
-  const { optimizer, params } = optimizerOptions(values.optimizer!, undefined, values.param);
+  // A learning rate not swept is the lab's own command's default (the Spread lab's 0.01).
+  const { optimizer, params } = optimizerOptions(values.optimizer!, undefined, values.param, lab === 'spread' ? { learningRate: SPREAD_DEFAULT_LEARNING_RATE } : {});
   if (values.sweep === undefined) throw new UsageError('--sweep NAME=LO..HI[:log] is required (e.g. --sweep learningRate=1e-4..1:log)');
   const perAxis = (flag: string, v: string) => integer(v, flag, 1, SWEEP_LIMITS.maxCellsPerAxis)!;
   const axes = [axisOption(values.sweep, '--sweep', perAxis('--cells', values.cells!), optimizer)];
@@ -86,6 +95,13 @@ export async function sweepCommand(args: string[]): Promise<void> {
     described = { function: fn.kind === 'preset' ? fn.preset : null, formula: check.formula.text, window, start };
     check.dispose();
     spec = { lab, fn, start };
+  } else if (lab === 'spread') {
+    const o = spreadProblemOptions(values);
+    const size = spreadSweepSizeProblem(o.n, o.dim);
+    if (size) throw new UsageError(size);
+    const loss = { loss: o.loss, s: o.s, temperatureDeg: o.temperatureDeg };
+    described = { n: o.n, dim: o.dim, init: o.init?.file ?? null, loss: o.loss, s: o.loss === 'riesz' ? o.s : null, temperatureDeg: o.temperatureDeg, seed: o.seed };
+    spec = { lab, problem: { n: o.n, dim: o.dim, ...(o.init ? { init: o.init.vectors } : {}) }, loss, seed: o.seed };
   } else {
     const { path, dataset } = readDatasetOptions(values.csv, values.x, values.y);
     const initSlope = decimal(values['init-slope'], '--init-slope', -LIMITS.maxAbsValue, LIMITS.maxAbsValue) ?? 0;

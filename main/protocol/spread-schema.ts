@@ -20,12 +20,17 @@ export const spreadProblemSchema = z
     }
   });
 
+/** A lane's loss settings (SpreadLossSettings): a lane's and a sweep's. */
+export const spreadLossFields = {
+  loss: z.enum(SPREAD_LOSS_NAMES),
+  s: finite.refine((s) => s >= SPREAD_LIMITS.minRieszS && s <= SPREAD_LIMITS.maxRieszS, `Riesz s must be in [${SPREAD_LIMITS.minRieszS}, ${SPREAD_LIMITS.maxRieszS}]`),
+  temperatureDeg: finite.refine((t) => t >= 0 && t <= SPREAD_LIMITS.maxTemperatureDeg, `temperature must be in [0, ${SPREAD_LIMITS.maxTemperatureDeg}] degrees`),
+};
+
 export const spreadLaneSchema = z
   .object({
     ...optimizerLaneFields,
-    loss: z.enum(SPREAD_LOSS_NAMES),
-    s: finite.refine((s) => s >= SPREAD_LIMITS.minRieszS && s <= SPREAD_LIMITS.maxRieszS, `Riesz s must be in [${SPREAD_LIMITS.minRieszS}, ${SPREAD_LIMITS.maxRieszS}]`),
-    temperatureDeg: finite.refine((t) => t >= 0 && t <= SPREAD_LIMITS.maxTemperatureDeg, `temperature must be in [0, ${SPREAD_LIMITS.maxTemperatureDeg}] degrees`),
+    ...spreadLossFields,
   })
   .superRefine(checkHyperParams);
 

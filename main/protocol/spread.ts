@@ -112,11 +112,27 @@ export function isSoftened(settings: Pick<SpreadLossSettings, 'loss' | 'temperat
 }
 
 /**
+ * A softened minimum's temperature, radians, at a schedule's decay factor (its warm-up aside):
+ * the start temperature times the decay; 0 (the hard minimum) for every other lane.
+ */
+export function spreadTemperatureRad(settings: Pick<SpreadLossSettings, 'loss' | 'temperatureDeg'>, decay: number): number {
+  return isSoftened(settings) ? ((settings.temperatureDeg * Math.PI) / 180) * decay : 0;
+}
+
+/**
  * A lane's schedule when none is given (requests and sessions from before schedules): the
  * cooling for a softened minimum, constant otherwise, as the lab always ran them.
  */
 export function defaultSpreadSchedule(settings: Pick<SpreadLossSettings, 'loss' | 'temperatureDeg'>): Schedule {
   return isSoftened(settings) ? SPREAD_COOLING : CONSTANT_SCHEDULE;
+}
+
+/** Why a lane's loss settings are refused (one line naming the bound), or undefined. */
+export function spreadLossSettingsProblem(settings: Pick<SpreadLossSettings, 's' | 'temperatureDeg'>): string | undefined {
+  const L = SPREAD_LIMITS;
+  if (!(settings.s >= L.minRieszS && settings.s <= L.maxRieszS)) return `Riesz s must be in [${L.minRieszS}, ${L.maxRieszS}], got ${settings.s}`;
+  if (!(settings.temperatureDeg >= 0 && settings.temperatureDeg <= L.maxTemperatureDeg)) return `temperature must be in [0, ${L.maxTemperatureDeg}] degrees, got ${settings.temperatureDeg}`;
+  return undefined;
 }
 
 /** Checks N, D and restarts against the memory limits; returns a message or undefined. */

@@ -27,6 +27,13 @@ export const SWEEP_LIMITS = {
   maxSpreadCellSize: 4096,
 } as const;
 
+/** Why a Spread sweep of N vectors in D dimensions is refused (one line naming the limit), or undefined. */
+export function spreadSweepSizeProblem(n: number, dim: number): string | undefined {
+  const size = n * dim;
+  if (size <= SWEEP_LIMITS.maxSpreadCellSize) return undefined;
+  return `a Spread sweep's cell holds N × D = ${n} × ${dim} = ${size} numbers, over the limit of N·D ≤ ${SWEEP_LIMITS.maxSpreadCellSize} per cell: use fewer vectors or dimensions`;
+}
+
 /** The hyper-parameters an optimizer's sweep may vary: every real-valued one (not SGD's batch size). */
 export function sweepableParams(optimizer: OptimizerName): readonly HyperParamSpec[] {
   return OPTIMIZER_SPECS[optimizer].params.filter((p) => !p.integer);

@@ -5,7 +5,7 @@
  * optimizer's learning rate and races every one at its own best rate, with the tuning budget
  * beside the race. The lab supplies the request (its problem) and what a lane is.
  */
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { EngineRequest } from '../../main/protocol/messages';
 import { OPTIMIZER_NAMES, OPTIMIZER_SPECS, type OptimizerName } from '../../main/protocol/optimizers';
 import { SWEEP_LIMITS, sweepAxisProblem, sweepAxisValues, sweepableParams, type SweepAxisSpec, type SweepResult } from '../../main/protocol/sweep';
@@ -13,6 +13,7 @@ import type { EngineClient } from '../engine-client';
 import { EngineError, runSweepRequest } from '../engine-requests';
 import { formatNumber } from '../format-number';
 import { NumberField } from '../number-field';
+import { saveSweep, savedSweepResult, type SavedSweep } from './saved-sweep';
 import { SweepHeatmap, type HeatmapData } from './sweep-heatmap';
 
 type SweepRequest = Extract<EngineRequest, { type: 'sweep' }>;
@@ -49,6 +50,16 @@ interface SweepPanelProps {
   onCell: (optimizer: OptimizerName, params: Record<string, number>) => void;
   onFairRace: (race: FairRace) => void;
   reportError: (message: string | null) => void;
+  /** Why the lab cannot sweep its problem now (shown beside the fields; the buttons wait), or null. */
+  refused?: string | null;
+  /** What SGD's sampling is in this lab (shown when SGD is chosen): its batch size is held for every cell, each drawing what a lane draws. */
+  sgdNote?: string;
+  /** A session's sweep to show again (a new object each time a session opens; sweep null: none). */
+  restore?: { sweep: SavedSweep | null } | null;
+  /** Each finished sweep of the grid (not the fair race's), for the lab's session. */
+  onSweepDone?: (sweep: SavedSweep) => void;
+  /** The lab's own settings of what a sweep descends (the Spread lab's loss), under the panel's note. */
+  children?: ReactNode;
 }
 
 const AxisFields = ({ axis, optimizer, onChange, prefix }: { axis: SweepAxisSpec; optimizer: OptimizerName; onChange: (a: SweepAxisSpec) => void; prefix: string }) => (
@@ -77,8 +88,11 @@ const AxisFields = ({ axis, optimizer, onChange, prefix }: { axis: SweepAxisSpec
   </>
 );
 
-export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace, reportError }: SweepPanelProps) {
+export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace, reportError, refused = null, sgdNote, restore = null, onSweepDone, children }: SweepPanelProps) {
   const [optimizer, setOptimizer] = useState<OptimizerName>('adam');
+  /** The optimizer's settings a sweep holds fixed: SGD's batch size (an integer, not swept). */
+  const [fixed, setFixed] = useState<Record<string, number>>({});
+  const fixedSpecs = OPTIMIZER_SPECS[optimizer].params.filter((p) => p.integer);
   const [axis1, setAxis1] = useState<SweepAxisSpec>(() => defaultAxis('adam', 'learningRate'));
   const [useAxis2, setUseAxis2] = useState(false);
   const [axis2, setAxis2] = useState<SweepAxisSpec>(() => defaultAxis('adam', 'beta1', 8));
@@ -90,14 +104,39 @@ export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace
   const [byTolerance, setByTolerance] = useState(false);
   const [tolerance, setTolerance] = useState(1e-3);
   const cancelRef = useRef<(() => void) | null>(null);
+  const detailsRef = useRef<HTMLDetailsElement>(null);
+
+  // A session opened: its sweep's settings and heatmap (or none), the panel open on it.
+  useEffect(() => {
+    if (!restore) return;
+    setRace(null);
+    const saved = restore.sweep;
+    if (!saved) {
+      setHeatmap(null);
+      return;
+    }
+    const { grid } = saved;
+    const result = savedSweepResult(saved);
+    setOptimizer(grid.optimizer);
+    setFixed(Object.fromEntries(OPTIMIZER_SPECS[grid.optimizer].params.filter((p) => p.integer).map((p) => [p.name, grid.params[p.name] ?? p.default])));
+    setAxis1(grid.axes[0]!);
+    setUseAxis2(grid.axes.length === 2);
+    if (grid.axes[1]) setAxis2(grid.axes[1]);
+    setByTolerance(saved.tolerance !== null);
+    if (saved.tolerance !== null) setTolerance(saved.tolerance);
+    setHeatmap({ axes: result.axes, loss: result.finalLoss, ...(result.itersToTolerance ? { itersToTolerance: result.itersToTolerance, tolerance: saved.tolerance! } : {}), result });
+    if (detailsRef.current) detailsRef.current.open = true;
+  }, [restore]);
 
   const axes = useAxis2 ? [axis1, axis2] : [axis1];
   const problem =
+    refused ??
     axes.map((a) => sweepAxisProblem(optimizer, a)).find((p) => p !== undefined) ??
     (useAxis2 && axis1.name === axis2.name ? `both axes sweep ${axis1.name}` : undefined);
 
   const chooseOptimizer = (o: OptimizerName) => {
     setOptimizer(o);
+    setFixed(Object.fromEntries(OPTIMIZER_SPECS[o].params.filter((p) => p.integer).map((p) => [p.name, p.default])));
     setAxis1(defaultAxis(o, 'learningRate', axis1.cells));
     const second = sweepableParams(o).find((p) => p.name !== 'learningRate');
     if (second) setAxis2(defaultAxis(o, second.name, axis2.cells));
@@ -136,7 +175,9 @@ export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace
     setRace(null);
     setHeatmap(null);
     try {
-      await sweep({ optimizer, params: {}, axes }, `sweeping ${OPTIMIZER_SPECS[optimizer].label}`, true, byTolerance);
+      const grid = { optimizer, params: { ...fixed }, axes };
+      const result = await sweep(grid, `sweeping ${OPTIMIZER_SPECS[optimizer].label}`, true, byTolerance);
+      if (result) onSweepDone?.(saveSweep(grid, result, byTolerance ? tolerance : undefined));
     } catch (e) {
       if (!(e instanceof EngineError && e.name === 'Cancelled')) reportError(`The sweep failed: ${(e as Error).message}`);
     } finally {
@@ -176,21 +217,40 @@ export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace
   };
 
   return (
-    <details className="panel sweep-panel" data-testid="sweep-panel">
+    <details className="panel sweep-panel" data-testid="sweep-panel" ref={detailsRef}>
       <summary>
         <h2>Sweep hyper-parameters</h2>
       </summary>
       <p className="muted small-note">Every cell is a run of {iterations.toLocaleString('en-US')} iterations (the run&rsquo;s), all cells in one batched computation.</p>
+      {children}
       <label className="field">
         <span className="field-label">optimizer</span>
         <select value={optimizer} data-testid="sweep-optimizer" onChange={(e) => chooseOptimizer(e.target.value as OptimizerName)}>
-          {OPTIMIZER_NAMES.filter((o) => o !== 'sgd').map((o) => (
+          {OPTIMIZER_NAMES.map((o) => (
             <option key={o} value={o}>
               {OPTIMIZER_SPECS[o].label}
             </option>
           ))}
         </select>
       </label>
+      {fixedSpecs.map((p) => (
+        <NumberField
+          key={p.name}
+          label={`${p.label} (every cell)`}
+          value={fixed[p.name] ?? p.default}
+          min={p.min}
+          max={p.max}
+          integer
+          testId={`sweep-fixed-${p.name}`}
+          title={sgdNote ?? undefined}
+          onChange={(v) => setFixed((f) => ({ ...f, [p.name]: v }))}
+        />
+      ))}
+      {optimizer === 'sgd' && sgdNote && (
+        <p className="muted small-note" data-testid="sweep-sgd-note">
+          {sgdNote}
+        </p>
+      )}
       <AxisFields axis={axis1} optimizer={optimizer} onChange={setAxis1} prefix="sweep-axis1" />
       {sweepableParams(optimizer).length > 1 && (
         <label className="check">
@@ -238,7 +298,7 @@ export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace
       <h3 className="sweep-subhead">Fair race</h3>
       <p className="muted small-note">Sweeps each optimizer&rsquo;s learning rate ({rateLabel(axis1)}), then races each at its own best rate from the same start.</p>
       <div className="sweep-race-choices">
-        {OPTIMIZER_NAMES.filter((o) => o !== 'sgd').map((o) => (
+        {OPTIMIZER_NAMES.map((o) => (
           <label key={o} className="check">
             <input
               type="checkbox"
@@ -250,7 +310,7 @@ export function SweepPanel({ client, makeRequest, iterations, onCell, onFairRace
           </label>
         ))}
       </div>
-      <button type="button" className="small" disabled={busy !== null || raceOptimizers.length === 0 || raceOptimizers.length > 8} data-testid="fair-race-run" onClick={() => void runFairRace()}>
+      <button type="button" className="small" disabled={busy !== null || refused !== null || raceOptimizers.length === 0 || raceOptimizers.length > 8} data-testid="fair-race-run" onClick={() => void runFairRace()}>
         Fair race ({raceOptimizers.length} optimizers)
       </button>
       {race && (

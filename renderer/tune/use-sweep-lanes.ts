@@ -10,7 +10,15 @@ import type { OptimizerName } from '../../main/protocol/optimizers';
 import { makeOptimizerLane, type OptimizerLane } from '../run/optimizer-lane';
 import type { FairRace } from './sweep-panel';
 
-export function useSweepLanes(lanes: readonly OptimizerLane[], setLanes: (update: (lanes: readonly OptimizerLane[]) => OptimizerLane[]) => void, run: () => void) {
+/** A lane of the lab from a cell's optimizer and settings (the Spread lab adds the swept loss). */
+export type SweepLaneMaker<L extends OptimizerLane> = (optimizer: OptimizerName, usedColours: readonly string[], params: Record<string, number>) => L;
+
+export function useSweepLanes<L extends OptimizerLane = OptimizerLane>(
+  lanes: readonly L[],
+  setLanes: (update: (lanes: readonly L[]) => L[]) => void,
+  run: () => void,
+  makeLane: SweepLaneMaker<L> = makeOptimizerLane as SweepLaneMaker<L>,
+) {
   const [fairRace, setFairRace] = useState<FairRace | null>(null);
   const runWhenSet = useRef(false);
   useEffect(() => {
@@ -24,22 +32,22 @@ export function useSweepLanes(lanes: readonly OptimizerLane[], setLanes: (update
       runWhenSet.current = true;
       setLanes((current) => {
         const kept = current.slice(0, LIMITS.maxLanes - 1);
-        return [...kept, makeOptimizerLane(optimizer, kept.map((l) => l.colour), params)];
+        return [...kept, makeLane(optimizer, kept.map((l) => l.colour), params)];
       });
     },
-    [setLanes],
+    [setLanes, makeLane],
   );
   const raceFairly = useCallback(
     (race: FairRace) => {
       setFairRace(race);
       runWhenSet.current = true;
       setLanes(() => {
-        const out: OptimizerLane[] = [];
-        for (const l of race.lanes) out.push(makeOptimizerLane(l.optimizer, out.map((x) => x.colour), l.params));
+        const out: L[] = [];
+        for (const l of race.lanes) out.push(makeLane(l.optimizer, out.map((x) => x.colour), l.params));
         return out;
       });
     },
-    [setLanes],
+    [setLanes, makeLane],
   );
   return { fairRace, clearFairRace: useCallback(() => setFairRace(null), []), raceCell, raceFairly };
 }

@@ -17,13 +17,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { OPTIMIZER_SPECS, type OptimizerName } from '../../protocol/optimizers';
 import { scheduleDecayAt, type Schedule } from '../../protocol/schedules';
-import { SPREAD_LIMITS, SPREAD_LOSS_SPECS, defaultSpreadSchedule, isSoftened, type SpreadLossName, type SpreadLossSettings } from '../../protocol/spread';
+import { SPREAD_LIMITS, SPREAD_LOSS_SPECS, defaultSpreadSchedule, spreadLossSettingsProblem, spreadTemperatureRad, type SpreadLossName, type SpreadLossSettings } from '../../protocol/spread';
 import { exactSpreadMetrics, type ExactSpreadMetrics } from '../../protocol/spread-exact';
 import { OptimizerLane } from '../optimizers';
-import { mulberry32 } from '../random';
 import type { SpreadLab } from './spread';
 import { SpreadMetrics, type SpreadState } from './spread-metrics';
-import { angleLoss, angles, chordsSq, forcePerRestart, gram, pairPass, tangent, unitRows, type EnergyWeights, type PairConstants } from './spread-ops';
+import { energyGradient, gram, pairPass, sgdRowPicker, spreadTrainingLoss, unitRows, type EnergyWeights, type PairConstants } from './spread-ops';
 
 export interface SpreadLaneSpec extends SpreadLossSettings {
   id: string;
@@ -47,7 +46,7 @@ function isEnergy(loss: SpreadLossName): loss is 'coulomb' | 'riesz' {
 /** An energy lane's next gradient: the pair weights of its current vectors and a factor per restart. */
 interface EnergyStep {
   weights: EnergyWeights;
-  /** Per restart, [R]: 1 for Coulomb and Riesz s = 1; for Riesz the scale q-weights drop (see energyStep). */
+  /** Per restart, [R]: 1 for Coulomb and Riesz s = 1; for Riesz the scale q-weights drop (SpreadMetrics.energyScale). */
   scale: Float32Array;
 }
 
@@ -68,28 +67,15 @@ export class SpreadLane extends OptimizerLane<SpreadLaneState> {
     private readonly consts: PairConstants,
   ) {
     const settings: SpreadLossSettings = { loss: spec.loss, s: spec.s, temperatureDeg: spec.temperatureDeg };
-    if (!(spec.s >= SPREAD_LIMITS.minRieszS && spec.s <= SPREAD_LIMITS.maxRieszS)) {
-      throw new RangeError(`Riesz s must be in [${SPREAD_LIMITS.minRieszS}, ${SPREAD_LIMITS.maxRieszS}], got ${spec.s}`);
-    }
-    if (!(spec.temperatureDeg >= 0 && spec.temperatureDeg <= SPREAD_LIMITS.maxTemperatureDeg)) {
-      throw new RangeError(`temperature must be in [0, ${SPREAD_LIMITS.maxTemperatureDeg}] degrees, got ${spec.temperatureDeg}`);
-    }
+    const refused = spreadLossSettingsProblem(settings);
+    if (refused) throw new RangeError(refused);
     super(spec, defaultSpreadSchedule(settings), `${OPTIMIZER_SPECS[spec.optimizer].label} · ${SPREAD_LOSS_SPECS[spec.loss].label}`);
     this.settings = settings;
     const { restarts, n, dim } = lab;
     const initial = tf.tensor3d(lab.start, [restarts, n, dim]);
     this.x = tf.variable(initial, true); // the variable copies its value: free the source
     initial.dispose();
-    if (spec.optimizer === 'sgd') {
-      const batch = Math.min(this.params.batchSize ?? n, n);
-      const random = mulberry32(seed);
-      const mask = new Float32Array(n);
-      this.pickRows = () => {
-        mask.fill(0);
-        for (let i = 0; i < batch; i++) mask[Math.floor(random() * n)] = 1;
-        return tf.tensor3d(mask, [1, n, 1]);
-      };
-    }
+    if (spec.optimizer === 'sgd') this.pickRows = sgdRowPicker(n, this.params.batchSize ?? n, seed);
     this.metrics = new SpreadMetrics(n, restarts, this.settings);
     this.state = { loss: 0, minAngleDeg: 0, energy: 0, nnMeanDeg: 0, nnStdDeg: 0, learningRate: NaN };
     this.measure();
@@ -104,30 +90,18 @@ export class SpreadLane extends OptimizerLane<SpreadLaneState> {
    * finder's rates (useRates) the temperature still follows the schedule.
    */
   temperature(): number {
-    return isSoftened(this.settings) ? ((this.settings.temperatureDeg * Math.PI) / 180) * scheduleDecayAt(this.built.schedule, this.iteration) : 0;
+    return spreadTemperatureRad(this.settings, scheduleDecayAt(this.built.schedule, this.iteration));
   }
 
   /** The lane's training loss summed over restarts (autodiff losses only). */
   private lossOf(x: tf.Tensor3D, t: number): tf.Scalar {
-    const u = unitRows(x);
-    switch (this.settings.loss) {
-      case 'min-angle':
-        return angleLoss(angles(gram(u), this.consts.twoEye!), t, false);
-      case 'min-angle-variance':
-        return angleLoss(angles(gram(u), this.consts.twoEye!), t, true);
-      case 'force':
-        return tf.sum(forcePerRestart(u, chordsSq(u, this.consts)));
-      case 'coulomb':
-      case 'riesz':
-        throw new Error('energies use their closed-form gradient');
-    }
+    return spreadTrainingLoss(x, this.consts, this.settings.loss, t);
   }
 
   /** The gradient of the lane's loss at the current vectors, [R, N, D], tangent. */
   private gradient(): tf.Tensor3D {
     if (this.energy) {
-      const scale = tf.tensor3d(this.energy.scale, [this.lab.restarts, 1, 1]);
-      return tf.mul(tangent(tf.matMul(this.energy.weights, this.x), this.x), scale);
+      return energyGradient(this.energy.weights, this.x, tf.tensor3d(this.energy.scale, [this.lab.restarts, 1, 1]));
     }
     const t = this.temperature();
     const { grads } = tf.variableGrads(() => this.lossOf(this.x, t), [this.x]);
@@ -175,26 +149,10 @@ export class SpreadLane extends OptimizerLane<SpreadLaneState> {
     this.energy = undefined;
     const { sums, weights } = pairPass(this.x, this.consts, loss, loss === 'coulomb' ? 1 : s);
     this.metrics.update(sums);
-    this.energy = weights && { weights, scale: this.energyScale() };
+    this.energy = weights && { weights, scale: this.metrics.energyScale() };
     Object.assign(this.state, this.metrics.restartState(0));
     this.state.learningRate = this.built.useRateOf(this.iteration);
     if (!Number.isFinite(this.state.loss) || !Number.isFinite(this.state.energy)) this.status = 'diverged';
-  }
-
-  /**
-   * Per restart, the factor of an energy's gradient s·P(W·X). Coulomb and Riesz s = 1 use the
-   * weights d⁻³ as they are: 1. Riesz s ≠ 1 weighs pairs by q = d²/m (m the restart's smallest
-   * d²); the gradient of E^(1/s), E = m^(−s/2)·S, is E^(1/s−1)·s·m^(−s/2−1)·P(Q·X), which
-   * simplifies to m^(−3/2)·S^(1/s−1)·P(Q·X).
-   */
-  private energyScale(): Float32Array {
-    const { restarts, minChordSq, rieszSums } = this.metrics;
-    const scale = new Float32Array(restarts).fill(1);
-    const { loss, s } = this.settings;
-    if (loss === 'riesz' && s !== 1) {
-      for (let r = 0; r < restarts; r++) scale[r] = minChordSq[r]! ** -1.5 * rieszSums[r]! ** (1 / s - 1);
-    }
-    return scale;
   }
 
   /** Metrics of one restart's current vectors. */

@@ -81,6 +81,22 @@ export class SpreadMetrics {
     for (let r = 0; r < restarts; r++) this.losses[r] = this.hardLoss(r, sums.ownSums);
   }
 
+  /**
+   * Per restart, the factor of an energy's gradient s·P(W·X) (spread-ops.ts energyGradient).
+   * Coulomb and Riesz s = 1 use the weights d⁻³ as they are: 1. Riesz s ≠ 1 weighs pairs by
+   * q = d²/m (m the restart's smallest d²); the gradient of E^(1/s), E = m^(−s/2)·S, is
+   * E^(1/s−1)·s·m^(−s/2−1)·P(Q·X), which simplifies to m^(−3/2)·S^(1/s−1)·P(Q·X).
+   */
+  energyScale(): Float32Array {
+    const { restarts, minChordSq, rieszSums } = this;
+    const scale = new Float32Array(restarts).fill(1);
+    const { loss, s } = this.settings;
+    if (loss === 'riesz' && s !== 1) {
+      for (let r = 0; r < restarts; r++) scale[r] = minChordSq[r]! ** -1.5 * rieszSums[r]! ** (1 / s - 1);
+    }
+    return scale;
+  }
+
   /** Nearest-neighbour angles of one restart, radians, from the squared chords (θ = 2·asin(d/2)). */
   private nnAnglesRad(r: number): Float64Array {
     const { n } = this;

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { SpreadLossName } from '../../protocol/spread';
+import { mulberry32 } from '../random';
 
 /**
  * acos never sees |x| ≥ 1: cosines are clamped to [COS_FLOOR, COS_LIMIT]. At the top (pairs
@@ -42,8 +43,13 @@ export const MIN_CHORD_SQ = 1e-6;
 /** Squared chord put on the diagonal: above every real pair's (≤ 4), so row minima skip it. */
 export const DIAGONAL_CHORD_SQ = 5;
 
-export function unitRows(x: tf.Tensor3D): tf.Tensor3D {
-  return tf.mul(x, tf.rsqrt(tf.sum(tf.square(x), -1, true)));
+/**
+ * Each vector scaled to unit length. The vector runs along `axis`: the last for a lane's
+ * [R, N, D]; a sweep's [N, D, cells] normalises along axis 1 with the same sums, so its cells
+ * are renormalised exactly as lanes are (no transposes).
+ */
+export function unitRows<T extends tf.Tensor>(x: T, axis = -1): T {
+  return tf.mul(x, tf.rsqrt(tf.sum(tf.square(x), axis, true)));
 }
 
 function transposeRows(x: tf.Tensor3D): tf.Tensor3D {
@@ -140,6 +146,50 @@ export function forcePerRestart(u: tf.Tensor3D, d2: tf.Tensor3D): tf.Tensor1D {
   const w = tf.mul(tf.rsqrt(d2), tf.reciprocal(d2));
   const f = tangent(tf.matMul(w, u), u);
   return tf.sum(tf.sqrt(tf.add(tf.sum(tf.square(f), -1), 1e-30)), -1);
+}
+
+/**
+ * The training loss of the autodiff losses (the angle minima, softened at temperature t radians,
+ * and the force), summed over the restarts (or a sweep's cells) of x, [R, N, D]: each restart's
+ * gradient is its own. Energies step by their closed-form gradient (energyGradient) instead.
+ */
+export function spreadTrainingLoss(x: tf.Tensor3D, consts: PairConstants, loss: SpreadLossName, t: number): tf.Scalar {
+  const u = unitRows(x);
+  switch (loss) {
+    case 'min-angle':
+      return angleLoss(angles(gram(u), consts.twoEye!), t, false);
+    case 'min-angle-variance':
+      return angleLoss(angles(gram(u), consts.twoEye!), t, true);
+    case 'force':
+      return tf.sum(forcePerRestart(u, chordsSq(u, consts)));
+    case 'coulomb':
+    case 'riesz':
+      throw new Error('energies use their closed-form gradient');
+  }
+}
+
+/**
+ * An energy's gradient at unit rows x [R, N, D]: scale·P(W·X), W the pair weights of x from
+ * pairPass and `scale` one factor per restart, [R, 1, 1] (SpreadMetrics.energyScale).
+ */
+export function energyGradient(weights: EnergyWeights, x: tf.Tensor3D, scale: tf.Tensor3D): tf.Tensor3D {
+  return tf.mul(tangent(tf.matMul(weights, x), x), scale);
+}
+
+/**
+ * SGD in the Spread lab moves a seeded random subset of the N vectors each step (the rest see a
+ * zero gradient): each call draws `batchSize` rows (with replacement) and returns the mask,
+ * [1, N, 1], which multiplies the gradient of every restart (or every cell of a sweep) alike.
+ */
+export function sgdRowPicker(n: number, batchSize: number, seed: number): () => tf.Tensor3D {
+  const batch = Math.min(batchSize, n);
+  const random = mulberry32(seed);
+  const mask = new Float32Array(n);
+  return () => {
+    mask.fill(0);
+    for (let i = 0; i < batch; i++) mask[Math.floor(random() * n)] = 1;
+    return tf.tensor3d(mask, [1, n, 1]);
+  };
 }
 
 export interface PairConstants {

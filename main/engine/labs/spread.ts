@@ -5,7 +5,7 @@
  * gradients, spread-metrics.ts what is measured after each step.
  */
 import * as tf from '@tensorflow/tfjs';
-import { spreadSizeProblem } from '../../protocol/spread';
+import { spreadSizeProblem, type SpreadLossName } from '../../protocol/spread';
 import { mulberry32 } from '../random';
 import { SpreadLane, type SpreadLaneSpec } from './spread-lane';
 import { pairConstants, type PairConstants } from './spread-ops';
@@ -63,10 +63,15 @@ export class SpreadLab {
   }
 
   createLane(spec: SpreadLaneSpec, seed: number): SpreadLane {
-    if ((spec.loss === 'min-angle' || spec.loss === 'min-angle-variance') && !this.consts.twoEye) {
+    return new SpreadLane(this, spec, seed, this.constantsFor(spec.loss));
+  }
+
+  /** The pair constants a loss needs (the angles' 2·I made with the first angle lane or sweep); the lab owns them. */
+  constantsFor(loss: SpreadLossName): PairConstants {
+    if ((loss === 'min-angle' || loss === 'min-angle-variance') && !this.consts.twoEye) {
       this.consts.twoEye = tf.tidy(() => tf.mul(tf.eye(this.n), 2) as tf.Tensor2D);
     }
-    return new SpreadLane(this, spec, seed, this.consts);
+    return this.consts;
   }
 
   dispose(): void {

@@ -21,6 +21,8 @@ export interface SweepProblem {
   start(cells: number): tf.Tensor;
   /** Each cell's own gradient at `params`, [...cellShape, cells]. Called inside a tidy. */
   gradient(params: tf.Variable): tf.Tensor;
+  /** After every step, in its own tidy: puts the parameters back on the problem's domain (the Spread lab's unit vectors). */
+  project?(params: tf.Variable): void;
   /** Each cell's loss in float64 from the parameters as read back ([...cellShape, cells], row-major). */
   losses(values: Float32Array, cells: number): Float64Array;
   /** Frees what the problem made for the sweep (not the lab). */
@@ -75,6 +77,7 @@ export async function runSweep(problem: SweepProblem, grid: SweepGridSpec, optio
         const g = tf.tidy(() => problem.gradient(variable));
         optimizer.apply(g);
         g.dispose();
+        problem.project?.(variable);
         done++;
         if (reached) note(done);
       } while (done < iterations && performance.now() - chunkStart < 20);

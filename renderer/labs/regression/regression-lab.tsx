@@ -18,6 +18,7 @@ import { Readouts } from './readouts';
 import { buildRunConfig, checkRegressionSettings, defaultSettings, laneLabel, nextLane, sameRunSettings, type LaneSettings, type RegressionSettings } from './regression-settings';
 import { fairRaceBudget, SweepPanel } from '../../tune/sweep-panel';
 import { useSweepLanes } from '../../tune/use-sweep-lanes';
+import { useSavedSweep } from '../../tune/saved-sweep';
 import { RunStore } from './run-store';
 import { SCATTER_HELP, ScatterView } from './scatter-view';
 import { StartLinePanel } from './start-line-panel';
@@ -96,9 +97,10 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
 
   /** A session's run, checked and built, shown once its data is in (the data change below would clear it). */
   const pendingRun = useRef<(() => void) | null>(null);
+  const sweepSession = useSavedSweep();
   useSessionPart(
     'regression',
-    () => ({ settings, runSettings, data: data.save(), run: store.saveRun() }),
+    () => ({ settings, runSettings, data: data.save(), run: store.saveRun(), sweep: sweepSession.saved }),
     (raw) => {
       const part = asRecord(raw, 'the regression part');
       const next = checkRegressionSettings(part.settings);
@@ -106,9 +108,11 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
       if (saved.dataset !== null && !(saved.dataset?.x instanceof Float64Array && saved.dataset.y instanceof Float64Array)) throw new Error('its data is damaged');
       const showRun = store.prepareRun((part.run as SavedRun | null) ?? null);
       const ran = part.runSettings ? checkRegressionSettings(part.runSettings) : null;
+      const showSweep = sweepSession.check(part.sweep);
       stopRun();
       setSettings(next);
       setRunSettings(ran);
+      showSweep();
       pendingRun.current = showRun;
       data.restore(saved);
     },
@@ -195,6 +199,8 @@ export function RegressionLab({ client, connection, reportError, active }: Regre
           findRate={dataset ? (lane) => requestLrFind(client, { type: 'lrFind', config: buildRunConfig(settings, dataset, true), laneId: lane.id }) : null}
         />
         <SweepPanel
+          sgdNote="Every cell draws the same seeded mini-batches of this many rows (the run's seed) that a lane made from the cell draws."
+          {...sweepSession.panel}
           client={client}
           iterations={settings.maxIterations}
           makeRequest={(grid) => {

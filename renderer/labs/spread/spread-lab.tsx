@@ -6,7 +6,10 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { FILE_KIND_SPECS } from '../../../main/protocol/desktop-api';
-import { spreadSizeProblem } from '../../../main/protocol/spread';
+import type { OptimizerName } from '../../../main/protocol/optimizers';
+import { CONSTANT_SCHEDULE } from '../../../main/protocol/schedules';
+import { DEFAULT_SPREAD_LOSS, spreadSizeProblem, type SpreadLossSettings } from '../../../main/protocol/spread';
+import { spreadSweepSizeProblem } from '../../../main/protocol/sweep';
 import { getDesktopApi } from '../../desktop-bridge';
 import { DropOverlay } from '../../drop-overlay';
 import type { ConnectionState, EngineClient } from '../../engine-client';
@@ -21,12 +24,15 @@ import { saveFile } from '../../save-file';
 import { AngleHistogram } from './angle-histogram';
 import { ProblemPanel } from './problem-panel';
 import { MAX_DECORATED_VECTORS, SphereView, type SphereViewOptions } from './sphere-view';
-import { SpreadLaneFields } from './spread-lane-fields';
+import { SpreadLaneFields, SpreadLossFields } from './spread-lane-fields';
 import { SpreadReadouts } from './spread-readouts';
 import { asRecord, useSessionPart } from '../../session/session-parts';
 import type { SavedRun } from '../../run/run-store-base';
-import { buildSpreadRunConfig, checkSpreadSettings, defaultSpreadSettings, nextSpreadLane, sameSpreadRun, spreadLaneLabel, type SpreadSettings } from './spread-settings';
+import { buildSpreadRunConfig, checkSpreadLoss, checkSpreadSettings, defaultSpreadSettings, makeSpreadLane, nextSpreadLane, sameSpreadRun, spreadLaneLabel, type SpreadLaneSettings, type SpreadSettings } from './spread-settings';
 import { SPREAD_SERIES, SpreadStore } from './spread-store';
+import { fairRaceBudget, SweepPanel } from '../../tune/sweep-panel';
+import { useSweepLanes } from '../../tune/use-sweep-lanes';
+import { useSavedSweep } from '../../tune/saved-sweep';
 
 interface SpreadLabProps {
   client: EngineClient;
@@ -57,40 +63,61 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
     else fileInput.current?.click();
   }, []);
 
-  const { phase, actions, setSpeed, stopRun } = useLabRun({
-    lab: 'spread',
-    client,
-    connection,
-    store,
-    active,
-    reportError,
-    onOpen: chooseFile,
-    prepare: (paused) => {
-      const s = latest.current;
-      const problem = spreadSizeProblem(s.n, s.dim);
-      if (problem) {
-        reportError(problem);
-        return null;
-      }
-      setRunSettings(s);
-      return {
-        config: buildSpreadRunConfig(s, paused),
-        lanes: s.lanes.map((l) => ({ id: l.id, label: spreadLaneLabel(l), optimizer: l.optimizer, params: l.params, colour: l.colour })),
-      };
-    },
-  });
+  const prepare = (paused: boolean) => {
+    const s = latest.current;
+    const problem = spreadSizeProblem(s.n, s.dim);
+    if (problem) {
+      reportError(problem);
+      return null;
+    }
+    setRunSettings(s);
+    return {
+      config: buildSpreadRunConfig(s, paused),
+      lanes: s.lanes.map((l) => ({ id: l.id, label: spreadLaneLabel(l), optimizer: l.optimizer, params: l.params, colour: l.colour })),
+    };
+  };
+  const { phase, actions, setSpeed, stopRun, start } = useLabRun({ lab: 'spread', client, connection, store, active, reportError, onOpen: chooseFile, prepare });
 
+  // A sweep's cells descend one loss (the lanes may each have their own): a cell or a fair race
+  // becomes lanes of that loss, on the constant schedule the sweep ran, and a fresh run starts.
+  const [sweepLoss, setSweepLoss] = useState<SpreadLossSettings>({ ...DEFAULT_SPREAD_LOSS });
+  const sweepLossRef = useRef(sweepLoss);
+  sweepLossRef.current = sweepLoss;
+  /** The loss of the sweep last run (the heatmap's): its cells race as lanes of it, and a session keeps it. */
+  const sweptLoss = useRef<SpreadLossSettings>(sweepLoss);
+  const setLanes = useCallback((update: (lanes: readonly SpreadLaneSettings[]) => SpreadLaneSettings[]) => setSettings((s) => ({ ...s, lanes: update(s.lanes) })), []);
+  const prepareRef = useRef(prepare);
+  prepareRef.current = prepare;
+  const restart = useCallback(() => {
+    const prepared = prepareRef.current(false);
+    if (prepared) void start(prepared);
+  }, [start]);
+  const makeSweepLane = useCallback((optimizer: OptimizerName, usedColours: readonly string[], params: Record<string, number>) => {
+    const { loss, s, temperatureDeg } = sweptLoss.current;
+    return makeSpreadLane(loss, optimizer, usedColours, params, { s, temperatureDeg, schedule: CONSTANT_SCHEDULE });
+  }, []);
+  const { fairRace, clearFairRace, raceCell, raceFairly } = useSweepLanes(settings.lanes, setLanes, restart, makeSweepLane);
+  useEffect(() => clearFairRace(), [settings.n, settings.dim, settings.start, clearFairRace]);
+
+  const sweepSession = useSavedSweep();
   useSessionPart(
     'spread',
-    () => ({ settings, runSettings, run: store.saveRun() }),
+    () => ({ settings, runSettings, run: store.saveRun(), sweep: sweepSession.saved, sweepLoss: sweptLoss.current }),
     (raw) => {
       const part = asRecord(raw, 'the spread part');
       const next = checkSpreadSettings(part.settings);
       const ran = part.runSettings ? checkSpreadSettings(part.runSettings) : null;
+      const showSweep = sweepSession.check(part.sweep);
+      const loss = part.sweepLoss === undefined ? null : checkSpreadLoss(part.sweepLoss, "the sweep's loss");
       const showRun = store.prepareRun((part.run as SavedRun | null) ?? null);
       stopRun();
       setSettings(next);
       setRunSettings(ran);
+      showSweep();
+      if (loss) {
+        sweptLoss.current = loss;
+        setSweepLoss(loss);
+      }
       showRun();
     },
   );
@@ -172,6 +199,33 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
           findRate={(lane) => requestLrFind(client, { type: 'lrFind', config: buildSpreadRunConfig(settings, true), laneId: lane.id })}
           extra={(lane, i, change) => <SpreadLaneFields lane={lane} index={i} onChange={change} />}
         />
+        <SweepPanel
+          sgdNote="SGD moves this many seeded random vectors a step: every cell draws the same rows (the run's seed) that a lane made from the cell draws."
+          {...sweepSession.panel}
+          client={client}
+          iterations={settings.maxIterations}
+          refused={spreadSweepSizeProblem(settings.n, settings.dim) ?? spreadSizeProblem(settings.n, settings.dim) ?? null}
+          makeRequest={(grid) => {
+            const s = latest.current;
+            const { problem } = buildSpreadRunConfig(s, false);
+            sweptLoss.current = { ...sweepLossRef.current };
+            return { type: 'sweep', problem: { lab: 'spread', problem, loss: { ...sweptLoss.current }, seed: s.seed }, grid, iterations: s.maxIterations };
+          }}
+          onCell={raceCell}
+          onFairRace={raceFairly}
+          reportError={reportError}
+        >
+          <SpreadLossFields
+            value={sweepLoss}
+            name="Sweep loss"
+            testIds={{ loss: 'sweep-loss', s: 'sweep-s', temperature: 'sweep-temperature' }}
+            temperatureTitle="Temperature of a softened minimum, in degrees; a sweep holds it (a constant schedule), and a cell raced as a lane keeps it. 0 = the hard minimum"
+            onChange={(change) => setSweepLoss((l) => ({ ...l, ...change }))}
+          />
+          <p className="muted small-note">
+            Each cell its own {settings.n} vectors from the run&rsquo;s start (N·D ≤ 4,096), at a constant learning rate; a clicked cell races as a lane with this loss.
+          </p>
+        </SweepPanel>
       </aside>
       <section className="workspace spread-workspace">
         <RunControls phase={phase} settings={settings} canRun={!busy} actions={actions} onSettings={patch} pendingChanges={pending} resetTitle="Back to the start vectors" />
@@ -246,6 +300,11 @@ export function SpreadLab({ client, connection, reportError, active }: SpreadLab
           )}
           <div className="view-card readouts-card spread-readouts-card">
             <SpreadReadouts store={store} dim={dim} />
+            {fairRace && (
+              <p className="fair-race-budget small-note" data-testid="fair-race-budget" title="Each optimizer at the best learning rate its sweep found; what the sweeps cost">
+                Fair race: each lane at its own best learning rate · {fairRaceBudget(fairRace)}
+              </p>
+            )}
           </div>
         </div>
         <RunTimeline

@@ -6,7 +6,7 @@
 import type { SpreadRunConfig } from '../../../main/protocol/messages';
 import type { OptimizerName } from '../../../main/protocol/optimizers';
 import { LIMITS } from '../../../main/protocol/limits';
-import { DEFAULT_SPREAD_LOSS, defaultSpreadSchedule, isSpreadLossName, SPREAD_DEFAULT_TEMPERATURE_DEG, SPREAD_LIMITS, SPREAD_LOSS_SPECS, type SpreadLossName } from '../../../main/protocol/spread';
+import { DEFAULT_SPREAD_LOSS, defaultSpreadSchedule, isSpreadLossName, SPREAD_DEFAULT_TEMPERATURE_DEG, SPREAD_LIMITS, SPREAD_LOSS_SPECS, type SpreadLossName, type SpreadLossSettings } from '../../../main/protocol/spread';
 import { checkOptimizerLane, clipLabel, copySchedule, makeOptimizerLane, optimizerLaneLabel, optimizerLaneRequest, sameOptimizerLanes, sameSchedule, type OptimizerLane } from '../../run/optimizer-lane';
 import { finiteNumber, lanesArray, wholeNumber } from '../../session/check-fields';
 import { asRecord } from '../../session/session-parts';
@@ -142,15 +142,21 @@ export function checkSpreadSettings(v: unknown): SpreadSettings {
     lanes: lanesArray(s.lanes, 'lanes', LIMITS.maxLanes).map((raw, i) => {
       const where = `lane ${i + 1}`;
       const l = asRecord(raw, where);
-      if (typeof l.loss !== 'string' || !isSpreadLossName(l.loss)) throw new Error(`${where}: unknown loss ${String(l.loss)}`);
-      const temperatureDeg = finiteNumber(l.temperatureDeg, `${where}'s softness`, 0, L.maxTemperatureDeg);
-      return {
-        // A lane saved before schedules ran as the lab then did: cooled when softened.
-        ...checkOptimizerLane(l, where, defaultSpreadSchedule({ loss: l.loss, temperatureDeg })),
-        loss: l.loss,
-        s: finiteNumber(l.s, `${where}'s s`, L.minRieszS, L.maxRieszS),
-        temperatureDeg,
-      };
+      const loss = checkSpreadLoss(l, where);
+      // A lane saved before schedules ran as the lab then did: cooled when softened.
+      return { ...checkOptimizerLane(l, where, defaultSpreadSchedule(loss)), ...loss };
     }),
+  };
+}
+
+/** A loss's settings (a lane's, the sweep's) read from a session file, checked field by field. */
+export function checkSpreadLoss(v: unknown, where: string): SpreadLossSettings {
+  const l = asRecord(v, where);
+  const L = SPREAD_LIMITS;
+  if (typeof l.loss !== 'string' || !isSpreadLossName(l.loss)) throw new Error(`${where}: unknown loss ${String(l.loss)}`);
+  return {
+    loss: l.loss,
+    s: finiteNumber(l.s, `${where}'s s`, L.minRieszS, L.maxRieszS),
+    temperatureDeg: finiteNumber(l.temperatureDeg, `${where}'s softness`, 0, L.maxTemperatureDeg),
   };
 }

@@ -20,6 +20,7 @@ import { useLabRun } from '../../run/use-lab-run';
 import { asRecord, useSessionPart } from '../../session/session-parts';
 import { fairRaceBudget, SweepPanel } from '../../tune/sweep-panel';
 import { useSweepLanes } from '../../tune/use-sweep-lanes';
+import { useSavedSweep } from '../../tune/saved-sweep';
 import { CONTOUR_HELP, ContourMap } from './contour-map';
 import { FunctionPanel } from './function-panel';
 import {
@@ -86,17 +87,20 @@ export function SurfaceLab({ client, connection, reportError, active }: SurfaceL
     store.clear();
   }, [fnKey, store, stopRun]);
 
+  const sweepSession = useSavedSweep();
   useSessionPart(
     'surface',
-    () => ({ settings, runSettings, run: store.saveRun() }),
+    () => ({ settings, runSettings, run: store.saveRun(), sweep: sweepSession.saved }),
     (raw) => {
       const part = asRecord(raw, 'the surface part');
       const next = checkSurfaceSettings(part.settings);
       const ran = part.runSettings ? checkSurfaceSettings(part.runSettings) : null;
+      const showSweep = sweepSession.check(part.sweep);
       const showRun = store.prepareRun((part.run as SavedRun | null) ?? null);
       stopRun();
       setSettings(next);
       setRunSettings(ran);
+      showSweep();
       if (surfaceFormula(surfaceFunction(next)) === shownFn.current) showRun();
       else pendingRun.current = showRun;
     },
@@ -159,6 +163,8 @@ export function SurfaceLab({ client, connection, reportError, active }: SurfaceL
           findRate={(lane) => requestLrFind(client, { type: 'lrFind', config: buildSurfaceRunConfig(settings, true), laneId: lane.id })}
         />
         <SweepPanel
+          sgdNote="A surface has no data to sample: SGD steps exactly as gradient descent here, whatever its batch size."
+          {...sweepSession.panel}
           client={client}
           iterations={settings.maxIterations}
           makeRequest={(grid) => {
