@@ -18,7 +18,6 @@ import type { Classification } from '../../protocol/adversarial';
 import { classify } from './attack-run';
 import { exactSign } from './attack-base';
 import type { ImageClassifier } from './image-classifier';
-import { softmax64 } from './image-classifier';
 
 /** Images per forward or backward pass: bounds memory for a large folder. */
 const CHUNK = 8;
@@ -256,16 +255,14 @@ export class UniversalPerturbation {
     return tf.tidy(() => tf.clipByValue(tf.round(this.delta), -bound, bound) as tf.Tensor4D);
   }
 
+  /** Each image's class probabilities, CHUNK images a forward pass (a folder's worth at once would hold every activation). */
   private probabilitiesOf(images: tf.Tensor4D): Float64Array[] {
     const out: Float64Array[] = [];
     const n = images.shape[0];
     for (let start = 0; start < n; start += CHUNK) {
-      const size = Math.min(CHUNK, n - start);
-      const logits = tf.tidy(() => this.classifier.logits(tf.slice(images, [start, 0, 0, 0], [size, -1, -1, -1]) as tf.Tensor4D));
-      const values = logits.dataSync();
-      logits.dispose();
-      const c = this.classifier.numClasses;
-      for (let i = 0; i < size; i++) out.push(softmax64(values.subarray(i * c, (i + 1) * c)));
+      const chunk = tf.slice(images, [start, 0, 0, 0], [Math.min(CHUNK, n - start), -1, -1, -1]) as tf.Tensor4D;
+      out.push(...this.classifier.probabilityRows(chunk));
+      chunk.dispose();
     }
     return out;
   }
