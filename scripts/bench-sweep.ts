@@ -5,10 +5,11 @@
  * seconds, cell-steps per second of the process's CPU time (on a shared machine, less disturbed
  * by the other work than wall time) and the kernels one batched step dispatches. (The issue's
  * reference: PyTorch doing the same Rosenbrock sweep batched on 2 threads, ≈ 3 million
- * cell-steps/s, 0.13 s.) Measured on the shared 2-core machine under a load average of 14–17
- * (README, "Sweeps"): Rosenbrock on wasm 360,000–612,000 cell-steps/s, 1.26–1.35 million per
- * CPU-second, 26.5 kernels a step (before the symbolic gradient and the host-side bias
- * corrections: 217,000–298,000, 0.7–0.84 million, 58); the regression sweep on wasm 0.83–1.5 s.
+ * cell-steps/s, 0.13 s.) Measured on the shared 2-core machine (README, "Sweeps"), under a load
+ * average of 7–12: Rosenbrock on wasm 1.47–1.85 million cell-steps/s (0.22–0.27 s), cpu
+ * 0.75–0.94 million, 26.5 kernels a step (before the symbolic gradient and the host-side bias
+ * corrections: 0.44–0.62 million on wasm, 0.23–0.27 on cpu, 58 kernels); the regression sweep on
+ * wasm 0.35–0.40 s (was 0.48–0.59 s).
  */
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';

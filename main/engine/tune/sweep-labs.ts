@@ -30,8 +30,8 @@ export async function createSweepProblem(spec: SweepLabProblem, optimizer: Optim
 /**
  * The backend a lab's sweep runs on, fastest first as `npm run bench` measured (2-core x64): a
  * Surface sweep is [2, 400] arrays a step, where the cpu backend's per-element JS loops and
- * fresh arrays already cost more than wasm's dispatch (Rosenbrock, Adam: wasm ≈ 2.5× cpu); a
- * Regression sweep is [150, 400] arrays a step, where wasm's SIMD kernels win (≈ 5×).
+ * fresh arrays cost more than wasm's dispatch (Rosenbrock, Adam, 26 kernels a step: wasm ≈ 2×
+ * cpu); a Regression sweep is [150, 400] arrays a step, where wasm's SIMD kernels win (≈ 5×).
  */
 export const SWEEP_BACKEND_PREFERENCE: Record<SweepLabProblem['lab'], readonly BackendName[]> = {
   surface: ['tensorflow', 'wasm', 'cpu'],
