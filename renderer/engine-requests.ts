@@ -1,18 +1,32 @@
 /**
  * Every request the page makes that gets one reply (datasets, vectors files, models, images,
  * PNGs, the Surface lab's grids and probes, the Regression lab's model checks, the
- * learning-rate finder): sent through the EngineClient, matched by requestId, the reply's type
+ * learning-rate finder, sweeps and universal perturbations): sent through the EngineClient, matched by requestId, the reply's type
  * checked. Runs and their frames go through run/use-lab-run.ts.
  */
 import type { ModelDownloadProgress } from '../main/protocol/adversarial';
-import type { Dataset, DecodedImage, EngineMessage, EngineRequest, LrFindReply, ModelEntry, ModelInfo, RegressionModelReply, SurfaceGridReply, SurfaceProbeReply, VectorsReply } from '../main/protocol/messages';
+import type {
+  Dataset,
+  DecodedImage,
+  EngineMessage,
+  EngineRequest,
+  LrFindReply,
+  ModelEntry,
+  ModelInfo,
+  RegressionModelReply,
+  SurfaceGridReply,
+  SurfaceProbeReply,
+  UniversalProgressMessage,
+  UniversalResultMessage,
+  VectorsReply,
+} from '../main/protocol/messages';
 import type { SweepResult } from '../main/protocol/sweep';
 import type { EngineClient } from './engine-client';
 
 type Asking = Extract<EngineRequest, { requestId: string }>;
 type WithoutId<T> = T extends unknown ? Omit<T, 'requestId'> : never;
 /** Messages that report on a request before its one reply (a model download, a sweep). */
-type Progress = Extract<EngineMessage, { type: 'modelProgress' | 'sweepProgress' }>;
+type Progress = Extract<EngineMessage, { type: 'modelProgress' | 'sweepProgress' | 'universalProgress' }>;
 type Reply = Exclude<Extract<EngineMessage, { requestId: string }>, { type: 'error' } | Progress>;
 
 /** Parsing 64 MiB of CSV takes a few seconds; much longer means the engine is gone. */
@@ -51,7 +65,7 @@ function ask(client: EngineClient, req: WithoutId<Asking>, onProgress?: (p: Prog
     };
     const off = client.onMessage((m) => {
       if (!('requestId' in m) || m.requestId !== requestId) return;
-      if (m.type === 'modelProgress' || m.type === 'sweepProgress') {
+      if (m.type === 'modelProgress' || m.type === 'sweepProgress' || m.type === 'universalProgress') {
         arm();
         onProgress?.(m);
         return;
@@ -145,6 +159,23 @@ export function runSweepRequest(
   const { requestId, reply } = ask(client, req, (m) => m.type === 'sweepProgress' && onProgress(m.done, m.iterations, m.lossSoFar));
   return {
     done: reply.then(expect('sweepResult')).then((m) => m.result),
+    cancel: () => client.send({ type: 'cancel', requestId }),
+  };
+}
+
+/**
+ * A universal perturbation per ε over a set of images: `onProgress` hears every iteration's
+ * fooling rate; `cancel()` ends it within an iteration (the promise then rejects with an
+ * EngineError named Cancelled).
+ */
+export function runUniversalRequest(
+  client: EngineClient,
+  req: WithoutId<Extract<Asking, { type: 'universal' }>>,
+  onProgress: (p: UniversalProgressMessage) => void,
+): { done: Promise<UniversalResultMessage>; cancel: () => void } {
+  const { requestId, reply } = ask(client, req, (m) => m.type === 'universalProgress' && onProgress(m));
+  return {
+    done: reply.then(expect('universalResult')),
     cancel: () => client.send({ type: 'cancel', requestId }),
   };
 }

@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { decimal, integer, UsageError } from './args';
 import { chooseBackend, describe, imageFiles, openClassifier } from './classifier-input';
-import { UniversalPerturbation } from '../engine/adversarial/universal';
+import { runUniversal } from '../engine/adversarial/universal';
 import { encodePng, ImageDecodeError, loadImageFile } from '../engine/adversarial/image-io';
 import { INPUT_SCALINGS, type InputScaling } from '../engine/adversarial/model-registry';
 
@@ -70,41 +70,40 @@ export async function universalCommand(args: string[]): Promise<void> {
       }
     }
     if (images.length === 0) throw new UsageError(`${values.images} holds no image this app reads`);
-    const universal = new UniversalPerturbation(classifier, images, { epsilon, iterations, ...(step !== undefined ? { step } : {}) });
-    try {
-      const t0 = performance.now();
-      while (!universal.done) universal.iterate();
-      const msPerIteration = (performance.now() - t0) / iterations;
-      const result = universal.evaluate();
-      if (values.out) await writeFile(values.out, await encodePng(universal.perturbationRgb(amplify), w, h));
-      const perImage = result.perImage.map(({ name, success, before, after }) => ({ file: name, success, before, after }));
-      const body = {
-        backend,
-        model: { name: source.name, displayName: source.displayName, dir: source.dir, inputScaling: source.inputScaling },
-        epsilon,
-        iterations,
-        step: universal.step,
-        foolingRate: result.foolingRate,
-        perImage,
-        skipped,
-        curve: universal.curve(),
-        history: universal.history,
-        msPerIteration,
-        out: values.out ? { file: values.out, offset: 128, amplify } : null,
-      };
-      if (values.json) {
-        process.stdout.write(JSON.stringify(body) + '\n');
-        return;
-      }
-      console.log(`${source.displayName} on ${backend}; universal perturbation, ε ${epsilon} levels (L∞), ${iterations} iteration(s) of step ${universal.step.toPrecision(3)}, ${msPerIteration.toFixed(0)} ms each`);
-      for (const r of perImage) console.log(`${r.file}: ${describe(r.before)} → ${describe(r.after)}; ${r.success ? 'fooled' : 'not fooled'}`);
-      for (const s of skipped) console.log(`${s.file}: skipped: ${s.error}`);
-      console.log(`fooling rate ${perImage.filter((r) => r.success).length}/${perImage.length}`);
-      console.log(`fooling rate against ε: ${body.curve.map((p) => `${p.epsilon}: ${(100 * p.foolingRate).toFixed(0)}%`).join(', ')}`);
-      if (values.out) console.log(`wrote ${values.out} (128 + ${amplify === 1 ? '' : `${amplify}·`}δ)`);
-    } finally {
-      universal.dispose();
+    let curve: { epsilon: number; foolingRate: number }[] = [];
+    let png: Uint8Array | null = null;
+    const result = (await runUniversal(classifier, images, { epsilon, iterations, ...(step !== undefined ? { step } : {}) }, {
+      inspect: (u) => {
+        curve = u.curve();
+        if (values.out) png = u.perturbationRgb(amplify);
+      },
+    }))!;
+    if (values.out) await writeFile(values.out, await encodePng(png!, w, h));
+    const perImage = result.perImage.map(({ name, success, before, after }) => ({ file: name, success, before, after }));
+    const body = {
+      backend,
+      model: { name: source.name, displayName: source.displayName, dir: source.dir, inputScaling: source.inputScaling },
+      epsilon,
+      iterations,
+      step: result.step,
+      foolingRate: result.foolingRate,
+      perImage,
+      skipped,
+      curve,
+      history: result.history,
+      msPerIteration: result.msPerIteration,
+      out: values.out ? { file: values.out, offset: 128, amplify } : null,
+    };
+    if (values.json) {
+      process.stdout.write(JSON.stringify(body) + '\n');
+      return;
     }
+    console.log(`${source.displayName} on ${backend}; universal perturbation, ε ${epsilon} levels (L∞), ${iterations} iteration(s) of step ${result.step.toPrecision(3)}, ${result.msPerIteration.toFixed(0)} ms each`);
+    for (const r of perImage) console.log(`${r.file}: ${describe(r.before)} → ${describe(r.after)}; ${r.success ? 'fooled' : 'not fooled'}`);
+    for (const s of skipped) console.log(`${s.file}: skipped: ${s.error}`);
+    console.log(`fooling rate ${perImage.filter((r) => r.success).length}/${perImage.length}`);
+    console.log(`fooling rate against ε: ${body.curve.map((p) => `${p.epsilon}: ${(100 * p.foolingRate).toFixed(0)}%`).join(', ')}`);
+    if (values.out) console.log(`wrote ${values.out} (128 + ${amplify === 1 ? '' : `${amplify}·`}δ)`);
   } finally {
     classifier.dispose();
   }

@@ -12,6 +12,7 @@ import { defaultDatasetPath } from './default-data';
 import { sampleImages } from './adversarial/sample-images';
 import { AdversarialBatches } from './labs/adversarial-batch';
 import { AdversarialModels } from './labs/adversarial-models';
+import { universalRequest } from './labs/adversarial-universal';
 import { createDriver } from './labs/create-driver';
 import { parseVectorsFile } from './labs/spread-vectors-file';
 import { surfaceGrid, surfaceProbe } from './labs/surface-grid';
@@ -35,8 +36,8 @@ export class Engine {
   private queue: Promise<void> = Promise.resolve();
   /** Made on first use: the adversarial lab's models (its manifest read, its cache). */
   private adversarial: AdversarialModels | undefined;
-  /** Sweeps under way, by requestId: `cancel` sets the flag, the sweep ends at its next chunk. */
-  private readonly sweeps = new Map<string, { cancelled: boolean }>();
+  /** Sweeps and universal perturbations under way, by requestId: `cancel` sets the flag, each ends at its next chunk or iteration. */
+  private readonly cancellable = new Map<string, { cancelled: boolean }>();
   /** "Attack every image" requests in flight, on their worker pools. */
   private readonly batches: AdversarialBatches;
 
@@ -63,6 +64,8 @@ export class Engine {
       return this.queue;
     }
     const req = parsed.value;
+    // Known by its requestId from now on, so a cancel sent before it leaves the queue counts.
+    if (req.type === 'sweep' || req.type === 'universal') this.cancellable.set(req.requestId, { cancelled: false });
     // A model download or a batch of attacks can take minutes: they run beside the queue, so
     // runs and their controls (and the cancel that stops them) are not held up behind them.
     if (req.type === 'loadModel' || req.type === 'cancel' || req.type === 'attackImages') return this.handleNow(req);
@@ -86,6 +89,8 @@ export class Engine {
       await this.dispatch(req);
     } catch (e) {
       this.emit({ type: 'error', ...requestIds(req), error: errorInfo(e) });
+    } finally {
+      if (req.type === 'sweep' || req.type === 'universal') this.cancellable.delete(req.requestId);
     }
   }
 
@@ -96,6 +101,7 @@ export class Engine {
         this.run?.dispose();
         this.run = undefined;
         this.batches.cancelAll();
+        for (const flag of this.cancellable.values()) flag.cancelled = true;
         this.emit({ type: 'ready', backend: this.backend!, version: APP_VERSION });
         return;
       case 'defaultDataset': {
@@ -160,8 +166,8 @@ export class Engine {
       }
       case 'cancel': {
         if (!this.batches.cancel(req.requestId)) this.adversarial?.cancel(req.requestId);
-        const sweep = this.sweeps.get(req.requestId);
-        if (sweep) sweep.cancelled = true;
+        const flag = this.cancellable.get(req.requestId);
+        if (flag) flag.cancelled = true;
         return;
       }
       case 'attackImages':
@@ -174,8 +180,7 @@ export class Engine {
         await useSweepBackend(req.problem.lab, this.forcedBackend);
         const { requestId, iterations } = req;
         const problem = await createSweepProblem(req.problem as SweepLabProblem, req.grid.optimizer, req.grid.params);
-        const flag = { cancelled: false };
-        this.sweeps.set(requestId, flag);
+        const flag = this.cancellableFlag(requestId);
         try {
           const result = await runSweep(problem, req.grid, {
             iterations,
@@ -186,9 +191,16 @@ export class Engine {
           if (result) this.emit({ type: 'sweepResult', requestId, result });
           else this.emit({ type: 'error', requestId, error: { name: 'Cancelled', message: 'the sweep was cancelled' } });
         } finally {
-          this.sweeps.delete(requestId);
           problem.dispose();
         }
+        return;
+      }
+      case 'universal': {
+        // On the lab's backend, as a run: another lab's run stops first (one tfjs backend).
+        if (this.run && this.run.config.lab !== 'adversarial') this.stopRun();
+        const backend = await useBackendFor('adversarial', this.forcedBackend);
+        const flag = this.cancellableFlag(req.requestId);
+        await universalRequest(req, this.models(), backend, this.emit, () => flag.cancelled);
         return;
       }
       case 'addModelFolder': {
@@ -210,6 +222,12 @@ export class Engine {
     }
   }
 
+  private cancellableFlag(requestId: string): { cancelled: boolean } {
+    let flag = this.cancellable.get(requestId);
+    if (!flag) this.cancellable.set(requestId, (flag = { cancelled: false }));
+    return flag;
+  }
+
   private stopRun(): void {
     this.run?.control('stop');
     this.run?.dispose();
@@ -223,6 +241,7 @@ export class Engine {
 
   dispose(): void {
     this.batches.cancelAll();
+    for (const flag of this.cancellable.values()) flag.cancelled = true;
     this.run?.dispose();
     this.run = undefined;
     void this.adversarial?.dispose();

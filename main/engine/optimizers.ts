@@ -4,7 +4,8 @@
  * feeds `sgd` a seeded mini-batch (`batchSize`) instead of the full data.
  */
 import * as tf from '@tensorflow/tfjs';
-import { resolveHyperParams, type OptimizerName } from '../protocol/optimizers';
+import type { LaneStatus } from '../protocol/messages';
+import { OPTIMIZER_SPECS, resolveHyperParams, type OptimizerName } from '../protocol/optimizers';
 import { CONSTANT_SCHEDULE, learningRateAt, resolveSchedule, type Schedule } from '../protocol/schedules';
 
 /**
@@ -93,4 +94,62 @@ export function createOptimizer(name: OptimizerName, given: Readonly<Record<stri
       return rate;
     },
   };
+}
+
+/** What a lane that descends with a registry optimizer is given (every optimizer lab's lane config has these). */
+export interface OptimizerLaneConfig {
+  id: string;
+  optimizer: OptimizerName;
+  params?: Readonly<Record<string, number>>;
+  schedule?: Partial<Schedule> & Pick<Schedule, 'name'>;
+  label?: string;
+}
+
+/**
+ * What every optimizer lab's lane shares: its id and label, the registry optimizer built from
+ * its config with the settings it actually runs with, its status and steps taken, its state of
+ * named numbers (the learning rate of its next step among them) and the learning-rate finder's
+ * takeover of its rates. A lab's lane adds its parameters and its step.
+ */
+export abstract class OptimizerLane<S extends { learningRate: number }> {
+  readonly id: string;
+  readonly label: string;
+  /** Hyper-parameters with defaults filled in, as the lane actually runs. */
+  readonly params: Record<string, number>;
+  status: LaneStatus = 'running';
+  /** Steps taken. */
+  iteration = 0;
+  protected readonly built: BuiltOptimizer;
+  protected readonly optimizer: tf.Optimizer;
+  /** The lane's state after its last step; the subclass sets it in its constructor. */
+  protected abstract state: S;
+
+  /** `defaultSchedule` stands in where the config names none; the label defaults to the optimizer's. */
+  protected constructor(config: OptimizerLaneConfig, defaultSchedule?: Schedule, label?: string) {
+    this.id = config.id;
+    this.built = createOptimizer(config.optimizer, config.params, config.schedule ?? defaultSchedule);
+    this.optimizer = this.built.optimizer;
+    this.params = this.built.params;
+    this.label = config.label || label || OPTIMIZER_SPECS[config.optimizer].label;
+  }
+
+  get current(): Readonly<S> {
+    return this.state;
+  }
+
+  /** The lane's learning-rate schedule, defaults filled in. */
+  get schedule(): Schedule {
+    return this.built.schedule;
+  }
+
+  /** Steps at these rates instead of the schedule's (the learning-rate finder). */
+  useRates(rateAt: (iteration: number) => number): void {
+    this.built.useRates(rateAt);
+    this.state.learningRate = this.built.useRateOf(this.iteration);
+  }
+
+  /** Frees the optimizer's slots; a lane with tensors of its own frees them and calls this. */
+  dispose(): void {
+    this.optimizer.dispose();
+  }
 }

@@ -1,6 +1,6 @@
 /** Request schemas of the Adversarial lab (zod; the engine side and Electron main only). */
 import { z } from 'zod';
-import { ATTACK_LIMITS, ATTACK_METHODS, ATTACK_METHOD_SPECS, attackParamProblem } from './adversarial';
+import { ATTACK_LIMITS, ATTACK_METHODS, ATTACK_METHOD_SPECS, UNIVERSAL_LIMITS, attackParamProblem } from './adversarial';
 import { finite, id, lanesOf, runFields } from './schema-parts';
 
 /** Largest image the page may send (already decoded to the model's input, or a file to decode). */
@@ -18,6 +18,12 @@ export const modelIdSchema = z.string().regex(/^(folder:)?[\w.-]{1,120}$/, 'must
 
 const uint8Array = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'must be a Uint8Array');
 const side = z.number().int().min(1).max(MAX_MODEL_INPUT_SIDE);
+
+/** A set of images at the model's input size (attackImages, universal). */
+const imagesSchema = z
+  .array(z.object({ name: z.string().max(260), width: side, height: side, rgb: uint8Array }).refine((im) => im.rgb.length === im.width * im.height * 3, 'rgb must hold width × height × 3 bytes'))
+  .min(1)
+  .max(MAX_BATCH_IMAGES);
 
 export const attackTargetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('untargeted') }),
@@ -106,11 +112,26 @@ export const adversarialRequestSchemas = [
     type: z.literal('attackImages'),
     requestId: id,
     model: modelIdSchema,
-    images: z
-      .array(z.object({ name: z.string().max(260), width: side, height: side, rgb: uint8Array }).refine((im) => im.rgb.length === im.width * im.height * 3, 'rgb must hold width × height × 3 bytes'))
-      .min(1)
-      .max(MAX_BATCH_IMAGES),
+    images: imagesSchema,
     lanes: lanesOf(attackLaneSchema),
     seed: z.number().int().min(0).max(2 ** 31 - 1),
+  }),
+  /**
+   * One universal perturbation over the images per ε listed (the fooling-rate curve's points),
+   * on the engine's thread: universalProgress after every iteration, then universalResult;
+   * `cancel` with its requestId ends it within an iteration (an error named Cancelled).
+   */
+  z.object({
+    type: z.literal('universal'),
+    requestId: id,
+    model: modelIdSchema,
+    images: imagesSchema,
+    epsilons: z
+      .array(finite.refine((v) => v > 0 && v <= ATTACK_LIMITS.maxEpsilonLinf, `each ε must be in (0, ${ATTACK_LIMITS.maxEpsilonLinf}] levels`))
+      .min(1, 'at least one ε')
+      .max(UNIVERSAL_LIMITS.maxEpsilons, `at most ${UNIVERSAL_LIMITS.maxEpsilons} values of ε`),
+    iterations: z.number().int().min(1).max(UNIVERSAL_LIMITS.maxIterations),
+    /** The sign step in levels; 2.5·ε/iterations for each ε when absent. */
+    step: finite.refine((v) => v > 0 && v <= ATTACK_LIMITS.maxEpsilonLinf, `the step must be in (0, ${ATTACK_LIMITS.maxEpsilonLinf}] levels`).optional(),
   }),
 ] as const;

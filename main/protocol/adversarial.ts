@@ -192,6 +192,17 @@ export const ATTACK_LIMITS = {
   maxEpsilonL2: 1e6,
 } as const;
 
+/**
+ * The window's universal perturbation over the lab's images: one run per ε listed (the curve's
+ * points), each of `iterations` PGD steps over every image (engine/adversarial/universal.ts).
+ */
+export const UNIVERSAL_LIMITS = {
+  maxEpsilons: 8,
+  maxIterations: 1000,
+  defaultEpsilons: [2, 5, 10],
+  defaultIterations: 10,
+} as const;
+
 export type GroupName = 'cat' | 'dog';
 
 /** What the attack aims for: one class, the summed cat or dog classes, or away from the original top class. */

@@ -453,6 +453,51 @@ export interface BatchDoneMessage {
   backend: BackendName;
 }
 
+/** One universal perturbation of a universal request: its ε's point of the curve, and what it does to each image. */
+export interface UniversalPoint {
+  epsilon: number;
+  iterations: number;
+  /** The sign step it took, in levels. */
+  step: number;
+  foolingRate: number;
+  /** The fooling rate before any step (0) and after each iteration. */
+  history: number[];
+  /** Per image, in the request's order: the verdict on the original and on original + δ (8-bit), and whether the top class changed. */
+  perImage: { name: string; success: boolean; before: Classification; after: Classification }[];
+  /** δ in whole levels, |δ| ≤ ε: height × width × 3 values (row-major RGB); 128 + δ is the PNG that adds back. */
+  perturbation: Int32Array;
+  msPerIteration: number;
+}
+
+/**
+ * A universal request under way, on the ε at `epsilonIndex`: after each iteration, the fooling
+ * rate of δ so far; within an iteration over many images, after each chunk of them.
+ */
+export interface UniversalProgressMessage {
+  type: 'universalProgress';
+  requestId: string;
+  epsilonIndex: number;
+  epsilon: number;
+  /** Iterations done (the one under way not counted). */
+  iteration: number;
+  iterations: number;
+  /** Images whose gradient the iteration under way has taken, of `images` (0 once an iteration ends). */
+  imagesDone: number;
+  images: number;
+  /** After `iteration` iterations (0 before the first). */
+  foolingRate: number;
+}
+
+export interface UniversalResultMessage {
+  type: 'universalResult';
+  requestId: string;
+  width: number;
+  height: number;
+  backend: BackendName;
+  /** One per ε of the request, in its order. */
+  points: UniversalPoint[];
+}
+
 export type EngineMessage =
   | { type: 'ready'; backend: BackendName; version: string }
   | { type: 'reply'; requestId: string; dataset: Dataset }
@@ -472,6 +517,8 @@ export type EngineMessage =
   | { type: 'sampleImages'; requestId: string; images: { name: string; bytes: Uint8Array }[] }
   | BatchImageMessage
   | BatchDoneMessage
+  | UniversalProgressMessage
+  | UniversalResultMessage
   | { type: 'error'; requestId?: string; runId?: string; error: ErrorInfo }
   /**
    * Sent by the transport (Electron main, the headless server), never the engine: the engine

@@ -49,7 +49,7 @@ interface SeriesChartProps<K extends string> {
   capAtStart?: boolean;
   /** A short strip under another chart (the learning rate): no x-axis title or grid, small type. */
   compact?: boolean;
-  /** Draw the x axis's title ("iteration"); a chart with a strip under it leaves it to the strip's ticks. */
+  /** Draw the x axis's title and numbers ("iteration"); a chart with a strip under it leaves them to the strip. */
   xTitle?: boolean;
   testId: string;
 }
@@ -202,7 +202,8 @@ function options<K extends string>(
       y: { distr: log ? 3 : 1, log: 10, ...(capAtStart ? { range: cappedRange(log, refs) } : {}) },
     },
     axes: [
-      compact ? { ...axis, size: 18 } : xTitle ? { label: 'iteration', ...axis } : { ...axis, size: 24 },
+      // A chart with a strip under it keeps its grid but leaves the iteration numbers to the strip.
+      compact ? { ...axis, size: 18 } : xTitle ? { label: 'iteration', ...axis } : { ...axis, size: 6, values: (_u: uPlot, splits: number[]) => splits.map(() => '') },
       // The same y-axis width in every chart, so a strip's iterations line up with the chart above.
       { label: yLabel, size: 62, ...(compact ? { labelSize: 14 } : {}), ...axis, values: (_u, splits) => formatTicks(splits.map((v) => (v === null || v === undefined ? NaN : v))) },
     ],

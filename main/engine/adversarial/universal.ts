@@ -47,6 +47,80 @@ export interface UniversalReport {
   foolingRate: number;
 }
 
+/** What one universal perturbation came to: the CLI's report and the engine request's, from runUniversal. */
+export interface UniversalOutcome {
+  epsilon: number;
+  iterations: number;
+  step: number;
+  foolingRate: number;
+  perImage: UniversalImageResult[];
+  /** δ rounded to whole levels, within ε: H × W × 3 values (row-major RGB). */
+  perturbation: Int16Array;
+  /** The fooling rate before any step (0) and after each iteration. */
+  history: UniversalReport[];
+  /** Wall milliseconds per iteration (the gradient of every image, the step and the new fooling rate). */
+  msPerIteration: number;
+}
+
+const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Runs a universal perturbation to its end, for the CLI and the window's request alike:
+ * `onIteration` hears the fooling rate after each iteration; between two chunks of images the
+ * event loop runs (a cancel gets in) and `cancelled` is asked, true ending it with undefined. `inspect`
+ * sees the perturbation object before it is freed (the CLI reads its curve and PNG there).
+ * Every tensor is freed whatever happens.
+ */
+export async function runUniversal(
+  classifier: ImageClassifier,
+  images: readonly { name: string; rgb: Uint8Array }[],
+  options: UniversalOptions,
+  hooks: {
+    onIteration?: (report: UniversalReport) => void;
+    /** After each chunk of images within an iteration but its last (a large set takes a while): images done of all. */
+    onImages?: (done: number, of: number) => void;
+    cancelled?: () => boolean;
+    inspect?: (u: UniversalPerturbation) => void;
+  } = {},
+): Promise<UniversalOutcome | undefined> {
+  const universal = new UniversalPerturbation(classifier, images, options);
+  try {
+    let ms = 0;
+    while (!universal.done) {
+      const steps = universal.iterateByChunks();
+      for (;;) {
+        await yieldToEvents();
+        if (hooks.cancelled?.()) {
+          steps.return(undefined as never);
+          return undefined;
+        }
+        const t0 = performance.now();
+        const r = steps.next();
+        ms += performance.now() - t0;
+        if (r.done) {
+          hooks.onIteration?.(r.value);
+          break;
+        }
+        hooks.onImages?.(r.value, images.length);
+      }
+    }
+    const { foolingRate, perImage } = universal.evaluate();
+    hooks.inspect?.(universal);
+    return {
+      epsilon: options.epsilon,
+      iterations: options.iterations,
+      step: universal.step,
+      foolingRate,
+      perImage: perImage.map(({ name, before, after, success }) => ({ name, before, after, success })),
+      perturbation: universal.perturbation(),
+      history: [...universal.history],
+      msPerIteration: ms / options.iterations,
+    };
+  } finally {
+    universal.dispose();
+  }
+}
+
 export class UniversalPerturbation {
   readonly step: number;
   readonly history: UniversalReport[] = [];
@@ -88,38 +162,56 @@ export class UniversalPerturbation {
 
   /** One PGD step of δ over every image; returns the fooling rate of the rounded δ. */
   iterate(): UniversalReport {
+    const steps = this.iterateByChunks();
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+    }
+  }
+
+  /**
+   * iterate() a chunk of images at a time: yields the images done after each chunk's gradient
+   * but the last (a caller may stop there: return() frees the partial sum and leaves δ as it
+   * was), and returns the report once δ has stepped.
+   */
+  *iterateByChunks(): Generator<number, UniversalReport, void> {
     const n = this.images.length;
     const c = this.classifier.numClasses;
     let sum: tf.Tensor = tf.zerosLike(this.delta);
-    for (let start = 0; start < n; start += CHUNK) {
-      const size = Math.min(CHUNK, n - start);
-      const own = new Float32Array(size * c).fill(MASKED);
-      const others = new Float32Array(size * c);
-      for (let i = 0; i < size; i++) {
-        const y = this.originalClasses[start + i]!;
-        own[i * c + y] = 0;
-        others[i * c + y] = MASKED;
-      }
-      const next = tf.tidy(() => {
-        const x = tf.clipByValue(tf.add(tf.slice(this.originals, [start, 0, 0, 0], [size, -1, -1, -1]), this.delta), 0, 255) as tf.Tensor4D;
-        const ownMask = tf.tensor2d(own, [size, c]);
-        const otherMask = tf.tensor2d(others, [size, c]);
-        const g = this.classifier.gradient(x, (z) => {
-          const margin = tf.sub(tf.max(tf.add(z, ownMask), -1), tf.max(tf.add(z, otherMask), -1));
-          return tf.sum(tf.maximum(margin, -KAPPA));
+    try {
+      for (let start = 0; start < n; start += CHUNK) {
+        const size = Math.min(CHUNK, n - start);
+        const own = new Float32Array(size * c).fill(MASKED);
+        const others = new Float32Array(size * c);
+        for (let i = 0; i < size; i++) {
+          const y = this.originalClasses[start + i]!;
+          own[i * c + y] = 0;
+          others[i * c + y] = MASKED;
+        }
+        const previous = sum;
+        sum = tf.tidy(() => {
+          const x = tf.clipByValue(tf.add(tf.slice(this.originals, [start, 0, 0, 0], [size, -1, -1, -1]), this.delta), 0, 255) as tf.Tensor4D;
+          const ownMask = tf.tensor2d(own, [size, c]);
+          const otherMask = tf.tensor2d(others, [size, c]);
+          const g = this.classifier.gradient(x, (z) => {
+            const margin = tf.sub(tf.max(tf.add(z, ownMask), -1), tf.max(tf.add(z, otherMask), -1));
+            return tf.sum(tf.maximum(margin, -KAPPA));
+          });
+          return tf.add(previous, tf.sum(g, 0, true));
         });
-        return tf.add(sum, tf.sum(g, 0, true));
-      });
+        previous.dispose();
+        if (start + size < n) yield start + size;
+      }
+      const { epsilon } = this.options;
+      const total = sum;
+      const updated = tf.tidy(() => tf.clipByValue(tf.sub(this.delta, tf.mul(exactSign(total), this.step)), -epsilon, epsilon) as tf.Tensor4D);
+      this.delta.dispose();
+      this.delta = updated;
+    } finally {
       sum.dispose();
-      sum = next;
     }
-    const { epsilon } = this.options;
-    const updated = tf.tidy(() => tf.clipByValue(tf.sub(this.delta, tf.mul(exactSign(sum), this.step)), -epsilon, epsilon) as tf.Tensor4D);
-    sum.dispose();
-    this.delta.dispose();
-    this.delta = updated;
     this.iterationsDone++;
-    const report = { iteration: this.iterationsDone, foolingRate: this.evaluate(epsilon).foolingRate };
+    const report = { iteration: this.iterationsDone, foolingRate: this.evaluate(this.options.epsilon).foolingRate };
     this.history.push(report);
     return report;
   }

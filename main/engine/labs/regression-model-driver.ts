@@ -8,9 +8,10 @@ import type { RegressionModelReply, RegressionRunConfig } from '../../protocol/m
 import { leastSquares, moments, regressionStats } from '../../protocol/least-squares';
 import { DEFAULT_PARAMETER_START, type ModelIntro } from '../../protocol/regression-model';
 import type { SurfaceWindow } from '../../protocol/surface';
-import type { LabDriver, LabFrame, LabStarted } from '../lab-driver';
+import type { LabFrame, LabStarted } from '../lab-driver';
+import type { Schedule } from '../../protocol/schedules';
 import { RegressionModel, type ModelLane } from './regression-model';
-import { SeriesLanes, type SeriesLane } from './series-lanes';
+import { SeriesLanes, SeriesLanesDriver, type SeriesLane } from './series-lanes';
 
 /**
  * Every parameter's start, in the model's order: `init`'s value by name, else 1. The page keeps
@@ -41,6 +42,15 @@ class RecordedLane implements SeriesLane<string> {
   get id(): string {
     return this.lane.id;
   }
+  get label(): string {
+    return this.lane.label;
+  }
+  get params(): Record<string, number> {
+    return this.lane.params;
+  }
+  get schedule(): Schedule {
+    return this.lane.schedule;
+  }
   get status() {
     return this.lane.status;
   }
@@ -62,19 +72,23 @@ class RecordedLane implements SeriesLane<string> {
   }
 }
 
-export class RegressionModelDriver implements LabDriver {
-  private readonly lanes: SeriesLanes<string, RecordedLane>;
+export class RegressionModelDriver extends SeriesLanesDriver<string, RecordedLane, RegressionModel> {
   private readonly keys: string[];
   private readonly xs: Float64Array;
 
   private constructor(
     private readonly config: RegressionRunConfig,
-    private readonly model: RegressionModel,
+    model: RegressionModel,
     start: number[],
   ) {
-    this.keys = model.parameters.map((_, k) => `p${k}`);
+    const keys = model.parameters.map((_, k) => `p${k}`);
+    super(
+      model,
+      new SeriesLanes(['loss', 'learningRate', ...keys], config.lanes.length, (i) => new RecordedLane(model.createLane(config.lanes[i]!, start, config.seed))),
+      config.lanes.map((l) => l.optimizer),
+    );
+    this.keys = keys;
     this.xs = model.curveXs();
-    this.lanes = new SeriesLanes(['loss', 'learningRate', ...this.keys], config.lanes.length, (i) => new RecordedLane(model.createLane(config.lanes[i]!, start, config.seed)));
   }
 
   /** Checks the model (a FormulaError says what and where) and the starts; the line's runs use RegressionDriver. */
@@ -89,38 +103,21 @@ export class RegressionModelDriver implements LabDriver {
     }
   }
 
-  createLanes(): void {
-    this.lanes.create();
-  }
-
-  get laneCount(): number {
-    return this.lanes.lanes.length;
-  }
-
-  stepLane(i: number): void {
-    this.lanes.step(i);
-  }
-
-  settled(): boolean {
-    return this.lanes.settled();
-  }
-
   started(): LabStarted {
     const m = moments(this.config.problem.x, this.config.problem.y);
     return {
       lab: 'regression',
       exact: leastSquares(m),
       stats: regressionStats(m),
-      lanes: this.lanes.lanes.map((lane, i) => ({ id: lane.id, optimizer: this.config.lanes[i]!.optimizer, params: lane.lane.params, schedule: lane.lane.schedule, label: lane.lane.label })),
-      model: intro(this.model, this.xs),
+      lanes: this.laneIntros(),
+      model: intro(this.lab, this.xs),
     };
   }
 
   frame(from: number, to: number, runDone: boolean): LabFrame {
     return {
       lab: 'regression',
-      lanes: this.lanes.lanes.map((_, i) => {
-        const { id, from: f, status, ...series } = this.lanes.batch(i, from, to, runDone);
+      lanes: this.batches(from, to, runDone).map(({ id, from: f, status, ...series }) => {
         const loss = series.loss!;
         const params = this.keys.map((k) => series[k]!);
         const last = params.map((p) => p[p.length - 1]!);
@@ -134,19 +131,10 @@ export class RegressionModelDriver implements LabDriver {
           slope: params[0] ?? nan(),
           intercept: params[1] ?? nan(),
           params,
-          ...(loss.length > 0 ? { curve: this.model.curve(last, this.xs) } : {}),
+          ...(loss.length > 0 ? { curve: this.lab.curve(last, this.xs) } : {}),
         };
       }),
     };
-  }
-
-  disposeLanes(): void {
-    this.lanes.dispose();
-  }
-
-  dispose(): void {
-    this.lanes.dispose();
-    this.model.dispose();
   }
 }
 

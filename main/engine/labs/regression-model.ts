@@ -12,15 +12,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Matrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
-import type { LaneConfig, LaneStatus } from '../../protocol/messages';
-import { OPTIMIZER_SPECS } from '../../protocol/optimizers';
-import type { Schedule } from '../../protocol/schedules';
+import type { LaneConfig } from '../../protocol/messages';
 import { MODEL_CURVE_POINTS, plotXRange, type ExactNote, type ModelFit, type ModelGrid } from '../../protocol/regression-model';
 import type { SurfaceWindow } from '../../protocol/surface';
 import { checkModel, type CheckedFormula } from '../formula/formula';
 import { compileFloat64, type Float64Formula } from '../formula/formula-float64';
 import { compileTf, type TfFormula } from '../formula/formula-tf';
-import { createOptimizer, type BuiltOptimizer } from '../optimizers';
+import { OptimizerLane } from '../optimizers';
 import { mulberry32 } from '../random';
 import { miniBatches } from './regression';
 
@@ -202,18 +200,10 @@ export class RegressionModel {
   }
 }
 
-export class ModelLane {
-  readonly id: string;
-  readonly label: string;
-  readonly params: Record<string, number>;
-  status: LaneStatus = 'running';
-  /** Steps taken. */
-  iteration = 0;
+export class ModelLane extends OptimizerLane<ModelState> {
   private readonly theta: tf.Variable<tf.Rank.R1>;
-  private readonly built: BuiltOptimizer;
-  private readonly optimizer: tf.Optimizer;
   private readonly nextBatch: (() => tf.Tensor1D) | undefined;
-  private readonly state: ModelState;
+  protected readonly state: ModelState;
 
   constructor(
     private readonly model: RegressionModel,
@@ -222,11 +212,7 @@ export class ModelLane {
     seed: number,
   ) {
     if (start.length !== model.parameters.length) throw new RangeError(`the model has ${model.parameters.length} parameters; ${start.length} start values were given`);
-    this.id = config.id;
-    this.built = createOptimizer(config.optimizer, config.params, config.schedule);
-    this.optimizer = this.built.optimizer;
-    this.params = this.built.params;
-    this.label = config.label || OPTIMIZER_SPECS[config.optimizer].label;
+    super(config);
     this.nextBatch = miniBatches(config.optimizer, this.params, model.n, seed);
     const initial = tf.tensor1d(Float32Array.from(start));
     this.theta = tf.variable(initial, true); // the variable copies its value: free the source
@@ -259,23 +245,8 @@ export class ModelLane {
     return this.state;
   }
 
-  get current(): Readonly<ModelState> {
-    return this.state;
-  }
-
-  /** The lane's learning-rate schedule, defaults filled in. */
-  get schedule(): Schedule {
-    return this.built.schedule;
-  }
-
-  /** Steps at these rates instead of the schedule's (the learning-rate finder). */
-  useRates(rateAt: (iteration: number) => number): void {
-    this.built.useRates(rateAt);
-    this.state.learningRate = this.built.useRateOf(this.iteration);
-  }
-
-  dispose(): void {
+  override dispose(): void {
     this.theta.dispose();
-    this.optimizer.dispose();
+    super.dispose();
   }
 }

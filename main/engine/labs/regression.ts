@@ -5,10 +5,9 @@
  * step and reads only the two parameters back from the backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { LaneConfig, LaneStatus, LeastSquares, RegressionProblem, RegressionStats } from '../../protocol/messages';
-import { OPTIMIZER_SPECS, type OptimizerName } from '../../protocol/optimizers';
-import type { Schedule } from '../../protocol/schedules';
-import { createOptimizer, type BuiltOptimizer } from '../optimizers';
+import type { LaneConfig, LeastSquares, RegressionProblem, RegressionStats } from '../../protocol/messages';
+import type { OptimizerName } from '../../protocol/optimizers';
+import { OptimizerLane } from '../optimizers';
 import { mulberry32 } from '../random';
 import { leastSquares, lineScaling, moments, mseAt, regressionStats, type LineScaling, type Moments } from '../../protocol/least-squares';
 
@@ -91,20 +90,12 @@ export class RegressionLab {
   }
 }
 
-export class RegressionLane {
-  readonly id: string;
-  readonly label: string;
-  readonly params: Record<string, number>;
-  status: LaneStatus = 'running';
-  /** Steps taken. */
-  iteration = 0;
+export class RegressionLane extends OptimizerLane<RegressionState> {
   private readonly theta: tf.Variable<tf.Rank.R2>;
-  private readonly built: BuiltOptimizer;
-  private readonly optimizer: tf.Optimizer;
   private readonly lossFn: () => tf.Scalar;
   private readonly nextBatch: (() => tf.Tensor1D) | undefined;
   private batch: tf.Tensor1D | undefined;
-  private readonly state: RegressionState;
+  protected readonly state: RegressionState;
 
   constructor(
     private readonly lab: RegressionLab,
@@ -113,11 +104,7 @@ export class RegressionLane {
     design: tf.Tensor2D,
     target: tf.Tensor2D,
   ) {
-    this.id = config.id;
-    this.built = createOptimizer(config.optimizer, config.params, config.schedule);
-    this.optimizer = this.built.optimizer;
-    this.params = this.built.params;
-    this.label = config.label || OPTIMIZER_SPECS[config.optimizer].label;
+    super(config);
     const [a, b] = lab.toInternal(lab.problem.initSlope, lab.problem.initIntercept);
     const initial = tf.tensor2d([a, b], [2, 1]);
     this.theta = tf.variable(initial, true); // the variable copies its value: free the source
@@ -159,23 +146,8 @@ export class RegressionLane {
     return this.state;
   }
 
-  get current(): Readonly<RegressionState> {
-    return this.state;
-  }
-
-  /** The lane's learning-rate schedule, defaults filled in. */
-  get schedule(): Schedule {
-    return this.built.schedule;
-  }
-
-  /** Steps at these rates instead of the schedule's (the learning-rate finder). */
-  useRates(rateAt: (iteration: number) => number): void {
-    this.built.useRates(rateAt);
-    this.state.learningRate = this.built.useRateOf(this.iteration);
-  }
-
-  dispose(): void {
+  override dispose(): void {
     this.theta.dispose();
-    this.optimizer.dispose();
+    super.dispose();
   }
 }

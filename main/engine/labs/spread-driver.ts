@@ -3,8 +3,8 @@
  * the vectors themselves (plus the pairwise-angle histogram) at a pace their size allows.
  */
 import type { SpreadLaneBatch, SpreadReference, SpreadRunConfig } from '../../protocol/messages';
-import type { LabDriver, LabFrame, LabStarted } from '../lab-driver';
-import { SeriesLanes } from './series-lanes';
+import type { LabFrame, LabStarted } from '../lab-driver';
+import { SeriesLanes, SeriesLanesDriver } from './series-lanes';
 import { SpreadLab, type SpreadLane } from './spread';
 import { publishedOptimum } from './spread-reference';
 
@@ -19,9 +19,7 @@ const HISTOGRAM_PAIRS_PER_MS = 20_000;
 
 const SERIES = ['loss', 'minAngleDeg', 'energy', 'nnMeanDeg', 'nnStdDeg', 'learningRate'] as const;
 
-export class SpreadDriver implements LabDriver {
-  private readonly lab: SpreadLab;
-  private readonly lanes: SeriesLanes<(typeof SERIES)[number], SpreadLane>;
+export class SpreadDriver extends SeriesLanesDriver<(typeof SERIES)[number], SpreadLane, SpreadLab> {
   private lastStateMs = -Infinity;
   private readonly stateIntervalMs: number;
 
@@ -30,27 +28,19 @@ export class SpreadDriver implements LabDriver {
     private readonly now: () => number = () => performance.now(),
   ) {
     const { n, dim, init } = config.problem;
-    this.lab = new SpreadLab({ n, dim, init }, config.seed);
-    this.lanes = new SeriesLanes(SERIES, config.lanes.length, (i) => this.lab.createLane(config.lanes[i]!, config.seed));
+    const lab = new SpreadLab({ n, dim, init }, config.seed);
+    super(
+      lab,
+      new SeriesLanes(SERIES, config.lanes.length, (i) => lab.createLane(config.lanes[i]!, config.seed)),
+      config.lanes.map((l) => l.optimizer),
+    );
     const lanes = config.lanes.length;
     this.stateIntervalMs = Math.max(MIN_STATE_INTERVAL_MS, (lanes * n * dim * 4) / STATE_BYTES_PER_MS, (lanes * n * n) / 2 / HISTOGRAM_PAIRS_PER_MS);
   }
 
-  createLanes(): void {
-    this.lanes.create();
+  override createLanes(): void {
+    super.createLanes();
     this.lastStateMs = -Infinity;
-  }
-
-  get laneCount(): number {
-    return this.lanes.lanes.length;
-  }
-
-  stepLane(i: number): void {
-    this.lanes.step(i);
-  }
-
-  settled(): boolean {
-    return this.lanes.settled();
   }
 
   started(): LabStarted {
@@ -61,9 +51,9 @@ export class SpreadDriver implements LabDriver {
       dim,
       start: this.lab.start.slice(0, n * dim),
       reference: this.reference(),
-      lanes: this.lanes.lanes.map((lane, i) => {
-        const c = this.config.lanes[i]!;
-        return { id: lane.id, label: lane.label, optimizer: c.optimizer, params: lane.params, schedule: lane.schedule, loss: c.loss, s: c.s, temperatureDeg: c.temperatureDeg };
+      lanes: this.laneIntros().map((intro, i) => {
+        const { loss, s, temperatureDeg } = this.config.lanes[i]!;
+        return { ...intro, loss, s, temperatureDeg };
       }),
     };
   }
@@ -92,14 +82,5 @@ export class SpreadDriver implements LabDriver {
         return batch;
       }),
     };
-  }
-
-  disposeLanes(): void {
-    this.lanes.dispose();
-  }
-
-  dispose(): void {
-    this.lanes.dispose();
-    this.lab.dispose();
   }
 }

@@ -15,12 +15,11 @@
  * and a few sums per restart) give the metrics (spread-metrics.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { LaneStatus } from '../../protocol/messages';
 import { OPTIMIZER_SPECS, type OptimizerName } from '../../protocol/optimizers';
 import { scheduleDecayAt, type Schedule } from '../../protocol/schedules';
 import { SPREAD_LIMITS, SPREAD_LOSS_SPECS, defaultSpreadSchedule, isSoftened, type SpreadLossName, type SpreadLossSettings } from '../../protocol/spread';
 import { exactSpreadMetrics, type ExactSpreadMetrics } from '../../protocol/spread-exact';
-import { createOptimizer, type BuiltOptimizer } from '../optimizers';
+import { OptimizerLane } from '../optimizers';
 import { mulberry32 } from '../random';
 import type { SpreadLab } from './spread';
 import { SpreadMetrics, type SpreadState } from './spread-metrics';
@@ -52,19 +51,12 @@ interface EnergyStep {
   scale: Float32Array;
 }
 
-export class SpreadLane {
-  readonly id: string;
-  readonly label: string;
-  readonly params: Record<string, number>;
+export class SpreadLane extends OptimizerLane<SpreadLaneState> {
   readonly settings: SpreadLossSettings;
-  status: LaneStatus = 'running';
-  iteration = 0;
   private readonly x: tf.Variable<tf.Rank.R3>;
-  private readonly built: BuiltOptimizer;
-  private readonly optimizer: tf.Optimizer;
   /** sgd moves a seeded random subset of vectors each step (the rest see a zero gradient). */
   private readonly pickRows: (() => tf.Tensor3D) | undefined;
-  private readonly state: SpreadLaneState;
+  protected readonly state: SpreadLaneState;
   private readonly metrics: SpreadMetrics;
   /** Energies only: what the next step's gradient needs; replaced after every step, disposed by dispose(). */
   private energy: EnergyStep | undefined;
@@ -75,18 +67,15 @@ export class SpreadLane {
     seed: number,
     private readonly consts: PairConstants,
   ) {
-    this.id = spec.id;
-    this.settings = { loss: spec.loss, s: spec.s, temperatureDeg: spec.temperatureDeg };
+    const settings: SpreadLossSettings = { loss: spec.loss, s: spec.s, temperatureDeg: spec.temperatureDeg };
     if (!(spec.s >= SPREAD_LIMITS.minRieszS && spec.s <= SPREAD_LIMITS.maxRieszS)) {
       throw new RangeError(`Riesz s must be in [${SPREAD_LIMITS.minRieszS}, ${SPREAD_LIMITS.maxRieszS}], got ${spec.s}`);
     }
     if (!(spec.temperatureDeg >= 0 && spec.temperatureDeg <= SPREAD_LIMITS.maxTemperatureDeg)) {
       throw new RangeError(`temperature must be in [0, ${SPREAD_LIMITS.maxTemperatureDeg}] degrees, got ${spec.temperatureDeg}`);
     }
-    this.built = createOptimizer(spec.optimizer, spec.params, spec.schedule ?? defaultSpreadSchedule(this.settings));
-    this.optimizer = this.built.optimizer;
-    this.params = this.built.params;
-    this.label = spec.label || `${OPTIMIZER_SPECS[spec.optimizer].label} · ${SPREAD_LOSS_SPECS[spec.loss].label}`;
+    super(spec, defaultSpreadSchedule(settings), `${OPTIMIZER_SPECS[spec.optimizer].label} · ${SPREAD_LOSS_SPECS[spec.loss].label}`);
+    this.settings = settings;
     const { restarts, n, dim } = lab;
     const initial = tf.tensor3d(lab.start, [restarts, n, dim]);
     this.x = tf.variable(initial, true); // the variable copies its value: free the source
@@ -106,26 +95,13 @@ export class SpreadLane {
     this.measure();
   }
 
-  /** The lane's learning-rate schedule, defaults filled in. */
-  get schedule(): Schedule {
-    return this.built.schedule;
-  }
-
-  /**
-   * Steps at these rates instead of the schedule's (the learning-rate finder); a softened
-   * minimum's temperature still follows the schedule.
-   */
-  useRates(rateAt: (iteration: number) => number): void {
-    this.built.useRates(rateAt);
-    this.state.learningRate = this.built.useRateOf(this.iteration);
-  }
-
   /**
    * Softened-minimum temperature at the current iteration, radians (0 = hard): the start
    * temperature times the schedule's decay (its warm-up aside). A softened minimum's curvature
    * grows like 1/t, and Adam-like steps stay near the learning rate whatever the gradient, so
    * the learning rate must cool with the temperature (SPREAD_COOLING does both by default):
-   * without it the vectors jitter by about one step around the optimum.
+   * without it the vectors jitter by about one step around the optimum. Under the learning-rate
+   * finder's rates (useRates) the temperature still follows the schedule.
    */
   temperature(): number {
     return isSoftened(this.settings) ? ((this.settings.temperatureDeg * Math.PI) / 180) * scheduleDecayAt(this.built.schedule, this.iteration) : 0;
@@ -251,10 +227,6 @@ export class SpreadLane {
     return { all, best: this.bestRestart(), vectors };
   }
 
-  get current(): Readonly<SpreadLaneState> {
-    return this.state;
-  }
-
   /** The current unit vectors, row-major [restarts, n, dim]. */
   vectors(): Float32Array {
     return this.x.dataSync() as Float32Array;
@@ -277,10 +249,10 @@ export class SpreadLane {
     return out;
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.energy?.weights.dispose();
     this.energy = undefined;
     this.x.dispose();
-    this.optimizer.dispose();
+    super.dispose();
   }
 }

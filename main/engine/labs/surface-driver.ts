@@ -5,18 +5,20 @@
  * iteration is recorded (frames carry whole iterations only, so nobody sees it half done).
  */
 import type { SurfaceRunConfig } from '../../protocol/messages';
-import type { LabDriver, LabFrame, LabStarted } from '../lab-driver';
-import { SeriesLanes } from './series-lanes';
+import type { LabFrame, LabStarted } from '../lab-driver';
+import { SeriesLanes, SeriesLanesDriver } from './series-lanes';
 import { SURFACE_SERIES, SurfaceLab, type SurfaceLane, type SurfaceSeriesName } from './surface';
 
-export class SurfaceDriver implements LabDriver {
-  private readonly lanes: SeriesLanes<SurfaceSeriesName, SurfaceLane>;
-
+export class SurfaceDriver extends SeriesLanesDriver<SurfaceSeriesName, SurfaceLane, SurfaceLab> {
   private constructor(
     private readonly config: SurfaceRunConfig,
-    private readonly lab: SurfaceLab,
+    lab: SurfaceLab,
   ) {
-    this.lanes = new SeriesLanes(SURFACE_SERIES, config.lanes.length, (i) => this.lab.createLane(config.lanes[i]!));
+    super(
+      lab,
+      new SeriesLanes(SURFACE_SERIES, config.lanes.length, (i) => lab.createLane(config.lanes[i]!)),
+      config.lanes.map((l) => l.optimizer),
+    );
   }
 
   /** Compiles the run's function first: a bad formula is refused before any lane exists. */
@@ -24,23 +26,15 @@ export class SurfaceDriver implements LabDriver {
     return new SurfaceDriver(config, await SurfaceLab.create(config.problem));
   }
 
-  createLanes(): void {
+  override createLanes(): void {
     this.lanes.create(() => this.lab.evaluate(this.lanes.lanes));
   }
 
-  get laneCount(): number {
-    return this.lanes.lanes.length;
-  }
-
-  stepLane(i: number): void {
+  override stepLane(i: number): void {
     this.lanes.lanes[i]!.step();
     if (i < this.laneCount - 1) return;
     this.lab.evaluate(this.lanes.lanes.filter((l) => l.status === 'running'));
     for (let j = 0; j < this.laneCount; j++) this.lanes.record(j);
-  }
-
-  settled(): boolean {
-    return this.lanes.settled();
   }
 
   started(): LabStarted {
@@ -50,20 +44,11 @@ export class SurfaceDriver implements LabDriver {
       formula: this.lab.formula.text,
       start: this.config.problem.start,
       minima: [...this.lab.minima],
-      lanes: this.lanes.lanes.map((lane, i) => ({ id: lane.id, optimizer: this.config.lanes[i]!.optimizer, params: lane.params, schedule: lane.schedule, label: lane.label })),
+      lanes: this.laneIntros(),
     };
   }
 
   frame(from: number, to: number, runDone: boolean): LabFrame {
-    return { lab: 'surface', lanes: this.lanes.lanes.map((_, i) => this.lanes.batch(i, from, to, runDone)) };
-  }
-
-  disposeLanes(): void {
-    this.lanes.dispose();
-  }
-
-  dispose(): void {
-    this.lanes.dispose();
-    this.lab.dispose();
+    return { lab: 'surface', lanes: this.batches(from, to, runDone) };
   }
 }

@@ -10,14 +10,12 @@
  * applies was computed at its current point by the last batched evaluation.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { LaneConfig, LaneStatus } from '../../protocol/messages';
-import { OPTIMIZER_SPECS } from '../../protocol/optimizers';
+import type { LaneConfig } from '../../protocol/messages';
 import { knownMinima, surfaceFormula, type KnownMinimum, type SurfaceFunction, type SurfacePoint } from '../../protocol/surface';
 import { checkFormula, type CheckedFormula } from '../formula/formula';
 import { centralDifferences, compileFloat64, type Float64Formula } from '../formula/formula-float64';
 import { compileTf, type TfFormula } from '../formula/formula-tf';
-import { createOptimizer, type BuiltOptimizer } from '../optimizers';
-import type { Schedule } from '../../protocol/schedules';
+import { OptimizerLane } from '../optimizers';
 
 export const SURFACE_SERIES = ['x', 'y', 'f', 'gx', 'gy', 'fdx', 'fdy', 'learningRate'] as const;
 export type SurfaceSeriesName = (typeof SURFACE_SERIES)[number];
@@ -107,26 +105,14 @@ export class SurfaceLab {
   }
 }
 
-export class SurfaceLane {
-  readonly id: string;
-  readonly label: string;
-  readonly params: Record<string, number>;
-  status: LaneStatus = 'running';
-  /** Steps taken. */
-  iteration = 0;
+export class SurfaceLane extends OptimizerLane<SurfaceState> {
   /** [1, 2]: (x, y). */
   readonly point: tf.Variable<tf.Rank.R2>;
-  private readonly built: BuiltOptimizer;
-  private readonly optimizer: tf.Optimizer;
   private gradient: tf.Tensor | undefined;
-  private state: SurfaceState;
+  protected state: SurfaceState;
 
   constructor(config: LaneConfig, start: SurfacePoint) {
-    this.id = config.id;
-    this.built = createOptimizer(config.optimizer, config.params, config.schedule);
-    this.optimizer = this.built.optimizer;
-    this.params = this.built.params;
-    this.label = config.label || OPTIMIZER_SPECS[config.optimizer].label;
+    super(config);
     const initial = tf.tensor2d([[start.x, start.y]]);
     this.point = tf.variable(initial, true); // the variable copies its value: free the source
     initial.dispose();
@@ -158,25 +144,10 @@ export class SurfaceLane {
     this.gradient = undefined;
   }
 
-  get current(): Readonly<SurfaceState> {
-    return this.state;
-  }
-
-  /** The lane's learning-rate schedule, defaults filled in. */
-  get schedule(): Schedule {
-    return this.built.schedule;
-  }
-
-  /** Steps at these rates instead of the schedule's (the learning-rate finder). */
-  useRates(rateAt: (iteration: number) => number): void {
-    this.built.useRates(rateAt);
-    this.state.learningRate = this.built.useRateOf(this.iteration);
-  }
-
-  dispose(): void {
+  override dispose(): void {
     this.gradient?.dispose();
     this.gradient = undefined;
     this.point.dispose();
-    this.optimizer.dispose();
+    super.dispose();
   }
 }

@@ -34,7 +34,9 @@ import { ImagePanel } from './image-panel';
 import { LaneView, pct } from './lane-view';
 import { ModelPanel } from './model-panel';
 import { Lens } from './pixel-views';
+import { UniversalPanel } from './universal-panel';
 import { useBatch } from './use-batch';
+import { useUniversal } from './use-universal';
 import { fitsSize, useImages, type LoadedImage } from './use-images';
 import { useModel, type ModelState } from './use-model';
 
@@ -150,7 +152,10 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
   // their own run (the step-0 preview stands aside while a batch runs, the cores being busy).
   const prepareBatch = useCallback((image: LoadedImage) => configFor(image, false), [configFor]);
   const { batch, startBatch, cancelBatch, closeBatch, batchRunning: isBatchRunning } = useBatch(client, prepareBatch);
-  batchRunning.current = isBatchRunning;
+  // The universal perturbation runs on the engine's own thread: the lab's runs wait for it.
+  const { universal, startUniversal, cancelUniversal, universalRunning } = useUniversal(client);
+  const [universalOpen, setUniversalOpen] = useState(false);
+  batchRunning.current = () => isBatchRunning() || universalRunning();
 
   // The first time the lab is shown, an empty list gets the sample photos (a cat and a dog),
   // so Run works at once; the user's own photos take their place.
@@ -290,7 +295,7 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
 
   const runLength: RunLength = { maxIterations: settings.maxIterations, itersPerSecond: settings.itersPerSecond, seed: settings.seed };
   const pending = phase !== 'idle' && runSettings !== null && !sameAdversarialRun(runSettings, settings);
-  const batching = !!batch?.running;
+  const batching = !!batch?.running || !!universal?.running;
   const decodedImages = imgs.images.filter((im) => fitsSize(im, size));
   const verdict = verdictOf(store, selected);
 
@@ -349,6 +354,15 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
           >
             Attack every image{decodedImages.length ? ` (${decodedImages.length})` : ''} with {settings.lanes.length === 1 ? 'the lane' : `all ${settings.lanes.length} lanes`}
           </button>
+          <button
+            type="button"
+            onClick={() => setUniversalOpen(true)}
+            disabled={universalOpen}
+            data-testid="universal-open"
+            title="One perturbation, within ε in L∞, that changes the model's verdict on as many of the loaded images as it can; its fooling rate against ε"
+          >
+            Universal perturbation…
+          </button>
         </div>
         <div className="adv-lanes" data-testid="lane-views" ref={lanesRef}>
           {lanes.length === 0 && <p className="adv-empty muted">{emptyText(model.state.kind, imgs.images.length > 0, !!selected)}</p>}
@@ -356,6 +370,19 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
             <LaneView key={l.id} store={store} client={client} laneId={l.id} index={i} label={l.label} colour={l.colour} labels={labels} lens={lens} gain={gainRef} gainLabel={gain} reportError={reportError} />
           ))}
         </div>
+        {universalOpen && (
+          <UniversalPanel
+            state={universal}
+            client={client}
+            imageCount={decodedImages.length}
+            canRun={decodedImages.length > 0 && !!model.info && !!model.modelId && !batch?.running}
+            gain={gain}
+            onRun={(epsilons, iterations) => startUniversal(decodedImages, model.modelId!, epsilons, iterations)}
+            onCancel={cancelUniversal}
+            onClose={() => setUniversalOpen(false)}
+            reportError={reportError}
+          />
+        )}
         {batch && <BatchTable batch={batch} onCancel={cancelBatch} onClose={closeBatch} />}
         <RunTimeline
           store={store}

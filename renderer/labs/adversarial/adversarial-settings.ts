@@ -4,7 +4,18 @@
  * cap. The defaults are the article's signed steps (towards "dog" for a cat, "cat" for a dog,
  * away from the current class otherwise: fitTargets) beside untargeted PGD.
  */
-import { ATTACK_LIMITS, ATTACK_METHOD_SPECS, attackParamProblem, attackParams, attackSteps, isAttackMethod, type AttackMethod, type AttackSpec, type AttackTarget } from '../../../main/protocol/adversarial';
+import {
+  ATTACK_LIMITS,
+  ATTACK_METHOD_SPECS,
+  UNIVERSAL_LIMITS,
+  attackParamProblem,
+  attackParams,
+  attackSteps,
+  isAttackMethod,
+  type AttackMethod,
+  type AttackSpec,
+  type AttackTarget,
+} from '../../../main/protocol/adversarial';
 import { LIMITS } from '../../../main/protocol/limits';
 import { finiteNumber, lanesArray, wholeNumber } from '../../session/check-fields';
 import { asRecord } from '../../session/session-parts';
@@ -259,4 +270,23 @@ function checkParams(method: AttackMethod, raw: unknown, where: string): Record<
     out[p.name] = v as number;
   }
   return out;
+}
+
+/**
+ * The ε field: levels separated by commas or spaces, each from 1 to 255 (a perturbation is
+ * whole levels), at most UNIVERSAL_LIMITS.maxEpsilons of them; sorted, repeats dropped. A
+ * string says what is wrong.
+ */
+export function parseEpsilons(text: string): number[] | string {
+  const parts = text.split(/[\s,;]+/).filter(Boolean);
+  if (!parts.length) return 'Give at least one ε, in levels (1/255), like 2, 5, 10.';
+  const values: number[] = [];
+  for (const p of parts) {
+    const v = /^\d+(\.\d+)?$/.test(p) ? Number(p) : NaN;
+    if (!(v >= 1 && v <= 255)) return `“${p}” is not an ε from 1 to 255 levels.`;
+    values.push(v);
+  }
+  const unique = [...new Set(values)].sort((a, b) => a - b);
+  if (unique.length > UNIVERSAL_LIMITS.maxEpsilons) return `At most ${UNIVERSAL_LIMITS.maxEpsilons} values of ε (each is a perturbation of its own).`;
+  return unique;
 }

@@ -123,7 +123,7 @@ export function BatchTable({ batch, onCancel, onClose }: BatchTableProps) {
 }
 
 /** ImageNet labels list synonyms ("tabby, tabby cat"): the first names the class; the cell's title has them all. */
-function ClassCell({ c }: { c: RankedClass | null }) {
+export function ClassCell({ c }: { c: RankedClass | null }) {
   if (!c) return <td className="text">—</td>;
   return (
     <td className="text" title={`${c.label} (#${c.index})`}>

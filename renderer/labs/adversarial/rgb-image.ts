@@ -20,15 +20,16 @@ export function rgbToImageData(rgb: Uint8Array, out: ImageData): void {
  * Per pixel, the change of the channel that moved most (its sign kept), times `gain`: red for
  * brighter, blue for darker, white where nothing changed. Taking the largest channel rather than
  * the mean keeps a pixel white exactly when it is unchanged (as L0 counts it): sign attacks move
- * channels in opposite directions, which a mean would hide.
+ * channels in opposite directions, which a mean would hide. With `original` null, `adversarial`
+ * is the change itself (a universal perturbation's δ, signed levels).
  */
-export function differenceToImageData(original: Uint8Array, adversarial: Uint8Array, gain: number, out: ImageData): void {
+export function differenceToImageData(original: ArrayLike<number> | null, adversarial: ArrayLike<number>, gain: number, out: ImageData): void {
   const d = out.data;
   const n = out.width * out.height;
   for (let p = 0, i = 0, j = 0; p < n; p++, i += 3, j += 4) {
     let change = 0;
     for (let c = 0; c < 3; c++) {
-      const v = adversarial[i + c]! - original[i + c]!;
+      const v = original ? adversarial[i + c]! - original[i + c]! : adversarial[i + c]!;
       if (Math.abs(v) > Math.abs(change)) change = v;
     }
     const fade = 255 - Math.min(255, Math.round(Math.abs(change) * gain));
