@@ -4,7 +4,7 @@
  * subtrees are folded in float64 into scalars made once and kept until `dispose()`.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { CheckedFormula, FormulaNode } from './formula';
+import type { CheckedFormula, FormulaNode, UnaryFunction } from './formula';
 import { usedVariables } from './formula';
 import { compileFloat64 } from './formula-float64';
 
@@ -17,7 +17,8 @@ export interface TfFormula {
 
 type Op = (inputs: readonly tf.Tensor[]) => tf.Tensor;
 
-const UNARY: Record<string, (t: tf.Tensor) => tf.Tensor> = {
+/** Each function of the language as its tf op (also formula-gradient.ts's). */
+export const TF_UNARY: Record<UnaryFunction, (t: tf.Tensor) => tf.Tensor> = {
   sin: tf.sin,
   cos: tf.cos,
   tan: tf.tan,
@@ -58,7 +59,7 @@ export function compileTf(formula: CheckedFormula): TfFormula {
       }
       case 'call': {
         const a = build(node.arg);
-        const fn = UNARY[node.fn]!;
+        const fn = TF_UNARY[node.fn];
         return (inputs) => fn(a(inputs));
       }
       case 'call2': {

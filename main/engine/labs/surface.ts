@@ -35,7 +35,7 @@ export interface SurfaceProblem {
 export class SurfaceLab {
   readonly f64: Float64Formula;
   readonly minima: readonly KnownMinimum[];
-  /** f as tf ops (also a sweep's, over its cells: main/engine/tune/surface-sweep.ts). */
+  /** f as tf ops (a sweep differentiates the checked formula its own way: main/engine/tune/surface-sweep.ts). */
   readonly tfFormula: TfFormula;
   /** ∂(Σ f over rows)/∂points = each row's own gradient: the lanes do not interact. */
   private readonly gradient: (points: tf.Tensor2D) => tf.Tensor2D;

@@ -9,6 +9,11 @@
  * optimizer from main/engine/optimizers.ts does (test/unit/engine/tune/batched-optimizer.test.ts).
  * Full-shape hyper-parameter tensors rather than [cells, 1] columns keep every elementwise op on
  * the backends' same-shape path (the cpu backend's broadcasting path indexes per element).
+ * What changes per step but not with the parameters — Adam's and Adamax's bias corrections and
+ * Adamax's decayed rate — is worked out per cell here, in float32 as its kernels would round it,
+ * and handed over as one tensor a step: a step is a kernel dispatch per op (≈ 10 µs each,
+ * whatever 800 floats cost), so Adam's update is 14 kernels rather than 18, Adamax's 10 rather
+ * than 17.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerName } from '../../protocol/optimizers';
@@ -41,6 +46,23 @@ function hyperTensors(cells: readonly Record<string, number>[], shape: readonly 
     }
     keep.push(t);
     return t;
+  };
+}
+
+/**
+ * A per-cell value that changes every step but not with the parameters (Adam's and Adamax's
+ * bias corrections, Adamax's decayed rate): worked out here per cell in float32 — each
+ * operation rounded by Math.fround or a Float32Array store, which is what a float32 kernel's
+ * correctly rounded result is — and handed over as one tensor a step (a scalar where every cell
+ * has the same), in place of the kernels that would compute it.
+ */
+function stepTensors(cells: number, shape: readonly number[]): (values: Float32Array) => tf.Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return (values) => {
+    if (values.every((v) => v === values[0])) return tf.scalar(values[0]!);
+    const data = new Float32Array(size);
+    for (let k = 0; k < size; k++) data[k] = values[k % cells]!;
+    return tf.tensor(data, [...shape]);
   };
 }
 
@@ -133,13 +155,17 @@ export function createBatchedOptimizer(name: OptimizerName, cells: readonly Reco
         const oneMinusBeta1 = hyper((c) => 1 - p('beta1')(c));
         const oneMinusBeta2 = hyper((c) => 1 - p('beta2')(c));
         const eps = hyper(p('epsilon'));
-        const accBeta1 = slot(beta1);
-        const accBeta2 = slot(beta2);
         const m = slot();
         const v = slot();
+        // tfjs's accBeta1, accBeta2 (float32 variables from beta1, beta2, times beta every step), per cell
+        const b1 = Float32Array.from(cells, p('beta1'));
+        const b2 = Float32Array.from(cells, p('beta2'));
+        const accBeta1 = b1.slice();
+        const accBeta2 = b2.slice();
+        const perStep = stepTensors(cells.length, variable.shape);
         return (g) => {
-          const oneMinusAccBeta1 = tf.sub(1, accBeta1);
-          const oneMinusAccBeta2 = tf.sub(1, accBeta2);
+          const oneMinusAccBeta1 = perStep(accBeta1.map((a) => 1 - a));
+          const oneMinusAccBeta2 = perStep(accBeta2.map((a) => 1 - a));
           const newM = tf.add(tf.mul(m, beta1), tf.mul(g, oneMinusBeta1));
           const newV = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), oneMinusBeta2));
           const mHat = tf.div(newM, oneMinusAccBeta1);
@@ -147,8 +173,10 @@ export function createBatchedOptimizer(name: OptimizerName, cells: readonly Reco
           m.assign(newM);
           v.assign(newV);
           value.assign(tf.add(tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), eps)), negLr), value));
-          accBeta1.assign(tf.mul(accBeta1, beta1));
-          accBeta2.assign(tf.mul(accBeta2, beta2));
+          for (let i = 0; i < cells.length; i++) {
+            accBeta1[i] = accBeta1[i]! * b1[i]!;
+            accBeta2[i] = accBeta2[i]! * b2[i]!;
+          }
         };
       }
       case 'adamax': {
@@ -156,22 +184,26 @@ export function createBatchedOptimizer(name: OptimizerName, cells: readonly Reco
         const beta2 = hyper(p('beta2'));
         const oneMinusBeta1 = hyper((c) => 1 - p('beta1')(c));
         const eps = hyper(p('epsilon'));
-        const decay = hyper(p('decay'));
-        const accBeta1 = slot(beta1);
         const m = slot();
         const u = slot();
-        const iteration = tf.tidy(() => tf.variable(tf.scalar(0), false));
-        slots.push(iteration);
+        // tfjs's accBeta1 and iteration (float32 variables), and its rate negLr / (iteration·decay + 1)
+        // divided by 1 − accBeta1, per cell, each operation rounded to float32 as its kernel rounds
+        const b1 = Float32Array.from(cells, p('beta1'));
+        const decay = Float32Array.from(cells, p('decay'));
+        const negRate = Float32Array.from(cells, (c) => -p('learningRate')(c));
+        const accBeta1 = b1.slice();
+        const f32 = Math.fround;
+        let iteration = 0;
+        const perStep = stepTensors(cells.length, variable.shape);
         return (g) => {
-          const oneMinusAccBeta1 = tf.sub(1, accBeta1);
-          const lr = tf.div(negLr, tf.add(tf.mul(iteration, decay), 1));
+          const rate = perStep(negRate.map((lr, i) => f32(lr / f32(f32(iteration * decay[i]!) + 1)) / f32(1 - accBeta1[i]!)));
           const newM = tf.add(tf.mul(m, beta1), tf.mul(g, oneMinusBeta1));
           const newU = tf.maximum(tf.mul(u, beta2), tf.abs(g));
           m.assign(newM);
           u.assign(newU);
-          value.assign(tf.add(tf.mul(tf.div(lr, oneMinusAccBeta1), tf.div(newM, tf.add(newU, eps))), value));
-          iteration.assign(tf.add(iteration, 1));
-          accBeta1.assign(tf.mul(accBeta1, beta1));
+          value.assign(tf.add(tf.mul(rate, tf.div(newM, tf.add(newU, eps))), value));
+          iteration++;
+          for (let i = 0; i < cells.length; i++) accBeta1[i] = accBeta1[i]! * b1[i]!;
         };
       }
     }

@@ -52,12 +52,13 @@ export async function createSweepProblem(spec: SweepLabProblem, optimizer: Optim
 
 /**
  * The backend a lab's sweep runs on, fastest first as `npm run bench` measured (2-core x64): a
- * Surface cell is a few numbers, so dispatch decides as for its lanes (cpu ≈ wasm); a
- * Regression sweep is [150, 400] arrays a step, where wasm's SIMD kernels win (≈ 6×); a Spread
- * cell's pair matrices likewise.
+ * Surface sweep is [2, 400] arrays a step, where the cpu backend's per-element JS loops and
+ * fresh arrays cost more than wasm's dispatch (Rosenbrock, Adam, 26 kernels a step: wasm ≈ 2×
+ * cpu); a Regression sweep is [150, 400] arrays a step, where wasm's SIMD kernels win (≈ 5×); a
+ * Spread cell's pair matrices likewise.
  */
 export const SWEEP_BACKEND_PREFERENCE: Record<SweepLabProblem['lab'], readonly BackendName[]> = {
-  surface: ['tensorflow', 'cpu', 'wasm'],
+  surface: ['tensorflow', 'wasm', 'cpu'],
   regression: ['tensorflow', 'wasm', 'cpu'],
   // As the lab's lanes: N² pair matrices a cell, where wasm's kernels win (README, "Backends").
   spread: ['tensorflow', 'wasm', 'cpu'],

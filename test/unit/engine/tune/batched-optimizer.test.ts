@@ -1,7 +1,8 @@
 /**
  * A sweep's cells against single lanes: every cell of a batched sweep, for all nine
  * optimizers, ends where a lane of the Surface lab with the registry's optimizer (tf.train)
- * and that cell's settings ends after the same steps; and repeated sweeps leave the tensor
+ * and that cell's settings ends after the same steps; on wasm, where Surface sweeps run, bit
+ * for bit where a lane on cpu, where the lab runs, ends; and repeated sweeps leave the tensor
  * count where it was.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -93,6 +94,30 @@ describe('batched sweep cells', () => {
     sweepProblem.dispose();
     lab.dispose();
   });
+
+  it.each([
+    ['rosenbrock', 'adam'],
+    ['rosenbrock', 'rmsprop'],
+    ['beale', 'adam'],
+  ] as const)('%s, %s: a sweep on wasm (the Surface sweep\u2019s backend) ends every cell bit for bit where a lane on cpu (the lab\u2019s) ends', async (preset, optimizer) => {
+    const fn = { fn: { kind: 'preset', preset } as const, start: SURFACE_PRESETS[preset].start };
+    await selectBackend('wasm');
+    const lab = await SurfaceLab.create(fn);
+    const sweepProblem = surfaceSweepProblem(lab);
+    let params: Float32Array = new Float32Array();
+    const result = (await runSweep(sweepProblem, { optimizer, params: {}, axes: AXES[optimizer] }, { iterations: ITERATIONS, finalParams: (v) => (params = v) }))!;
+    sweepProblem.dispose();
+    lab.dispose();
+    await selectBackend('cpu');
+    const cpuLab = await SurfaceLab.create(fn);
+    const cells = result.cellParams;
+    for (let i = 0; i < cells.length; i++) {
+      const [x, y] = singleLane(cpuLab, optimizer, cells[i]!, ITERATIONS);
+      expect(Number.isFinite(x) && Number.isFinite(y)).toBe(true);
+      expect([params[i], params[cells.length + i]], `cell ${i}`).toEqual([x, y]);
+    }
+    cpuLab.dispose();
+  }, 60_000);
 
   it('repeated sweeps leave the tensor count flat', async () => {
     const lab = await SurfaceLab.create(problem);
