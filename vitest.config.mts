@@ -4,8 +4,10 @@ export default defineConfig({
   test: {
     include: ['test/unit/**/*.test.ts'],
     environment: 'node',
-    // tfjs keeps one global engine per process: run files in separate forks, one at a time on 2 cores.
+    // tfjs keeps one global engine per process: run files in separate forks, two at a time (the
+    // default on 2 cores is one, and most files spend their time in start-up, I/O and waits).
     pool: 'forks',
+    maxWorkers: 2,
     testTimeout: 60_000,
     env: { DESCENT_BACKEND: 'cpu' },
   },
