@@ -1,4 +1,4 @@
-import { defineConfig, type PlaywrightTestOptions, type PlaywrightWorkerOptions } from '@playwright/test';
+import { defineConfig } from '@playwright/test';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { E2E_PORT as PORT, E2E_TOKEN } from './test/e2e/e2e-server';
@@ -11,30 +11,11 @@ import { E2E_PORT as PORT, E2E_TOKEN } from './test/e2e/e2e-server';
 const MODELS_DIR = path.resolve(__dirname, '../shared/models');
 const MODEL_CACHE = path.join(tmpdir(), 'descent-e2e-model-cache');
 
-/** Debian's Chromium (never `playwright install`). */
-const CHROMIUM: Partial<PlaywrightTestOptions & PlaywrightWorkerOptions> = {
-  browserName: 'chromium',
-  launchOptions: {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  },
-};
-
 export default defineConfig({
   testDir: 'test/e2e',
   // Its own folder: Playwright empties outputDir at start, and test-results/ holds other reports.
   outputDir: 'test-results/e2e-artifacts',
-  // Two at once: each connection gets its own engine, and a test mostly waits on its engine and
-  // the page's frames (the suite used under one core of two, one test at a time). Files are
-  // spread over the workers; a file's tests run in order in one.
-  workers: 2,
+  workers: 1,
   timeout: 60_000,
   expect: { timeout: 15_000 },
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
@@ -55,15 +36,20 @@ export default defineConfig({
   projects: [
     {
       name: 'e2e',
-      testIgnore: /engine-crash\.spec\.ts/,
-      use: CHROMIUM,
-    },
-    {
-      // It kills every engine the server has started, so it runs alone, after the rest.
-      name: 'engine-crash',
-      testMatch: /engine-crash\.spec\.ts/,
-      dependencies: ['e2e'],
-      use: CHROMIUM,
+      use: {
+        browserName: 'chromium',
+        launchOptions: {
+          executablePath: '/usr/bin/chromium',
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--no-first-run',
+          ],
+        },
+      },
     },
   ],
 });
