@@ -11,6 +11,7 @@
  * machine shared with other jobs CPU time is the better estimate of the unloaded wall time.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { BackendName } from '../main/protocol/limits';
 import { availableBackends } from './bench-backends';
 import { AttackPool, defaultJobs } from '../main/engine/adversarial/attack-pool';
 import { AttackRun } from '../main/engine/adversarial/attack-run';
@@ -140,13 +141,10 @@ export async function benchAttack(): Promise<void> {
 const LANES = 8;
 
 /**
- * Eight lanes on one image (the window's run, a table row): one step of one lane against one
- * step of eight stepping together, all through the network as one batch (AttackRun.stepTogether;
- * the issue's target is eight at most four times one), and eight stepping one after another as
- * before. PGD to the dog group, each lane its own seed; MobileNet only (wasm and faster).
+ * MobileNet's source with each backend to measure it on but cpu (a MobileNet step takes seconds
+ * on tfjs's JS kernels), saying so; nothing, with the reason, where the model is not at hand.
  */
-export async function benchAttackLanes(): Promise<void> {
-  console.log(`adversarial lanes on one image: one step of 1 lane, of ${LANES} lanes batched and of ${LANES} lanes one by one (PGD), wall ms (CPU ms), median of ${MEASURED} after ${WARM_UP} warm-up`);
+async function* mobileNetBackends(): AsyncGenerator<{ source: ModelSource; backend: BackendName }> {
   let source: ModelSource;
   try {
     source = await locateModel('mobilenet_v1_0.75_224', { cacheDir: defaultModelCacheDir(), download: false });
@@ -159,6 +157,19 @@ export async function benchAttackLanes(): Promise<void> {
       console.log("  cpu        skipped: a MobileNet step takes seconds on tfjs's JS kernels (see the step figures)");
       continue;
     }
+    yield { source, backend };
+  }
+}
+
+/**
+ * Eight lanes on one image (the window's run, a table row): one step of one lane against one
+ * step of eight stepping together, all through the network as one batch (AttackRun.stepTogether;
+ * the issue's target is eight at most four times one), and eight stepping one after another as
+ * before. PGD to the dog group, each lane its own seed; MobileNet only (wasm and faster).
+ */
+export async function benchAttackLanes(): Promise<void> {
+  console.log(`adversarial lanes on one image: one step of 1 lane, of ${LANES} lanes batched and of ${LANES} lanes one by one (PGD), wall ms (CPU ms), median of ${MEASURED} after ${WARM_UP} warm-up`);
+  for await (const { source, backend } of mobileNetBackends()) {
     const classifier = await ImageClassifier.load(source);
     const rgb = noiseImage(classifier.inputWidth, classifier.inputHeight);
     const before = tf.memory().numTensors;
@@ -215,18 +226,7 @@ export async function benchAttackPool(): Promise<void> {
   const jobs = defaultJobs();
   const images = POOL_IMAGES_PER_WORKER * Math.max(jobs, 2);
   console.log(`adversarial worker pool: ${images} images × ${POOL_STEPS} PGD steps on MobileNet, whole seconds from the pool's start (higher images/s is better)`);
-  let source: ModelSource;
-  try {
-    source = await locateModel('mobilenet_v1_0.75_224', { cacheDir: defaultModelCacheDir(), download: false });
-  } catch (e) {
-    console.log(`  ${(e as Error).message}`);
-    return;
-  }
-  for await (const backend of availableBackends()) {
-    if (backend === 'cpu') {
-      console.log('  cpu        skipped: a MobileNet step takes seconds on tfjs\'s JS kernels (see the step figures)');
-      continue;
-    }
+  for await (const { source, backend } of mobileNetBackends()) {
     const one = await poolRun(source, backend, 1, images);
     const all = await poolRun(source, backend, jobs, images);
     const rate = (r: { seconds: number }) => (images / r.seconds).toFixed(2);
