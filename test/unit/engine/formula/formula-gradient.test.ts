@@ -9,33 +9,18 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../../main/engine/backend';
 import { checkFormula } from '../../../../main/engine/formula/formula';
-import { centralDifferences, compileFloat64 } from '../../../../main/engine/formula/formula-float64';
+import { compileFloat64 } from '../../../../main/engine/formula/formula-float64';
 import { compileTfGradient } from '../../../../main/engine/formula/formula-gradient';
 import { compileTf } from '../../../../main/engine/formula/formula-tf';
-import { mulberry32 } from '../../../../main/engine/random';
 import { FORMULA_DEFAULTS, SURFACE_PRESET_NAMES, SURFACE_PRESETS, surfaceFormula, type SurfaceWindow } from '../../../../main/protocol/surface';
+import { EVERY_FUNCTION, expectCentralDifferences, randomPoints } from './formula-fixtures';
 
 beforeAll(async () => {
   await selectBackend('cpu');
 });
 
 const TYPED = [
-  'sin(x*y) + y',
-  'cos(x - 2*y)',
-  'tan(0.3*x + 0.2*y)',
-  'exp(0.5*x - y)',
-  'log(1 + x^2 + y^2)',
-  'sqrt(2 + x^2 + x*y + y^2)',
-  'abs(x + 3) * y',
-  'tanh(x*y)',
-  'sinh(x) * y',
-  'cosh(x - y)',
-  'min(x^2, y + 3)',
-  'max(x*y, x - 4)',
-  'x / (2 + y^2)',
-  '(2 + sin(x))^(1.5 + 0.1*y)',
-  '2^x + (1 + y^2)^x',
-  '-x*e + pi*y',
+  ...EVERY_FUNCTION,
   '-(-(x*y))',
   '1*x + x^1*y',
   // the same subexpression in three places (the tape sums its gradients at x in its own order)
@@ -85,10 +70,8 @@ async function both(text: string, points: tf.Tensor2D) {
 
 describe('symbolic gradient program', () => {
   it.each(CASES)('%s: equals tf.grad bit for bit, and float64 central differences', async (text, w) => {
-    const random = mulberry32(text.length * 7919 + 1);
     const n = 64;
-    const xs = Array.from({ length: n }, () => w.xMin + (w.xMax - w.xMin) * random());
-    const ys = Array.from({ length: n }, () => w.yMin + (w.yMax - w.yMin) * random());
+    const { xs, ys } = randomPoints(text, n, w, 1);
     const points = tf.tensor2d([xs, ys]);
     const before = tf.memory().numTensors;
     const got = await both(text, points);
@@ -96,13 +79,7 @@ describe('symbolic gradient program', () => {
     points.dispose();
     for (let i = 0; i < 2 * n; i++) expect(Object.is(got.symbolic[i], got.autodiff[i]), `element ${i}: ${got.symbolic[i]} vs tf.grad's ${got.autodiff[i]}`).toBe(true);
     const f = compileFloat64(await checkFormula(text));
-    for (let i = 0; i < n; i++) {
-      const [dx, dy] = centralDifferences(f, [xs[i]!, ys[i]!]);
-      // float32 gradient against float64 differences: relative 1e-4 of the gradient's size (or absolute where it is small)
-      const tol = 1e-4 * Math.max(1, Math.abs(dx!), Math.abs(dy!));
-      expect(Math.abs(got.symbolic[i]! - dx!)).toBeLessThan(tol);
-      expect(Math.abs(got.symbolic[n + i]! - dy!)).toBeLessThan(tol);
-    }
+    expectCentralDifferences(f, xs, ys, got.symbolic.subarray(0, n), got.symbolic.subarray(n));
     expect(got.kernels.symbolic).toBeLessThan(got.kernels.autodiff);
   });
 

@@ -7,9 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../../main/engine/backend';
 import { checkFormula, FormulaError } from '../../../../main/engine/formula/formula';
-import { centralDifferences, compileFloat64 } from '../../../../main/engine/formula/formula-float64';
+import { compileFloat64 } from '../../../../main/engine/formula/formula-float64';
 import { compileTf } from '../../../../main/engine/formula/formula-tf';
-import { mulberry32 } from '../../../../main/engine/random';
+import { EVERY_FUNCTION, expectCentralDifferences, randomPoints } from './formula-fixtures';
 
 beforeAll(async () => {
   await selectBackend('cpu');
@@ -98,40 +98,12 @@ describe('formula compilers', () => {
     return out;
   }
 
-  // Each function of the language inside a smooth context that keeps its argument in its domain.
-  const FUNCTIONS = [
-    'sin(x*y) + y',
-    'cos(x - 2*y)',
-    'tan(0.3*x + 0.2*y)',
-    'exp(0.5*x - y)',
-    'log(1 + x^2 + y^2)',
-    'sqrt(2 + x^2 + x*y + y^2)',
-    'abs(x + 3) * y',
-    'tanh(x*y)',
-    'sinh(x) * y',
-    'cosh(x - y)',
-    'min(x^2, y + 3)',
-    'max(x*y, x - 4)',
-    'x^3 - 3*x*y^2',
-    'x / (2 + y^2)',
-    '(2 + sin(x))^(1.5 + 0.1*y)',
-    '-x*e + pi*y',
-  ];
-
-  it.each(FUNCTIONS)('should differentiate %s by autodiff as float64 central differences do', async (text) => {
-    const random = mulberry32(text.length * 7919);
-    const xs = Array.from({ length: 16 }, () => -1.5 + 3 * random());
-    const ys = Array.from({ length: 16 }, () => -1.5 + 3 * random());
+  it.each(EVERY_FUNCTION)('should differentiate %s by autodiff as float64 central differences do', async (text) => {
+    const { xs, ys } = randomPoints(text, 16, { xMin: -1.5, xMax: 1.5, yMin: -1.5, yMax: 1.5 });
     const got = await autodiff(text, xs, ys);
     const f = compileFloat64(await checkFormula(text));
-    for (let i = 0; i < xs.length; i++) {
-      const [dx, dy] = centralDifferences(f, [xs[i]!, ys[i]!]);
-      // float32 autodiff against float64 differences: relative 1e-4 of the gradient's size (or absolute where it is small).
-      const tol = 1e-4 * Math.max(1, Math.abs(dx!), Math.abs(dy!));
-      expect(Math.abs(got.gx[i]! - dx!)).toBeLessThan(tol);
-      expect(Math.abs(got.gy[i]! - dy!)).toBeLessThan(tol);
-      expect(got.f[i]).toBeCloseTo(f([xs[i]!, ys[i]!]), 4);
-    }
+    expectCentralDifferences(f, xs, ys, got.gx, got.gy);
+    for (let i = 0; i < xs.length; i++) expect(got.f[i]).toBeCloseTo(f([xs[i]!, ys[i]!]), 4);
   });
 
   it('should give a formula of no variable a zero gradient over the batch, and free its constants', async () => {
