@@ -4,9 +4,7 @@
  * ε. Points are few (tens, at most 10,000) and change about twice a second, so a canvas redrawn
  * when its data moves is enough; uPlot would be more machinery than this needs.
  */
-import { useRef } from 'react';
-import { fitCanvas } from '../../fit-canvas';
-import { useAnimationFrame } from '../../use-animation-frame';
+import { useCanvasRedraw } from '../../use-canvas-redraw';
 import type { AdversarialStore } from './adversarial-store';
 
 const PAD = { left: 30, right: 6, top: 6, bottom: 16 };
@@ -95,34 +93,28 @@ export function drawShareChart(ctx: CanvasRenderingContext2D, width: number, hei
 }
 
 export function ConfidenceChart({ store, laneId, colour }: { store: AdversarialStore; laneId: string; colour: string }) {
-  const ref = useRef<HTMLCanvasElement>(null);
-  const drawn = useRef('');
-  useAnimationFrame(() => {
-    const canvas = ref.current;
-    if (!canvas || canvas.offsetParent === null) return;
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return;
-    const size = fitCanvas(canvas, ctx);
-    const lane = store.lanes.find((l) => l.id === laneId);
-    const reports = lane?.reports ?? [];
-    const key = `${store.version}|${reports.length}|${size.width}x${size.height}`;
-    if (!size.resized && key === drawn.current) return;
-    drawn.current = key;
-    const lastReport = reports.at(-1);
-    canvas.setAttribute('aria-label', lastReport ? `Target confidence over steps: ${(100 * lastReport.targetConfidence).toFixed(1)}% at step ${lastReport.step}` : 'Target confidence over steps: no step yet');
-    const steps = Math.max(1, lane?.maxSteps ?? 1, reports.length ? reports[reports.length - 1]!.step : 0);
-    // A lane that finished early repeats its last report every iteration: one point a step.
-    const points = reports.filter((r, k) => k === 0 || r.step !== reports[k - 1]!.step).map((r) => ({ x: r.step, p: r.targetConfidence }));
-    // The timeline's step while the user scrubs.
-    const shown = lane ? store.shownReport(lane) : null;
-    drawShareChart(ctx, size.width, size.height, {
-      xMax: steps,
-      xEndLabel: `step ${steps}`,
-      points,
-      colour,
-      threshold: lane?.stopAtConfidence ?? null,
-      cursorX: store.cursor !== null && shown ? shown.step : null,
-    });
+  const lane = () => store.lanes.find((l) => l.id === laneId);
+  const ref = useCanvasRedraw({
+    key: () => `${store.version}|${lane()?.reports.length ?? 0}`,
+    draw: (ctx, size) => {
+      const l = lane();
+      const reports = l?.reports ?? [];
+      const lastReport = reports.at(-1);
+      ctx.canvas.setAttribute('aria-label', lastReport ? `Target confidence over steps: ${(100 * lastReport.targetConfidence).toFixed(1)}% at step ${lastReport.step}` : 'Target confidence over steps: no step yet');
+      const steps = Math.max(1, l?.maxSteps ?? 1, reports.length ? reports[reports.length - 1]!.step : 0);
+      // A lane that finished early repeats its last report every iteration: one point a step.
+      const points = reports.filter((r, k) => k === 0 || r.step !== reports[k - 1]!.step).map((r) => ({ x: r.step, p: r.targetConfidence }));
+      // The timeline's step while the user scrubs.
+      const shown = l ? store.shownReport(l) : null;
+      drawShareChart(ctx, size.width, size.height, {
+        xMax: steps,
+        xEndLabel: `step ${steps}`,
+        points,
+        colour,
+        threshold: l?.stopAtConfidence ?? null,
+        cursorX: store.cursor !== null && shown ? shown.step : null,
+      });
+    },
   });
   return <canvas ref={ref} className="adv-chart" data-testid="confidence-chart" aria-label="Target confidence over steps" role="img" />;
 }

@@ -10,10 +10,9 @@ import { UNIVERSAL_LIMITS } from '../../../main/protocol/adversarial';
 import type { UniversalPoint } from '../../../main/protocol/messages';
 import type { EngineClient } from '../../engine-client';
 import { encodePng } from '../../engine-requests';
-import { fitCanvas } from '../../fit-canvas';
 import { NumberField } from '../../number-field';
 import { saveFile } from '../../save-file';
-import { useAnimationFrame } from '../../use-animation-frame';
+import { useCanvasRedraw } from '../../use-canvas-redraw';
 import { ClassCell } from './batch-table';
 import { drawShareChart } from './confidence-chart';
 import { pct } from './lane-view';
@@ -194,60 +193,44 @@ export function UniversalPanel({ state, client, imageCount, canRun, gain, onRun,
 
 /** The fooling rate of each ε finished, from (0, 0%), with the ε shown marked. */
 function FoolingCurve({ points, maxEpsilon, shown }: { points: readonly { epsilon: number; foolingRate: number }[]; maxEpsilon: number; shown: number | null }) {
-  const ref = useRef<HTMLCanvasElement>(null);
-  const drawn = useRef('');
   const sorted = [...points].sort((a, b) => a.epsilon - b.epsilon);
   const label = `Fooling rate against ε: ${sorted.map((q) => `ε ${q.epsilon}: ${pct(q.foolingRate)}`).join(', ') || 'none yet'}`;
-  useAnimationFrame(() => {
-    const canvas = ref.current;
-    if (!canvas || canvas.offsetParent === null) return;
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return;
-    const size = fitCanvas(canvas, ctx);
-    const key = `${label}|${shown}|${maxEpsilon}|${size.width}x${size.height}`;
-    if (!size.resized && key === drawn.current) return;
-    drawn.current = key;
-    drawShareChart(ctx, size.width, size.height, {
-      xMax: maxEpsilon,
-      xEndLabel: `ε ${maxEpsilon}`,
-      points: [{ x: 0, p: 0 }, ...sorted.map((q) => ({ x: q.epsilon, p: q.foolingRate }))],
-      colour: CURVE_COLOUR,
-      cursorX: shown,
-      pointLabels: true,
-    });
+  const ref = useCanvasRedraw({
+    key: () => `${label}|${shown}|${maxEpsilon}`,
+    draw: (ctx, size) =>
+      drawShareChart(ctx, size.width, size.height, {
+        xMax: maxEpsilon,
+        xEndLabel: `ε ${maxEpsilon}`,
+        points: [{ x: 0, p: 0 }, ...sorted.map((q) => ({ x: q.epsilon, p: q.foolingRate }))],
+        colour: CURVE_COLOUR,
+        cursorX: shown,
+        pointLabels: true,
+      }),
   });
   return <canvas ref={ref} className="adv-chart adv-universal-chart" data-testid="universal-chart" data-value={JSON.stringify(sorted)} aria-label={label} role="img" />;
 }
 
 /** δ ×k, as the lanes' difference view draws a change. */
 function PerturbationCanvas({ point, width, height, gain }: { point: UniversalPoint; width: number; height: number; gain: number }) {
-  const ref = useRef<HTMLCanvasElement>(null);
   const pixels = useRef<{ canvas: HTMLCanvasElement; key: string } | null>(null);
-  const drawn = useRef('');
-  useAnimationFrame(() => {
-    const canvas = ref.current;
-    if (!canvas || canvas.offsetParent === null) return;
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return;
-    const aspect = `${width} / ${height}`;
-    if (canvas.style.aspectRatio !== aspect) canvas.style.aspectRatio = aspect;
-    const size = fitCanvas(canvas, ctx);
-    const key = `${point.epsilon}|${point.perturbation.length}|${gain}`;
-    if (pixels.current?.key !== key) {
-      const off = document.createElement('canvas');
-      off.width = width;
-      off.height = height;
-      const data = new ImageData(width, height);
-      differenceToImageData(null, point.perturbation, gain, data);
-      off.getContext('2d')!.putImageData(data, 0, 0);
-      pixels.current = { canvas: off, key };
-    }
-    const frame = `${key}|${size.width}x${size.height}`;
-    if (!size.resized && drawn.current === frame) return;
-    drawn.current = frame;
-    ctx.clearRect(0, 0, size.width, size.height);
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(pixels.current.canvas, 0, 0, size.width, size.height);
+  const key = `${point.epsilon}|${point.perturbation.length}|${gain}`;
+  const ref = useCanvasRedraw({
+    key: () => key,
+    aspect: `${width} / ${height}`,
+    draw: (ctx, size) => {
+      if (pixels.current?.key !== key) {
+        const off = document.createElement('canvas');
+        off.width = width;
+        off.height = height;
+        const data = new ImageData(width, height);
+        differenceToImageData(null, point.perturbation, gain, data);
+        off.getContext('2d')!.putImageData(data, 0, 0);
+        pixels.current = { canvas: off, key };
+      }
+      ctx.clearRect(0, 0, size.width, size.height);
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(pixels.current.canvas, 0, 0, size.width, size.height);
+    },
   });
   return <canvas ref={ref} className="adv-pixels adv-universal-delta" data-testid="universal-perturbation" aria-label={`The perturbation at ε ${point.epsilon}, ×${gain}`} role="img" />;
 }
