@@ -21,12 +21,7 @@ import { findLearningRate, type FinderConfig } from './lr-find';
 import { Run } from './run';
 import { runSweep } from './tune/sweep';
 import { createSweepProblem, useSweepBackend, type SweepLabProblem } from './tune/sweep-labs';
-
-
-function errorInfo(e: unknown): ErrorInfo {
-  if (e instanceof Error) return { name: e.name, message: e.message };
-  return { name: 'Error', message: String(e) };
-}
+import { errorInfo } from './error-info';
 
 export class Engine {
   private backend: BackendName | undefined;

@@ -4,14 +4,15 @@
  * display rate. The lab's driver (lab-driver.ts) keeps every iteration of every lane, and each
  * frame carries all iterations since the previous one, so coalescing frames loses nothing.
  */
-import type { BackendName, ControlAction, FrameMessage, RunConfig, RunStartedMessage, RunStatus } from '../protocol/messages';
+import type { BackendName, ControlAction, EngineMessage, FrameMessage, RunConfig, RunStartedMessage, RunStatus } from '../protocol/messages';
+import { errorInfo } from './error-info';
 import type { LabDriver } from './lab-driver';
 
 export const FRAME_INTERVAL_MS = 1000 / 60;
 /** How long one slice of work may hold the event loop when running flat out. */
 const SLICE_MS = 8;
 
-export type Emit = (message: RunStartedMessage | FrameMessage) => void;
+export type Emit = (message: RunStartedMessage | FrameMessage | Extract<EngineMessage, { type: 'error' }>) => void;
 
 export class Run {
   status: RunStatus = 'paused';
@@ -86,7 +87,7 @@ export class Run {
           this.cancelTimer();
         }
         if (this.status === 'paused') {
-          this.advance(Infinity);
+          if (!this.advanceOrFail(Infinity)) break;
           if (this.finished()) this.status = 'done';
           this.sendFrame();
         }
@@ -146,6 +147,23 @@ export class Run {
     return true;
   }
 
+  /**
+   * advance(), or, where a step throws (a lane worker lost, memory exhausted), the run stops
+   * there: the window gets what was done and the reason (undefined).
+   */
+  private advanceOrFail(deadline: number): boolean | undefined {
+    try {
+      return this.advance(deadline);
+    } catch (e) {
+      this.status = 'stopped';
+      this.cancelTimer();
+      this.lanesStepped = 0;
+      this.sendFrame();
+      this.emit({ type: 'error', runId: this.runId, error: errorInfo(e) });
+      return undefined;
+    }
+  }
+
   private tick = (): void => {
     this.timer = undefined;
     if (this.status !== 'running') return;
@@ -160,7 +178,9 @@ export class Run {
     const deadline = Math.min(start + SLICE_MS, this.lastFrameMs + FRAME_INTERVAL_MS);
     let done = 0;
     while (done < allowed) {
-      if (!this.advance(deadline)) break;
+      const advanced = this.advanceOrFail(deadline);
+      if (advanced === undefined) return;
+      if (!advanced) break;
       done++;
       if (this.finished() || this.now() >= deadline) break;
     }

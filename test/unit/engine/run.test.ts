@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { LabDriver, LabFrame, LabStarted } from '../../../main/engine/lab-driver';
-import { FRAME_INTERVAL_MS, Run } from '../../../main/engine/run';
-import type { FrameMessage, RegressionFrame, RunStartedMessage } from '../../../main/protocol/messages';
+import { FRAME_INTERVAL_MS, Run, type Emit } from '../../../main/engine/run';
+import type { EngineMessage, RegressionFrame } from '../../../main/protocol/messages';
 
 const STEP_MS = 600;
 
@@ -56,7 +56,7 @@ describe('run loop with slow lanes', () => {
     const clock = { t: 0 };
     const driver = new SlowLanes(clock);
     const frames: RegressionFrame[] = [];
-    const emit = (m: RunStartedMessage | FrameMessage) => {
+    const emit: Emit = (m) => {
       if (m.type === 'frame' && m.lab === 'regression') frames.push(m);
     };
     const run = new Run('r', { lab: 'regression', maxIterations: 100, itersPerSecond: 0, paused: false }, driver, 'cpu', emit, () => clock.t);
@@ -95,7 +95,7 @@ describe('run loop with slow lanes', () => {
     const clock = { t: 0 };
     const driver = new SlowLanes(clock, 1, 0);
     const frames: RegressionFrame[] = [];
-    const emit = (m: RunStartedMessage | FrameMessage) => {
+    const emit: Emit = (m) => {
       if (m.type === 'frame' && m.lab === 'regression') frames.push(m);
     };
     const run = new Run('p', { lab: 'regression', maxIterations: 200, itersPerSecond: 50, paused: false }, driver, 'cpu', emit, () => clock.t);
@@ -130,6 +130,30 @@ describe('run loop with slow lanes', () => {
     expect(run.iteration).toBe(200);
     expect(frames.at(-1)).toMatchObject({ iteration: 200, status: 'done' });
     expect(frames.reduce((sum, f) => sum + f.lanes[0]!.loss.length, 0)).toBe(201); // iteration 0 plus 200 steps
+    run.dispose();
+  });
+
+  it('should stop where a step throws, send what was done and say why, and step no more', async () => {
+    const clock = { t: 0 };
+    const driver = new SlowLanes(clock, 2, 0);
+    const failing = driver.stepLane.bind(driver);
+    driver.stepLane = (i) => {
+      if (driver.stepped.length === 7) throw new Error('a lane worker is gone: its thread stopped (exit code 1)');
+      failing(i);
+    };
+    const messages: EngineMessage[] = [];
+    const run = new Run('f', { lab: 'regression', maxIterations: 100, itersPerSecond: 0, paused: false }, driver, 'cpu', (m) => messages.push(m), () => clock.t);
+    run.start();
+    for (let i = 0; i < 5; i++) await tick();
+    // Three whole iterations and one lane of the fourth: the frames stop at iteration 3, stopped.
+    expect(run.status).toBe('stopped');
+    expect(driver.stepped).toHaveLength(7);
+    const frames = messages.filter((m): m is RegressionFrame => m.type === 'frame');
+    expect(frames.at(-1)).toMatchObject({ status: 'stopped', iteration: 3 });
+    expect(frames.reduce((sum, f) => sum + f.lanes[0]!.loss.length, 0)).toBe(4);
+    expect(messages.at(-1)).toEqual({ type: 'error', runId: 'f', error: { name: 'Error', message: 'a lane worker is gone: its thread stopped (exit code 1)' } });
+    run.control('step'); // a stopped run takes no more steps
+    expect(driver.stepped).toHaveLength(7);
     run.dispose();
   });
 });
