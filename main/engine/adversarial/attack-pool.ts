@@ -9,19 +9,11 @@
  * Aborting a task terminates the worker running it at once (mid-step), which is how a batch is
  * cancelled within a step.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
 import { Piscina } from 'piscina';
 import type { ImageAttackResult, ImageAttackTask } from './image-attack';
 import type { ImageClassifier } from './image-classifier';
-import type { ModelSource } from './model-registry';
-
-/** What every worker of a pool gets: the backend to select and the model to load. */
-export interface AttackWorkerData {
-  backend: string;
-  source: ModelSource;
-}
+import { workerScript, type WorkerModel } from './worker-model';
 
 /** What the CLI needs of a model before attacking with it: its labels, class groups and input size. */
 export type ClassifierFacts = Pick<ImageClassifier, 'labels' | 'groups' | 'inputWidth' | 'inputHeight'>;
@@ -36,30 +28,15 @@ export function defaultJobs(): number {
   return availableParallelism();
 }
 
-/**
- * The worker's script: the built bundle beside whichever bundle runs (dist/main/cli.js,
- * dist/main/engine/host.js, dist/scripts/bench.js), or under the tests the TypeScript source,
- * run through tsx.
- */
-function workerScript(): { filename: string; execArgv: string[] } {
-  // __filename, not __dirname: tsx gives ES modules the one but not the other.
-  const here = dirname(__filename);
-  if (__filename.endsWith('.ts')) return { filename: join(here, 'attack-worker.ts'), execArgv: ['--import', 'tsx'] };
-  const candidates = [join(here, 'attack-worker.js'), join(here, 'engine/attack-worker.js'), join(here, '../main/engine/attack-worker.js')];
-  const filename = candidates.find((f) => existsSync(f));
-  if (!filename) throw new Error(`the attack worker (attack-worker.js) is missing beside ${here}: run \`npm run build\``);
-  return { filename, execArgv: [] };
-}
-
 export class AttackPool {
   private readonly pool: Piscina;
 
   constructor(
     readonly jobs: number,
-    data: AttackWorkerData,
+    data: WorkerModel,
   ) {
     if (!(Number.isInteger(jobs) && jobs >= 1)) throw new RangeError(`jobs must be a whole number ≥ 1, got ${jobs}`);
-    const { filename, execArgv } = workerScript();
+    const { filename, execArgv } = workerScript('attack-worker');
     this.pool = new Piscina({ filename, execArgv, minThreads: jobs, maxThreads: jobs, idleTimeout: 60_000, workerData: data });
     // A worker that fails between tasks is replaced; with no task to fail, piscina emits 'error'.
     this.pool.on('error', () => {});

@@ -5,17 +5,16 @@
  * error, so the table can say "skipped" for it and "failed" only for what really failed.
  */
 import { workerData } from 'piscina';
-import { selectBackend } from '../backend';
 import { attackImage, type ImageAttackResult, type ImageAttackTask } from './image-attack';
 import { ImageClassifier } from './image-classifier';
 import { ImageDecodeError } from './image-io';
-import type { AttackWorkerData, ClassifierFacts } from './attack-pool';
+import type { ClassifierFacts } from './attack-pool';
+import { loadWorkerModel, type WorkerModel } from './worker-model';
 
 let classifier: Promise<ImageClassifier> | undefined;
 
 function load(): Promise<ImageClassifier> {
-  const { backend, source } = workerData as AttackWorkerData;
-  classifier ??= selectBackend(backend).then(() => ImageClassifier.load(source));
+  classifier ??= loadWorkerModel(workerData as WorkerModel);
   return classifier;
 }
 
