@@ -16,6 +16,8 @@
  *   app.asar/dist/main/engine/attack-worker.js the engine's worker threads for "Attack every
  *                                        image" (adversarial/attack-pool.ts; Electron loads
  *                                        worker scripts from an asar since electron/electron#33216)
+ *   app.asar/dist/main/engine/lane-worker.js  the worker threads a run's lanes are dealt to
+ *                                        (adversarial/lane-workers.ts)
  *   app.asar/dist/preload/, dist/renderer/ the page (served as app://descent/)
  *   app.asar.unpacked/…                  native addons (tfjs-node, sharp) and the tfjs wasm
  *                                        binaries: Node cannot dlopen from inside an archive, and

@@ -23,8 +23,10 @@ await Promise.all([
     entryPoints: {
       'main/app': 'main/app.ts',
       'main/engine/host': 'main/engine/host.ts',
-      // The Adversarial lab's pool workers (attack-pool.ts finds it beside the bundle it runs in).
+      // The Adversarial lab's pool workers (worker-model.ts finds them beside the bundle that runs).
       'main/engine/attack-worker': 'main/engine/adversarial/attack-worker.ts',
+      // The lanes of a run dealt over the cores (lane-workers.ts finds it the same way).
+      'main/engine/lane-worker': 'main/engine/adversarial/lane-worker.ts',
       'main/server': 'main/server.ts',
       'main/cli': 'main/cli.ts',
       'scripts/bench': 'scripts/bench.ts',

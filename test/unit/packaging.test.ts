@@ -29,6 +29,7 @@ import { Arch, build, Platform } from 'electron-builder';
 import config from '../../electron.config';
 import type { EngineMessage } from '../../main/protocol/messages';
 import { SESSION_EXTENSION, SESSION_MIME } from '../../main/protocol/session';
+import { SAMPLE_PHOTOS, SHARED_MODELS_DIR, skipRealModels } from './engine/adversarial/shared-models';
 
 const ROOT = resolve(__dirname, '../..');
 /** Linux desktops pick from the hicolor sizes; 1024 is for large, dense displays. */
@@ -177,6 +178,7 @@ describe('the packed app', () => {
       'dist/main/app.js',
       'dist/main/engine/host.js',
       'dist/main/engine/attack-worker.js',
+      'dist/main/engine/lane-worker.js',
       'dist/preload/index.js',
       'dist/renderer/index.html',
       'models/manifest.json',
@@ -206,7 +208,7 @@ describe('the packed app', () => {
   it('should hold every package the packed bundles load, and what those packages need', () => {
     const installed = (pkg: string) => existsSync(join(ROOT, 'node_modules', pkg, 'package.json'));
     const packed = (pkg: string) => asar.has(`node_modules/${pkg}/package.json`);
-    for (const bundle of ['dist/main/app.js', 'dist/main/engine/host.js', 'dist/main/engine/attack-worker.js', 'dist/preload/index.js']) {
+    for (const bundle of ['dist/main/app.js', 'dist/main/engine/host.js', 'dist/main/engine/attack-worker.js', 'dist/main/engine/lane-worker.js', 'dist/preload/index.js']) {
       const { required, optional } = packagesLoadedBy(join(DIST, bundle.slice('dist/'.length)));
       for (const pkg of required) expect(packed(pkg), `${bundle} requires ${pkg}`).toBe(true);
       // Optional backends (tfjs-node) are packed when this machine has them installed.
@@ -245,7 +247,7 @@ describe('the packed app', () => {
   it.each([
     ['a Node child, as the headless server starts it', false],
     ['a utility process, as Electron starts it (process.parentPort)', true],
-  ])('should run its engine from the packed files alone, as %s: wasm backend, sample data, model manifest, a run', async (_, utility) => {
+  ])('should run its engine from the packed files alone, as %s: wasm backend, sample data, model manifest, a run, and an attack whose lanes are dealt to a lane worker', async (_, utility) => {
     // The archive and its unpacked part, laid out as Electron presents them to the utility
     // process, and the engine started from there in plain Node with an empty working directory
     // (so the lookups' process.cwd() fallback cannot find the checkout's files instead).
@@ -258,7 +260,8 @@ describe('the packed app', () => {
       cwd,
       serialization: 'advanced',
       execArgv: utility ? ['--require', shim] : [],
-      env: { ...process.env, DESCENT_BACKEND: 'wasm', DESCENT_MODELS_DIR: '' },
+      // The shared models (outside the checkout) for the attack, where this machine has them.
+      env: { ...process.env, DESCENT_BACKEND: 'wasm', DESCENT_MODELS_DIR: skipRealModels === undefined ? SHARED_MODELS_DIR : '' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const messages: EngineMessage[] = [];
@@ -303,6 +306,29 @@ describe('the packed app', () => {
       });
       const done = await next((m) => (m.type === 'frame' && m.status === 'done') || m.type === 'error');
       expect(done).toMatchObject({ type: 'frame', iteration: 100 });
+      if (skipRealModels !== undefined) return console.log(`the packed attack is ${skipRealModels}`);
+      // Two lanes on two cores or more: one steps in a lane worker, its script and packages
+      // loaded from the archive.
+      engine.send({ type: 'decodeImage', requestId: 'i', name: 'cat.jpg', bytes: new Uint8Array(readFileSync(SAMPLE_PHOTOS[1].file)), width: 224, height: 224 });
+      const decoded = await next((m) => 'requestId' in m && m.requestId === 'i');
+      const { image } = decoded as Extract<EngineMessage, { type: 'image' }>;
+      const lane = { method: 'pgd', epsilon: 4, step: 1, iterations: 2, target: { kind: 'untargeted' }, stopAtConfidence: null } as const;
+      engine.send({
+        type: 'start',
+        runId: 'a',
+        config: {
+          lab: 'adversarial',
+          problem: { model: 'mobilenet_v1_0.75_224', image: { name: image.name, width: 224, height: 224, rgb: image.rgb } },
+          lanes: [{ ...lane, id: 'a' }, { ...lane, id: 'b', step: 2 }],
+          maxIterations: 2,
+          itersPerSecond: 0,
+          seed: 1,
+        },
+      });
+      const attacked = await next((m) => (m.type === 'frame' && m.runId === 'a' && m.status === 'done') || m.type === 'error');
+      expect(attacked).toMatchObject({ type: 'frame', lab: 'adversarial', iteration: 2 });
+      const frames = messages.filter((m): m is Extract<EngineMessage, { type: 'frame'; lab: 'adversarial' }> => m.type === 'frame' && m.lab === 'adversarial');
+      expect(frames.flatMap((f) => f.lanes.find((l) => l.id === 'b')!.reports).map((r) => r.step)).toEqual([0, 1, 2]);
     } finally {
       engine.kill();
     }
@@ -325,12 +351,13 @@ describe('the packed app', () => {
     const allowedRoots = ['package.json', 'dist/', 'models/', 'assets/data/', 'assets/reference/', 'assets/samples/'];
     expect(ours.filter((p) => !allowedRoots.some((r) => p === r || p.startsWith(r)))).toEqual([]);
     expect(ours.filter((p) => /\.(ts|tsx|map|md)$/.test(p))).toEqual([]);
-    // Only the bundles the app runs (main, the engine, the engine's attack workers, preload) and
+    // Only the bundles the app runs (main, the engine, the engine's attack and lane workers, preload) and
     // the renderer: not the CLI, server or bench.
     expect(ours.filter((p) => p.startsWith('dist/') && !p.startsWith('dist/renderer/')).sort()).toEqual([
       'dist/main/app.js',
       'dist/main/engine/attack-worker.js',
       'dist/main/engine/host.js',
+      'dist/main/engine/lane-worker.js',
       'dist/preload/index.js',
     ]);
     const all = [...asar.keys(), ...unpacked];

@@ -7,7 +7,7 @@
  * A lane: `new AttackRun(classifier, rgb, spec)` (reports step 0 as `before`), then `step()`
  * until `done`, reading `adversarialRgb` for the picture, and `dispose()` at the end. Lanes on
  * one image step together (`AttackRun.stepTogether`): one batch through the network for all of
- * them, each report as the lane alone would give it. Each step is synchronous (≈ 0.2–0.3 s on
+ * them, each report as the lane alone would give it. Each step is synchronous (≈ 0.1 s on
  * wasm for one lane of the shipped models, see `npm run bench`), so a run loop yields between
  * steps.
  */

@@ -6,6 +6,7 @@
  *
  * The page never names a path: a manifest model goes by its name, an opened folder by the id
  * this module gives it after writing the folder's files (sent as bytes) under the cache.
+ * It also keeps the lane workers a run's lanes are dealt to (lane-workers.ts).
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { dirname, join, normalize, sep } from 'node:path';
 import type { InputScaling } from '../adversarial/model-registry';
 import type { DecodedImage, ModelEntry, ModelInfo } from '../../protocol/messages';
 import { ClassifierStore, type ClassifierLease } from '../adversarial/classifier-store';
+import { LaneWorkers } from '../adversarial/lane-workers';
 import { decodeForModel, encodePng } from '../adversarial/image-io';
 import { cachedModelDir, defaultModelCacheDir } from '../adversarial/model-fetch';
 import { loadManifest, modelsDirFromEnv, openModelFolder, type ModelManifest } from '../adversarial/model-registry';
@@ -31,6 +33,8 @@ interface OpenedFolder {
 
 export class AdversarialModels {
   readonly classifiers: ClassifierStore;
+  /** Worker threads holding some lanes of a run, kept for the next run on the same model. */
+  readonly laneWorkers = new LaneWorkers();
   private readonly manifest: ModelManifest;
   private readonly folders = new Map<string, OpenedFolder>();
   private readonly loads = new Map<string, AbortController>();
@@ -173,6 +177,7 @@ export class AdversarialModels {
 
   dispose(): Promise<void> {
     for (const a of this.loads.values()) a.abort(new Error('the engine is closing'));
+    this.laneWorkers.dispose();
     return this.classifiers.dispose();
   }
 }
