@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { dragBinaryFiles, expect, inPanel, numberIn, SAMPLE_IMAGES, screenshot, test } from './lab-fixture';
+import { dragBinaryFiles, expect, inPanel, numberIn, relayEngine, SAMPLE_IMAGES, screenshot, test } from './lab-fixture';
 
 const CAT = path.join(SAMPLE_IMAGES, 'img_1.jpg');
 const RUN_TIMEOUT = 60_000;
@@ -152,6 +152,40 @@ test.describe('adversarial lab', () => {
     await expect(lab.getByTestId('selected-name')).toHaveText('img_1.jpg');
     await expect(lab.getByTestId('lane-view-0').getByTestId('top5-row').first()).toHaveAttribute('data-label', top!);
     await expect(lab.getByTestId('lane-view-0').getByTestId('lane-step')).toHaveAttribute('data-value', '0');
+  });
+
+  test('should show a lane removed while the step-0 preview starts as gone, and leave a real run’s lanes until Run', async ({ lab: page }) => {
+    // The engine's answers to the lab's runs wait in the test, so the page acts while they start.
+    const relay = await relayEngine(page);
+    relay.hold('adversarial');
+    await page.reload();
+    const lab = await openAdversarial(page);
+    await expect.poll(() => relay.starts('adversarial')).toBe(1);
+    await expect(lab.getByTestId('lane-view-1').getByTestId('lane-status')).toHaveText('starting');
+    // The preview of both lanes is on its way: the removed lane's card must go, by a fresh preview.
+    await lab.getByTestId('lane-remove-0').click();
+    await expect(lab.getByTestId('lane-1')).toHaveCount(0);
+    relay.release();
+    const only = lab.getByTestId('lane-view-0');
+    await expect(only.getByTestId('lane-status')).toHaveText('ready', { timeout: RUN_TIMEOUT });
+    await expect(lab.getByTestId('lane-view-1')).toHaveCount(0);
+    await expect(only.locator('.adv-lane-title')).toContainText('PGD');
+    // One preview more, not a loop of them.
+    expect(relay.starts('adversarial')).toBe(2);
+
+    // A real run: a lane added while it starts waits for the next Run.
+    await setField(lab, 'lane-0-iterations', '2');
+    relay.hold('adversarial');
+    await lab.getByTestId('run').click();
+    await expect.poll(() => relay.starts('adversarial')).toBe(3);
+    await lab.getByTestId('add-lane').click();
+    await expect(lab.getByTestId('lane-1')).toBeVisible();
+    relay.release();
+    await expect(only.getByTestId('lane-status')).toHaveText('done', { timeout: RUN_TIMEOUT });
+    await expect(only.getByTestId('lane-step')).toHaveAttribute('data-value', '2');
+    await expect(lab.getByTestId('lane-view-1')).toHaveCount(0);
+    await expect(lab.getByTestId('pending-changes')).toBeVisible();
+    expect(relay.starts('adversarial')).toBe(3);
   });
 
   test('should tabulate the lane’s attack over the five sample photos with a success rate and its settings', async ({ lab: page }) => {

@@ -1,10 +1,12 @@
 /**
  * A page already on the regression lab with the sample data loaded, that fails the test if
  * the page logged an error or broke a CSP rule on the way; plus small readers for the
- * readouts (their data-value attributes hold full-precision numbers).
+ * readouts (their data-value attributes hold full-precision numbers), and a relay of the
+ * engine's socket that can hold a run's start back.
  */
 import { expect, test as base, type Locator, type Page } from '@playwright/test';
 import * as path from 'node:path';
+import { decodeMessage } from '../../main/protocol/codec';
 import { E2E_TOKEN } from './e2e-server';
 
 export const SCREENSHOT_DIR = path.resolve(__dirname, '../../test-results/screenshots');
@@ -124,4 +126,49 @@ type PageWindow = { getComputedStyle(el: unknown): { backgroundColor: string } }
 /** An element's computed background colour as numbers. */
 export async function backgroundOf(locator: Locator): Promise<number[]> {
   return rgbOf(await locator.evaluate((el) => (globalThis as unknown as PageWindow).getComputedStyle(el).backgroundColor));
+}
+
+/** An engine message or request as the relay reads it: only the fields a test asks about. */
+type Wire = { type: string; lab?: string; config?: { lab?: string } };
+
+export interface EngineRelay {
+  /** The start requests the page has sent for `lab`'s runs so far. */
+  starts(lab: string): number;
+  /** From now on, the engine's runStarted and frames for `lab`'s runs wait here (the page sees a run still starting). */
+  hold(lab: string): void;
+  /** Hands the page what waited, in order, and stops holding. */
+  release(): void;
+}
+
+/**
+ * Passes the page's engine socket through the test, so a test can hold back a run's start and
+ * act while the page waits for it, whatever the engine's timing. Only sockets opened afterwards
+ * pass through it: reload the page after.
+ */
+export async function relayEngine(page: Page): Promise<EngineRelay> {
+  const sent: Wire[] = [];
+  let holding: string | null = null;
+  const held: (() => void)[] = [];
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((m) => {
+      if (typeof m !== 'string') sent.push(decodeMessage(m) as Wire);
+      server.send(m);
+    });
+    server.onMessage((m) => {
+      const msg = typeof m === 'string' ? null : (decodeMessage(m) as Wire);
+      if (holding !== null && msg && (msg.type === 'runStarted' || msg.type === 'frame') && msg.lab === holding) held.push(() => ws.send(m));
+      else ws.send(m);
+    });
+  });
+  return {
+    starts: (lab) => sent.filter((r) => r.type === 'start' && r.config?.lab === lab).length,
+    hold: (lab) => {
+      holding = lab;
+    },
+    release: () => {
+      holding = null;
+      for (const send of held.splice(0)) send();
+    },
+  };
 }

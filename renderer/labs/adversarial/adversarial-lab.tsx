@@ -177,6 +177,25 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
   // behind another lab's tab would stop that lab's run.
   // A key that changed while the lab was hidden is previewed when it is shown again.
   const previewed = useRef('');
+  /**
+   * The preview's run until it shows step 0 (runStarted and its paused frame still on their
+   * way): lanes changed meanwhile restart it. Forgotten once it shows step 0 (or ends), so a
+   * preview the user has since resumed is a run like any other.
+   */
+  const previewStarting = useRef<string | null>(null);
+  useEffect(
+    () =>
+      store.onPhase((p) => {
+        if (p !== 'starting' && p !== 'running') previewStarting.current = null;
+      }),
+    [store],
+  );
+  const preview = useCallback(
+    (image: LoadedImage) => {
+      previewStarting.current = launch(image, true);
+    },
+    [launch],
+  );
   useEffect(() => {
     if (!previewKey || !active || previewed.current === previewKey) return;
     previewed.current = previewKey;
@@ -187,8 +206,8 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
       return;
     }
     const image = latest.current.imgs.selected;
-    if (image) launch(image, true);
-  }, [previewKey, launch, active]);
+    if (image) preview(image);
+  }, [previewKey, preview, active]);
 
   // Targets follow the model: a cat or dog target on a model without those classes becomes
   // "not current", and says so.
@@ -211,17 +230,20 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
     if (fit.lanes !== latest.current.settings.lanes) setSettings((s) => ({ ...s, lanes: fit.lanes }));
   }, [phase, store, selected, hasCatDog]);
 
-  // New targets before anything ran: the preview is taken again, so the lanes show them.
+  // New lanes or targets before anything ran (at step 0, or the preview still starting): the
+  // preview is taken again, so the lanes show them. A run that has stepped, or a real run still
+  // starting, keeps its lanes until Run.
   const targetsKey = settings.lanes.map((l) => `${l.id}:${JSON.stringify(l.target)}`).join('|');
   const previewedTargets = useRef(targetsKey);
   useEffect(() => {
     if (previewedTargets.current === targetsKey) return;
     previewedTargets.current = targetsKey;
     const image = latest.current.imgs.selected;
-    if (!image || !active || store.phase !== 'paused' || store.iteration !== 0 || batchRunning.current()) return;
+    const atStepZero = (store.phase === 'paused' && store.iteration === 0) || (store.runId !== null && store.runId === previewStarting.current);
+    if (!image || !active || !atStepZero || batchRunning.current()) return;
     if (previewed.current !== previewKey) return; // the preview effect takes it
-    launch(image, true);
-  }, [targetsKey, active, store, previewKey, launch]);
+    preview(image);
+  }, [targetsKey, active, store, previewKey, preview]);
 
   useSessionPart(
     'adversarial',
