@@ -47,6 +47,13 @@ function handle(c: ImageClassifier, req: LaneRequest): LaneReply {
   }
 }
 
+// An error thrown outside a request (none is expected) must still answer the engine's thread,
+// which may be blocked waiting for this worker: it gets the error, and the worker ends.
+process.on('uncaughtException', (e) => {
+  reply({ type: 'error', message: `the lane worker failed: ${e instanceof Error ? e.message : String(e)}` });
+  process.exit(1);
+});
+
 loadWorkerModel(model).then(
   (c) => {
     port.on('message', (req: LaneRequest) => {

@@ -25,8 +25,12 @@ import { workerScript, type WorkerModel } from './worker-model';
 export const MAX_GROUPS = 4;
 /** How long idle workers are kept for the next run. */
 const IDLE_MS = 120_000;
-/** How long the engine's thread waits for a reply before it takes the worker for dead. */
-const REPLY_TIMEOUT_MS = 10 * 60_000;
+/**
+ * How long the engine's thread waits for a reply before it takes the worker for dead. A worker
+ * answers every request, errors included (lane-worker.ts); only a thread that dies without
+ * running JavaScript again leaves the wait to this.
+ */
+const REPLY_TIMEOUT_MS = 5 * 60_000;
 
 export interface LaneWorkerData extends WorkerModel {
   /** Raised (set to 1, notified) by the worker after each reply. */
