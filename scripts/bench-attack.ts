@@ -20,7 +20,6 @@ import { imageDistance } from '../main/engine/adversarial/image-distance';
 import { defaultModelCacheDir, locateModel } from '../main/engine/adversarial/model-fetch';
 import { loadManifest, type ModelSource } from '../main/engine/adversarial/model-registry';
 import { mulberry32 } from '../main/engine/random';
-import { MAX_GROUPS } from '../main/engine/adversarial/lane-workers';
 import { AdversarialDriver } from '../main/engine/labs/adversarial-driver';
 import { AdversarialModels } from '../main/engine/labs/adversarial-models';
 import { dirname } from 'node:path';
@@ -197,19 +196,19 @@ export async function benchAttackLanes(): Promise<void> {
 
 /**
  * One step of LANES PGD lanes as the window's run takes it (AdversarialDriver): dealt over this
- * thread and a lane worker per other core (up to MAX_GROUPS), each group batched. The workers
+ * thread and a lane worker per other core (up to 4 threads), each group batched. The workers
  * are started (and the model loaded in each) before the timing.
  */
 async function dealtStep(source: ModelSource, rgb: Uint8Array): Promise<{ groups: number; timing: Timing }> {
   const models = new AdversarialModels(defaultModelCacheDir(), dirname(source.dir));
   const lanes = Array.from({ length: LANES }, (_, i) => ({ id: `l${i}`, method: 'pgd' as const, epsilon: 8, step: 1, iterations: 1000, target: { kind: 'group' as const, group: 'dog' as const }, stopAtConfidence: null, params: {} }));
-  const driver = await AdversarialDriver.create(
-    { lab: 'adversarial', problem: { model: source.name, image: { name: 'noise', width: 224, height: 224, rgb } }, lanes, maxIterations: 1000, itersPerSecond: 0, seed: 1 },
-    models,
-  );
+  const config = { lab: 'adversarial', problem: { model: source.name, image: { name: 'noise', width: 224, height: 224, rgb } }, lanes, maxIterations: 1000, itersPerSecond: 0, seed: 1 } as const;
+  // The first run finds no workers and starts them; the second waits for them to be ready.
+  (await AdversarialDriver.create(config, models)).dispose();
+  const driver = await AdversarialDriver.create(config, models);
   try {
     driver.createLanes();
-    return { groups: Math.min(LANES, defaultJobs(), MAX_GROUPS), timing: time(() => driver.stepLane(LANES - 1)) };
+    return { groups: driver.threads, timing: time(() => driver.stepLane(LANES - 1)) };
   } finally {
     driver.dispose();
     await models.dispose();

@@ -12,8 +12,8 @@
  * thread may not block (`canBlock`), the run stays on one thread.
  *
  * Workers outlive a run (LaneWorkers keeps them for the same model and backend, and ends them
- * once idle), because starting one costs a model load (about a second): a new run with the same
- * model takes the workers already warm. Each holds its copy of the model (≈ 250 MB for
+ * once idle), because starting one costs a model load (about a second): a run takes the workers
+ * already warm, and one that finds none steps on this thread while they start for the next. Each holds its copy of the model (≈ 250 MB for
  * MobileNet, see `npm run bench`), so there are at most MAX_GROUPS − 1 of them.
  */
 import { createRequire } from 'node:module';
@@ -145,18 +145,30 @@ export class LaneWorker {
   }
 }
 
+/** A worker as far as this thread knows without waiting: starting, started, or failed to start. */
+interface Entry {
+  starting: Promise<LaneWorker>;
+  worker?: LaneWorker;
+  failed?: string;
+}
+
 interface Kept {
-  workers: Promise<LaneWorker>[];
+  entries: Entry[];
   holders: number;
   idle: ReturnType<typeof setTimeout> | undefined;
+  /** Why a worker for this model did not start: no more are tried for it. */
+  failed?: string;
 }
 
 /**
  * The engine's lane workers, by model and backend, kept between runs. A run `take`s the
- * workers it needs (started if need be) and `release`s them when it ends; with no run holding
- * them for IDLE_MS, they end. Taking workers for one model ends those no run holds for any
- * other, so at most one idle model's workers stay in memory (a new run is built before the one
- * it replaces is stopped, so two models may be held at once for that moment).
+ * workers it needs and `release`s them when it ends; with no run holding them for IDLE_MS, they
+ * end. A run never waits for a model load of its own: where the workers are not there (or
+ * starting) yet, it gets none and steps every lane on this thread, while they start for the
+ * next run (so the step-0 preview that follows the choice of an image warms them for Run).
+ * Taking workers for one model ends those no run holds for any other, so at most one idle
+ * model's workers stay in memory (a new run is built before the one it replaces is stopped, so
+ * two models may be held at once for that moment).
  */
 export class LaneWorkers {
   private readonly kept = new Map<string, Kept>();
@@ -167,24 +179,45 @@ export class LaneWorkers {
     return this.nextSet++;
   }
 
-  /** `count` started workers for `model`; hand them back with `release(model)`. */
+  /**
+   * `count` workers for `model`, waiting for those still starting, held until `release(model)`;
+   * or none (nothing to release) where fewer than `count` are started or starting — then the
+   * rest start — or where one failed to start for this model.
+   */
   async take(model: WorkerModel, count: number): Promise<LaneWorker[]> {
     const key = keyOf(model);
     for (const [k, other] of this.kept) if (k !== key && other.holders === 0) this.end(k);
     let kept = this.kept.get(key);
-    if (!kept) this.kept.set(key, (kept = { workers: [], holders: 0, idle: undefined }));
+    if (!kept) this.kept.set(key, (kept = { entries: [], holders: 0, idle: undefined }));
+    if (kept.failed) return [];
+    // A worker that died is replaced.
+    kept.entries = kept.entries.filter((e) => !e.failed && (!e.worker || e.worker.usable));
+    if (kept.entries.length < count) {
+      while (kept.entries.length < count) kept.entries.push(this.start(model, kept));
+      if (kept.holders === 0) this.idleFrom(key, kept);
+      return [];
+    }
     clearTimeout(kept.idle);
     kept.holders++;
     try {
-      // A worker that died (or never started) is replaced.
-      const live = await Promise.all(kept.workers.map((w) => w.then((x) => x.usable, () => false)));
-      kept.workers = kept.workers.filter((_, i) => live[i]);
-      while (kept.workers.length < count) kept.workers.push(LaneWorker.start(model));
-      return await Promise.all(kept.workers.slice(0, count));
-    } catch (e) {
+      return await Promise.all(kept.entries.slice(0, count).map((e) => e.starting));
+    } catch {
       this.release(model);
-      throw e;
+      return [];
     }
+  }
+
+  private start(model: WorkerModel, kept: Kept): Entry {
+    const entry: Entry = { starting: LaneWorker.start(model) };
+    entry.starting.then(
+      (worker) => (entry.worker = worker),
+      (e: unknown) => {
+        entry.failed = e instanceof Error ? e.message : String(e);
+        if (!kept.failed) console.warn(`lanes stay on one thread for ${model.source.displayName}: ${entry.failed}`);
+        kept.failed ??= entry.failed;
+      },
+    );
+    return entry;
   }
 
   release(model: WorkerModel): void {
@@ -192,7 +225,10 @@ export class LaneWorkers {
     const kept = this.kept.get(key);
     if (!kept) return;
     kept.holders = Math.max(0, kept.holders - 1);
-    if (kept.holders > 0) return;
+    if (kept.holders === 0) this.idleFrom(key, kept);
+  }
+
+  private idleFrom(key: string, kept: Kept): void {
     clearTimeout(kept.idle);
     kept.idle = setTimeout(() => this.end(key), IDLE_MS);
     kept.idle.unref();
@@ -202,7 +238,7 @@ export class LaneWorkers {
     const kept = this.kept.get(key);
     if (!kept) return;
     clearTimeout(kept.idle);
-    for (const w of kept.workers) void w.then((x) => x.terminate(), () => {});
+    for (const e of kept.entries) void e.starting.then((x) => x.terminate(), () => {});
     this.kept.delete(key);
   }
 

@@ -141,20 +141,16 @@ export class AdversarialDriver implements LabDriver {
 
   /**
    * The lanes are dealt over min(lanes, `cores`, MAX_GROUPS) groups: this thread steps one, a
-   * lane worker each of the others (lane-workers.ts), where this thread may block for them.
+   * lane worker each of the others (lane-workers.ts), where this thread may block for them and
+   * the workers are warm (or starting); otherwise every lane steps here.
    */
   static async create(config: AdversarialRunConfig, models: AdversarialModels, cores: number = defaultJobs()): Promise<AdversarialDriver> {
     const lease = await models.acquire(config.problem.model);
     const groups = canBlock() ? Math.min(config.lanes.length, cores, MAX_GROUPS) : 1;
     if (groups < 2) return new AdversarialDriver(config, lease, [], undefined, undefined);
     const workerModel: WorkerModel = { backend: tf.getBackend(), source: lease.source };
-    let workers: LaneWorker[];
-    try {
-      workers = await models.laneWorkers.take(workerModel, groups - 1);
-    } catch (e) {
-      lease.release();
-      throw e;
-    }
+    const workers = await models.laneWorkers.take(workerModel, groups - 1);
+    if (workers.length === 0) return new AdversarialDriver(config, lease, [], undefined, undefined);
     return new AdversarialDriver(config, lease, workers, models, workerModel);
   }
 
@@ -184,6 +180,11 @@ export class AdversarialDriver implements LabDriver {
     mine!.forEach((i, k) => (views[i] = local[k]!));
     for (const g of this.remote) g.indices.forEach((i, k) => (views[i] = g.lanes[k]!));
     this.lanes = views.map((view) => ({ view, reports: [view.before], imageSentAt: -1 }));
+  }
+
+  /** The threads the lanes are dealt over: this one and the lane workers. */
+  get threads(): number {
+    return 1 + this.workers.length;
   }
 
   get laneCount(): number {

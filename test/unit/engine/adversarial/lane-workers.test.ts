@@ -1,9 +1,10 @@
 /**
  * A run's lanes dealt over the cores (lane-workers.ts): with two cores, the engine's thread steps
  * some lanes and a lane worker the others, and every frame is the one-thread run's, byte for byte
- * (timings aside), for methods that finish early and late; a run on the same model takes the
- * worker already warm; a worker lost mid-run fails that step with the reason, and the next run
- * starts a fresh worker. Real MobileNet and a real photo on wasm (skipped without ../shared).
+ * (timings aside), for methods that finish early and late; a run never waits for a worker's
+ * model load (the first steps on one thread while the worker starts); a run on the same model
+ * takes the worker already warm; a worker lost mid-run fails that step with the reason, and a
+ * fresh worker replaces it. Real MobileNet and a real photo on wasm (skipped without ../shared).
  */
 import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -82,14 +83,21 @@ describe.skipIf(skipRealModels !== undefined)('lanes dealt to a lane worker (Mob
     return out.map(timeless);
   }
 
-  it('should give every frame of the one-thread run, reuse the warm worker, and fail a step whose worker is lost', { timeout: 600_000 }, async () => {
+  it('should give every frame of the one-thread run, start workers for the next run rather than wait, reuse them warm, and fail a step whose worker is lost', { timeout: 600_000 }, async () => {
     expect(canBlock()).toBe(true);
     const before = tf.memory().numTensors;
     const alone = await AdversarialDriver.create(config, models, 1);
+    expect(alone.threads).toBe(1);
     const reference = frames(alone);
     alone.dispose();
 
+    // No worker yet: this run steps on one thread and one starts meanwhile; the next run waits
+    // for it (starting) and deals its lanes.
+    const cold = await AdversarialDriver.create(config, models, 2);
+    expect(cold.threads).toBe(1);
+    cold.dispose();
     const dealt = await AdversarialDriver.create(config, models, 2);
+    expect(dealt.threads).toBe(2);
     const [held] = await models.laneWorkers.take(worker, 1);
     models.laneWorkers.release(worker);
     expect(frames(dealt)).toEqual(reference);
@@ -99,6 +107,7 @@ describe.skipIf(skipRealModels !== undefined)('lanes dealt to a lane worker (Mob
 
     // The next run takes the same warm worker; losing it mid-run fails the step, with the reason.
     const again = await AdversarialDriver.create(config, models, 2);
+    expect(again.threads).toBe(2);
     again.createLanes();
     for (let i = 0; i < again.laneCount; i++) again.stepLane(i);
     await held!.terminate();
@@ -106,8 +115,13 @@ describe.skipIf(skipRealModels !== undefined)('lanes dealt to a lane worker (Mob
     again.dispose();
     expect(tf.memory().numTensors).toBe(before);
 
-    // And the run after that starts a fresh worker and gives the same frames again.
+    // The run after that finds it gone and starts another; the one after deals over it, with
+    // the same frames again.
+    const after = await AdversarialDriver.create(config, models, 2);
+    expect(after.threads).toBe(1);
+    after.dispose();
     const fresh = await AdversarialDriver.create(config, models, 2);
+    expect(fresh.threads).toBe(2);
     expect(frames(fresh)).toEqual(reference);
     fresh.dispose();
     expect(tf.memory().numTensors).toBe(before);
