@@ -12,7 +12,6 @@ import { defaultDatasetPath } from './default-data';
 import { sampleImages } from './adversarial/sample-images';
 import { AdversarialBatches } from './labs/adversarial-batch';
 import { AdversarialModels } from './labs/adversarial-models';
-import { universalRequest } from './labs/adversarial-universal';
 import { createDriver } from './labs/create-driver';
 import { parseVectorsFile } from './labs/spread-vectors-file';
 import { surfaceGrid, surfaceProbe } from './labs/surface-grid';
@@ -60,10 +59,11 @@ export class Engine {
     }
     const req = parsed.value;
     // Known by its requestId from now on, so a cancel sent before it leaves the queue counts.
-    if (req.type === 'sweep' || req.type === 'universal') this.cancellable.set(req.requestId, { cancelled: false });
-    // A model download or a batch of attacks can take minutes: they run beside the queue, so
-    // runs and their controls (and the cancel that stops them) are not held up behind them.
-    if (req.type === 'loadModel' || req.type === 'cancel' || req.type === 'attackImages') return this.handleNow(req);
+    if (req.type === 'sweep') this.cancellable.set(req.requestId, { cancelled: false });
+    // A model download, a batch of attacks or a universal perturbation can take minutes: they
+    // run beside the queue (the last two in worker threads), so runs and their controls (and
+    // the cancel that stops them) are not held up behind them.
+    if (req.type === 'loadModel' || req.type === 'cancel' || req.type === 'attackImages' || req.type === 'universal') return this.handleNow(req);
     this.queue = this.queue.then(() => this.handleNow(req));
     return this.queue;
   }
@@ -85,7 +85,7 @@ export class Engine {
     } catch (e) {
       this.emit({ type: 'error', ...requestIds(req), error: errorInfo(e) });
     } finally {
-      if (req.type === 'sweep' || req.type === 'universal') this.cancellable.delete(req.requestId);
+      if (req.type === 'sweep') this.cancellable.delete(req.requestId);
     }
   }
 
@@ -190,14 +190,10 @@ export class Engine {
         }
         return;
       }
-      case 'universal': {
-        // On the lab's backend, as a run: another lab's run stops first (one tfjs backend).
-        if (this.run && this.run.config.lab !== 'adversarial') this.stopRun();
-        const backend = await useBackendFor('adversarial', this.forcedBackend);
-        const flag = this.cancellableFlag(req.requestId);
-        await universalRequest(req, this.models(), backend, this.emit, () => flag.cancelled);
+      case 'universal':
+        // In a worker of its own, on the lab's backend, whatever the engine's own thread runs now.
+        await this.batches.universal(req, () => backendFor('adversarial', this.forcedBackend));
         return;
-      }
       case 'addModelFolder': {
         const model = await this.models().addFolder(req.name, req.files, req.inputScaling);
         this.emit({ type: 'models', requestId: req.requestId, models: [model] });

@@ -2,7 +2,8 @@
  * Images attacked in parallel: a piscina pool of worker threads, each with its own TensorFlow.js
  * (tfjs has one global backend per thread, and single-threaded wasm keeps one core busy), so a
  * set of images goes about `jobs` times as fast as one worker where there are that many cores.
- * Each worker loads the model once (attack-worker.ts) and then takes one image at a time.
+ * Each worker loads the model once (attack-worker.ts) and then takes one image at a time (or,
+ * for the window's universal perturbation, the whole set: adversarial-universal.ts).
  *
  * Nothing is lost when a worker dies: piscina rejects that worker's task and starts another
  * worker, so the image it held comes back as failed, with the reason, and the rest go on.
@@ -14,6 +15,9 @@ import { Piscina } from 'piscina';
 import type { ImageAttackResult, ImageAttackTask } from './image-attack';
 import type { ImageClassifier } from './image-classifier';
 import { workerScript, type WorkerModel } from './worker-model';
+import type { MessagePort } from 'node:worker_threads';
+import type { UniversalPoint } from '../../protocol/messages';
+import type { UniversalTask } from '../labs/adversarial-universal';
 
 /** What the CLI needs of a model before attacking with it: its labels, class groups and input size. */
 export type ClassifierFacts = Pick<ImageClassifier, 'labels' | 'groups' | 'inputWidth' | 'inputHeight'>;
@@ -55,6 +59,14 @@ export class AttackPool {
       const message = e instanceof Error ? e.message : String(e);
       return { ok: false, unreadable: false, error: /^worker exited/.test(message) ? `its worker stopped (${message})` : message };
     }
+  }
+
+  /**
+   * A universal perturbation's points (adversarial-universal.ts), its progress posted on
+   * `progress` (transferred to the worker). Rejects with the reason, or when `signal` aborts it.
+   */
+  async universal(task: UniversalTask, progress: MessagePort, signal: AbortSignal): Promise<UniversalPoint[]> {
+    return (await this.pool.run({ universal: task, progress }, { signal, transferList: [progress] as never })) as UniversalPoint[];
   }
 
   /** The model as a worker loaded it (rejects with the reason when it does not load). */

@@ -12,8 +12,10 @@ import type { BackendName, EngineMessage, EngineRequest } from '../../protocol/m
 import { AttackPool, defaultJobs } from '../adversarial/attack-pool';
 import { laneSpec } from './adversarial-driver';
 import type { AdversarialModels } from './adversarial-models';
+import { universalRequest } from './adversarial-universal';
 
 type AttackImagesRequest = Extract<EngineRequest, { type: 'attackImages' }>;
+type UniversalRequest = Extract<EngineRequest, { type: 'universal' }>;
 
 export class AdversarialBatches {
   private readonly running = new Map<string, AbortController>();
@@ -66,7 +68,18 @@ export class AdversarialBatches {
     }
   }
 
-  /** Ends a running batch within a step; false when no batch has that id. */
+  /** A universal perturbation (adversarial-universal.ts), cancelled as a batch is. */
+  async universal(req: UniversalRequest, backendOf: () => Promise<BackendName>): Promise<void> {
+    const abort = new AbortController();
+    this.running.set(req.requestId, abort);
+    try {
+      await universalRequest(req, this.models(), await backendOf(), this.emit, abort.signal);
+    } finally {
+      this.running.delete(req.requestId);
+    }
+  }
+
+  /** Ends a running batch within a step, or a universal perturbation at once; false when none has that id. */
   cancel(requestId: string): boolean {
     const abort = this.running.get(requestId);
     abort?.abort(new Error('cancelled'));

@@ -129,7 +129,7 @@ describe('adversarial lab through the engine', () => {
     expect(tf.memory().numTensors).toBe(before);
   }, 300_000);
 
-  it('universal: the request gives exactly what `descent universal` reports for the same settings, a progress line per iteration, cancels within an iteration, and frees every tensor', async ({ skip }) => {
+  it('universal: the request gives exactly what `descent universal` reports for the same settings, a progress line per iteration, holds up no other request, cancels within an iteration, and frees every tensor', async ({ skip }) => {
     skip(skipRealModels !== undefined, skipRealModels);
     const { engine, messages, waitFor } = harness();
     await engine.whenReady();
@@ -166,6 +166,10 @@ describe('adversarial lab through the engine', () => {
     // Cancelled after its first iteration: it answers Cancelled before another iteration ends, and no result.
     engine.handle({ type: 'universal', requestId: 'c', model: MODEL, images: photos.slice(0, 2), epsilons: [4, 8], iterations: 50 });
     expect(await waitFor((m) => (m.type === 'universalProgress' || m.type === 'error') && m.requestId === 'c', 120_000)).toMatchObject({ type: 'universalProgress' });
+    // Beside the queue (in a worker of its own): the engine's thread answers other requests meanwhile.
+    await engine.handle({ type: 'decodeImage', requestId: 'beside', name: 'img_0.jpg', bytes: new Uint8Array(readFileSync(SAMPLE_PHOTOS[0].file)), width: 224, height: 224 });
+    expect(await waitFor((m) => m.type === 'image' && m.requestId === 'beside')).toMatchObject({ type: 'image' });
+    expect(messages.some((m) => (m.type === 'error' || m.type === 'universalResult') && m.requestId === 'c')).toBe(false);
     const seen = messages.filter((m) => m.type === 'universalProgress' && m.requestId === 'c').length;
     await engine.handle({ type: 'cancel', requestId: 'c' });
     expect(await waitFor((m) => m.type === 'error' && m.requestId === 'c', 120_000)).toMatchObject({ error: { name: 'Cancelled' } });
