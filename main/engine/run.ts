@@ -87,7 +87,7 @@ export class Run {
           this.cancelTimer();
         }
         if (this.status === 'paused') {
-          if (!this.advanceOrFail(Infinity)) break;
+          if (this.advanceOrFail(Infinity) === undefined) break;
           if (this.finished()) this.status = 'done';
           this.sendFrame();
         }

@@ -2,7 +2,8 @@
  * The universal perturbation in the Adversarial lab, in Chromium against the real MobileNet
  * v1 0.75 over the two sample photos the lab opens with: a bad ε is refused beside its field,
  * Cancel ends a long run within an iteration, and a short run draws the fooling rate against ε,
- * the perturbation ×k and every image's verdict, and saves δ as a PNG of 128 + δ.
+ * the perturbation ×k and every image's verdict, and saves δ as a PNG of 128 + δ and the table
+ * as CSV.
  */
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
@@ -11,7 +12,7 @@ import { expect, inPanel, numberIn, screenshot, test } from './lab-fixture';
 test.describe('universal perturbation', () => {
   test.describe.configure({ timeout: 180_000 });
 
-  test('over the sample photos: refuses a bad ε, cancels, then draws the curve, δ ×k and each verdict, and saves δ as PNG', async ({ lab: page }) => {
+  test('over the sample photos: refuses a bad ε, cancels, then draws the curve, δ ×k and each verdict, and saves δ as PNG and the table as CSV', async ({ lab: page }) => {
     await page.getByTestId('tab-adversarial').click();
     const lab = inPanel(page, 'adversarial');
     await expect(lab.getByTestId('model-ready')).toContainText('MobileNet v1 0.75', { timeout: 30_000 });
@@ -25,7 +26,7 @@ test.describe('universal perturbation', () => {
     await expect(card.getByTestId('universal-epsilons-message')).toHaveText('“0” is not an ε from 1 to 255 levels.');
     await expect(card.getByTestId('universal-run')).toBeDisabled();
 
-    // A long run, cancelled once it has reported: it ends within an iteration.
+    // A long run, cancelled once it has reported: it ends at once.
     await eps.fill('8');
     await card.getByTestId('universal-iterations').fill('200');
     await eps.press('Enter');
@@ -57,6 +58,17 @@ test.describe('universal perturbation', () => {
     const deltas = Array.from(data, (v) => v - 128);
     expect(deltas.reduce((m, d) => Math.max(m, Math.abs(d)), 0)).toBeLessThanOrEqual(10);
     expect(deltas.some((d) => d !== 0)).toBe(true);
+
+    // CSV: the settings as comment lines, then a row per ε and image, as the table shows them.
+    const [csv] = await Promise.all([page.waitForEvent('download'), card.getByTestId('universal-save-csv').click()]);
+    expect(csv.suggestedFilename()).toBe('universal-perturbation.csv');
+    const lines = readFileSync((await csv.path())!, 'utf8').trimEnd().split('\n');
+    expect(lines.filter((l) => l.startsWith('# ')).map((l) => l.split(':')[0])).toEqual(['# app', '# lab', '# made', '# model', '# images', '# epsilons', '# iterations', '# backend']);
+    const table = lines.filter((l) => !l.startsWith('# '));
+    expect(table[0]).toBe('epsilon,iterations,step,fooling_rate,image,original_class,original_p,class_with_delta,p_with_delta,fooled');
+    expect(table).toHaveLength(1 + 2 * 2);
+    const atTen = table.slice(1).filter((l) => l.startsWith('10,'));
+    expect(atTen.map((l) => l.endsWith(',true')).filter(Boolean)).toHaveLength(fooled);
     await screenshot(page, 'adversarial-universal');
   });
 });

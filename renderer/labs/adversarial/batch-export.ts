@@ -1,5 +1,7 @@
-/** The folder table's rows, and the table as a file. */
+/** The folder table's rows, and the table as a file; the universal perturbation's table likewise. */
 import type { ImageDistance, RankedClass } from '../../../main/protocol/adversarial';
+import type { UniversalPoint } from '../../../main/protocol/messages';
+import { APP_VERSION } from '../../../main/protocol/app-info';
 import { csvText } from '../../export/csv-text';
 
 export interface BatchRow {
@@ -37,6 +39,25 @@ export function batchCsv(rows: readonly BatchRow[], card: Record<string, unknown
       r.distance?.ssim ?? '',
       r.error ?? '',
     ]),
+    card,
+  );
+}
+
+/** What a universal perturbation was made from, for its file's card (as a run's card is). */
+export function universalCard(about: { model: string; images: readonly string[]; epsilons: readonly number[]; iterations: number; backend: string }): Record<string, unknown> {
+  return { app: `Descent Lab ${APP_VERSION}`, lab: 'adversarial', made: 'universal perturbation', ...about };
+}
+
+/**
+ * A universal perturbation's result as CSV: a row per ε and image (its top class before and
+ * with δ, and whether δ fooled the model), with the ε's fooling rate; `card`: its settings.
+ */
+export function universalCsv(points: readonly UniversalPoint[], card: Record<string, unknown> | null = null): string {
+  return csvText(
+    ['epsilon', 'iterations', 'step', 'fooling_rate', 'image', 'original_class', 'original_p', 'class_with_delta', 'p_with_delta', 'fooled'],
+    points.flatMap((p) =>
+      p.perImage.map((r) => [p.epsilon, p.iterations, p.step, p.foolingRate, r.name, r.before.top5[0]?.label ?? '', r.before.top5[0]?.probability ?? '', r.after.top5[0]?.label ?? '', r.after.top5[0]?.probability ?? '', r.success]),
+    ),
     card,
   );
 }

@@ -12,6 +12,7 @@ import type { EngineClient } from '../../engine-client';
 import { encodePng } from '../../engine-requests';
 import { NumberField } from '../../number-field';
 import { saveFile } from '../../save-file';
+import { universalCard, universalCsv } from './batch-export';
 import { useCanvasRedraw } from '../../use-canvas-redraw';
 import { ClassCell } from './batch-table';
 import { drawShareChart } from './confidence-chart';
@@ -63,6 +64,12 @@ export function UniversalPanel({ state, client, imageCount, canRun, gain, onRun,
       .then((bytes) => saveFile(`universal-eps${point.epsilon}${amplify === 1 ? '' : `-x${amplify}`}.png`, new Blob([bytes as BlobPart], { type: 'image/png' })))
       .catch((e: Error) => reportError(`Could not save the PNG: ${e.message}`))
       .finally(() => setSaving(false));
+  };
+
+  const saveCsv = () => {
+    const { model, images, epsilons, iterations, result } = state!;
+    const card = universalCard({ model, images, epsilons, iterations, backend: result!.backend });
+    saveFile('universal-perturbation.csv', new Blob([universalCsv(result!.points, card)], { type: 'text/csv' }));
   };
 
   const p = state?.progress;
@@ -155,6 +162,9 @@ export function UniversalPanel({ state, client, imageCount, canRun, gain, onRun,
                 </button>
                 <button type="button" className="small" onClick={() => save(shown, gain)} disabled={saving} data-testid="universal-save-amplified" title={`128 + ${gain}·δ as a PNG, to look at`}>
                   Save ×{gain}
+                </button>
+                <button type="button" className="small" onClick={saveCsv} data-testid="universal-save-csv" title="Every ε's verdicts on every image, with its fooling rate, as CSV">
+                  CSV
                 </button>
               </div>
             </figure>

@@ -1,8 +1,8 @@
 /**
  * The universal perturbation over the lab's images: one engine request (`universal`) making a
  * perturbation per ε listed, with every iteration's fooling rate as it goes (the curve fills in
- * as each ε finishes), Cancel within a chunk of images, and the result: each ε's point, its δ
- * and what it does to every image.
+ * as each ε finishes), Cancel at once (the engine makes it in a worker thread it terminates), and
+ * the result: each ε's point, its δ and what it does to every image.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { UniversalProgressMessage, UniversalResultMessage } from '../../../main/protocol/messages';
@@ -60,7 +60,7 @@ export function useUniversal(client: EngineClient) {
     [client],
   );
 
-  /** The engine ends it within a chunk of images and answers Cancelled. */
+  /** The engine ends it at once and answers Cancelled. */
   const cancel = useCallback(() => current.current?.cancel(), []);
 
   // An engine that restarts forgets the request: it ends here, with what it had said.

@@ -9,7 +9,7 @@ import type { StepReport } from '../../../main/protocol/adversarial';
 import { csvText } from '../../../renderer/export/csv-text';
 import { historyCsv } from '../../../renderer/export/history-export';
 import { reportsCsv } from '../../../renderer/labs/adversarial/reports-export';
-import { batchCsv } from '../../../renderer/labs/adversarial/batch-export';
+import { batchCsv, universalCard, universalCsv } from '../../../renderer/labs/adversarial/batch-export';
 import { vectorsCsv } from '../../../renderer/labs/spread/vectors-export';
 import { ThinnedHistory } from '../../../renderer/run/thinned-history';
 
@@ -62,6 +62,30 @@ describe('CSV export', () => {
       { name: '=cmd|" /C calc"!A0.jpg', lane: '-signed', before: { index: 0, label: 'tabby', probability: 0.5 }, after: null, success: false, steps: 0, targetConfidence: 0, distance: null, error: '+refused' },
     ]).split('\n');
     expect(rows[1]).toBe(`"'=cmd|"" /C calc""!A0.jpg","'-signed",tabby,0.5,,,,0,,,,,,,"'+refused"`);
+  });
+
+  it("should write a universal perturbation's table a row per ε and image, image names defused, its card first", () => {
+    const c = (label: string, probability: number) => ({ top5: [{ index: 0, label, probability }], cat: null, dog: null });
+    const point = (epsilon: number, fooled: boolean[]) => ({
+      epsilon,
+      iterations: 2,
+      step: 2.5 * epsilon,
+      foolingRate: fooled.filter(Boolean).length / fooled.length,
+      history: [0, 0.5],
+      perImage: fooled.map((success, i) => ({ name: i ? '=evil.png' : 'cat.jpg', success, before: c('tabby', 0.75), after: c(success ? 'toaster' : 'tabby', 0.5) })),
+      perturbation: new Int32Array(3),
+      msPerIteration: 10,
+    });
+    const card = universalCard({ model: 'mobilenet_v1_0.75_224', images: ['cat.jpg', '=evil.png'], epsilons: [4, 8], iterations: 2, backend: 'wasm' });
+    const lines = universalCsv([point(4, [false, true]), point(8, [true, true])], card).trimEnd().split('\n');
+    expect(lines.slice(0, 3)).toEqual([expect.stringMatching(/^# app: Descent Lab /), '# lab: adversarial', '# made: universal perturbation']);
+    expect(lines.slice(8)).toEqual([
+      'epsilon,iterations,step,fooling_rate,image,original_class,original_p,class_with_delta,p_with_delta,fooled',
+      '4,2,10,0.5,cat.jpg,tabby,0.75,tabby,0.5,false',
+      `4,2,10,0.5,"'=evil.png",tabby,0.75,toaster,0.5,true`,
+      '8,2,20,1,cat.jpg,tabby,0.75,toaster,0.5,true',
+      `8,2,20,1,"'=evil.png",tabby,0.75,toaster,0.5,true`,
+    ]);
   });
 
   it('should lead with the run card as comment lines that papaparse skips, one line a field', () => {

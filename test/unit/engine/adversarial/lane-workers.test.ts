@@ -10,10 +10,10 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { selectBackend } from '../../../../main/engine/backend';
 import { loadImageFile } from '../../../../main/engine/adversarial/image-io';
-import { canBlock } from '../../../../main/engine/adversarial/lane-workers';
+import { canBlock, LaneWorker, LaneWorkers } from '../../../../main/engine/adversarial/lane-workers';
 import type { WorkerModel } from '../../../../main/engine/adversarial/worker-model';
 import { AdversarialDriver, dealLanes } from '../../../../main/engine/labs/adversarial-driver';
 import { AdversarialModels } from '../../../../main/engine/labs/adversarial-models';
@@ -40,6 +40,31 @@ describe('dealLanes', () => {
       [3, 7],
     ]);
     expect(dealLanes(3, 1)).toEqual([[0, 1, 2]]);
+  });
+});
+
+describe('LaneWorkers when a worker cannot start', () => {
+  it('should give no workers, start one in the background, and after it fails say why once and start no more for that model', async () => {
+    const workers = new LaneWorkers();
+    const missing = join(tmpdir(), 'descent-no-such-model');
+    const model: WorkerModel = {
+      backend: 'cpu',
+      source: { name: 'missing', displayName: 'Missing model', dir: missing, format: 'layers-model', inputScaling: 'pixel/255', output: 'probabilities', labels: undefined, manifestName: undefined },
+    };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const start = vi.spyOn(LaneWorker, 'start');
+    try {
+      expect(await workers.take(model, 1)).toEqual([]); // none yet: one starts
+      expect(start).toHaveBeenCalledTimes(1);
+      await vi.waitFor(() => expect(warn).toHaveBeenCalledTimes(1), { timeout: 60_000, interval: 50 });
+      expect(warn.mock.calls[0]![0]).toMatch(/^lanes stay on one thread for Missing model: a lane worker did not start: /);
+      expect(await workers.take(model, 1)).toEqual([]);
+      expect(start).toHaveBeenCalledTimes(1);
+    } finally {
+      start.mockRestore();
+      warn.mockRestore();
+      workers.dispose();
+    }
   });
 });
 
