@@ -2,8 +2,8 @@
  * The universal perturbation in the Adversarial lab, in Chromium against the real MobileNet
  * v1 0.75 over the two sample photos the lab opens with: a bad ε is refused beside its field,
  * Cancel ends a long run within an iteration, and a short run draws the fooling rate against ε,
- * the perturbation ×k and every image's verdict, and saves δ as a PNG of 128 + δ and the table
- * as CSV.
+ * the perturbation ×k and every image's verdict, saves δ as a PNG of 128 + δ and the table as
+ * CSV, and comes back from a session file after a reload.
  */
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
@@ -12,7 +12,7 @@ import { expect, inPanel, numberIn, screenshot, test } from './lab-fixture';
 test.describe('universal perturbation', () => {
   test.describe.configure({ timeout: 180_000 });
 
-  test('over the sample photos: refuses a bad ε, cancels, then draws the curve, δ ×k and each verdict, and saves δ as PNG and the table as CSV', async ({ lab: page }) => {
+  test('over the sample photos: refuses a bad ε, cancels, then draws the curve, δ ×k and each verdict, saves δ as PNG and the table as CSV, and comes back from a session', async ({ lab: page }) => {
     await page.getByTestId('tab-adversarial').click();
     const lab = inPanel(page, 'adversarial');
     await expect(lab.getByTestId('model-ready')).toContainText('MobileNet v1 0.75', { timeout: 30_000 });
@@ -70,5 +70,23 @@ test.describe('universal perturbation', () => {
     const atTen = table.slice(1).filter((l) => l.startsWith('10,'));
     expect(atTen.map((l) => l.endsWith(',true')).filter(Boolean)).toHaveLength(fooled);
     await screenshot(page, 'adversarial-universal');
+
+    // A session keeps it: after a reload, opening the file shows the same result again.
+    const summary = await card.getByTestId('universal-summary').textContent();
+    const [session] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-session').click()]);
+    const file = (await session.path())!;
+    await page.reload();
+    await page.getByTestId('tab-adversarial').click();
+    await expect(lab.getByTestId('model-ready')).toContainText('MobileNet v1 0.75', { timeout: 30_000 });
+    await expect(lab.getByTestId('universal')).toHaveCount(0);
+    await page.getByTestId('session-input').setInputFiles(file);
+    await expect(page.getByTestId('engine-notice')).toContainText('Opened');
+    await expect(card.getByTestId('universal-summary')).toHaveText(summary!);
+    await expect(card.getByTestId('universal-row')).toHaveCount(2);
+    await expect(card.getByTestId('universal-shown')).toHaveValue('10');
+    await expect(card.getByTestId('universal-epsilons')).toHaveValue('2, 10');
+    await expect(card.getByTestId('universal-iterations')).toHaveValue('1');
+    await expect(card.getByTestId('universal-perturbation')).toBeVisible();
+    await screenshot(page, 'adversarial-universal-reopened');
   });
 });

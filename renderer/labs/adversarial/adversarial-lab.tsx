@@ -34,6 +34,7 @@ import { ImagePanel } from './image-panel';
 import { LaneView, pct } from './lane-view';
 import { ModelPanel } from './model-panel';
 import { Lens } from './pixel-views';
+import { checkSavedUniversal, saveUniversal } from './saved-universal';
 import { UniversalPanel } from './universal-panel';
 import { useBatch } from './use-batch';
 import { useUniversal } from './use-universal';
@@ -153,7 +154,7 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
   const prepareBatch = useCallback((image: LoadedImage) => configFor(image, false), [configFor]);
   const { batch, startBatch, cancelBatch, closeBatch, batchRunning: isBatchRunning } = useBatch(client, prepareBatch);
   // The universal perturbation runs on the engine's own thread: the lab's runs wait for it.
-  const { universal, startUniversal, cancelUniversal, universalRunning } = useUniversal(client);
+  const { universal, startUniversal, cancelUniversal, restoreUniversal, universalRunning } = useUniversal(client);
   const [universalOpen, setUniversalOpen] = useState(false);
   batchRunning.current = () => isBatchRunning() || universalRunning();
 
@@ -254,6 +255,7 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
       images: imgs.images.map((im) => ({ name: im.name, bytes: im.bytes })),
       selected: imgs.images.findIndex((im) => im.id === imgs.selected?.id),
       run: store.saveRun(),
+      universal: saveUniversal(universal),
     }),
     (raw) => {
       const part = asRecord(raw, 'the adversarial part');
@@ -263,12 +265,16 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
         (im): im is { name: string; bytes: Uint8Array } => typeof im === 'object' && im !== null && typeof im.name === 'string' && im.bytes instanceof Uint8Array,
       );
       const run = (part.run as SavedRun | null) ?? null;
+      // Sessions saved before the universal perturbation was kept have no such part.
+      const savedUniversal = part.universal ? checkSavedUniversal(part.universal) : null;
       const showRun = store.prepareRun(run);
       stopRun();
       setSettings(next);
       setRunSettings(ran);
       if (typeof part.model === 'string' && part.model !== model.modelId) model.choose(part.model);
       showRun();
+      restoreUniversal(savedUniversal);
+      setUniversalOpen(savedUniversal !== null);
       keepRestoredRun.current = run !== null && images.length > 0;
       for (const im of imgs.images) imgs.remove(im.id);
       // The image the run was of first: the first one decoded becomes the selected one.

@@ -13,6 +13,7 @@ import { encodePng } from '../../engine-requests';
 import { NumberField } from '../../number-field';
 import { saveFile } from '../../save-file';
 import { universalCard, universalCsv } from './batch-export';
+import { SESSION_REQUEST_ID } from './saved-universal';
 import { useCanvasRedraw } from '../../use-canvas-redraw';
 import { ClassCell } from './batch-table';
 import { drawShareChart } from './confidence-chart';
@@ -45,6 +46,13 @@ export function UniversalPanel({ state, client, imageCount, canRun, gain, onRun,
   const running = !!state?.running;
   const points = state?.result?.points ?? [];
   const [shownEpsilon, setShownEpsilon] = useState<number | null>(null);
+  // One opened from a session brings back the ε and iterations it was made with.
+  const restored = state?.result?.requestId === SESSION_REQUEST_ID ? state : null;
+  useEffect(() => {
+    if (!restored) return;
+    setEpsilonText(restored.epsilons.join(', '));
+    setIterations(restored.iterations);
+  }, [restored]);
   // A new result shows its largest ε.
   useEffect(() => setShownEpsilon(state?.result?.points.at(-1)?.epsilon ?? null), [state?.result]);
   const shown = points.find((p) => p.epsilon === shownEpsilon) ?? points.at(-1) ?? null;

@@ -74,5 +74,12 @@ export function useUniversal(client: EngineClient) {
     [client],
   );
 
-  return { universal: state, startUniversal: start, cancelUniversal: cancel, universalRunning: () => current.current !== null };
+  /** Shows a finished one (from a session) in place of what was shown; one running is cancelled. */
+  const restore = useCallback((saved: UniversalState | null) => {
+    current.current?.cancel();
+    current.current = null;
+    setState(saved);
+  }, []);
+
+  return { universal: state, startUniversal: start, cancelUniversal: cancel, restoreUniversal: restore, universalRunning: () => current.current !== null };
 }
