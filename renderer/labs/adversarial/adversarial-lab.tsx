@@ -153,7 +153,9 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
   // their own run (the step-0 preview stands aside while a batch runs, the cores being busy).
   const prepareBatch = useCallback((image: LoadedImage) => configFor(image, false), [configFor]);
   const { batch, startBatch, cancelBatch, closeBatch, batchRunning: isBatchRunning } = useBatch(client, prepareBatch);
-  // The universal perturbation runs on the engine's own thread: the lab's runs wait for it.
+  // The lab's runs wait for "Attack every image" (it takes the lab's images in turn) and for the
+  // universal perturbation (in a worker of its own; a Step pressed while one ran was seen to
+  // wait for it in the end-to-end test, not yet understood, so runs stay off meanwhile).
   const { universal, startUniversal, cancelUniversal, restoreUniversal, universalRunning } = useUniversal(client);
   const [universalOpen, setUniversalOpen] = useState(false);
   batchRunning.current = () => isBatchRunning() || universalRunning();
