@@ -154,8 +154,9 @@ export function AdversarialLab({ client, connection, reportError, active }: Adve
   const prepareBatch = useCallback((image: LoadedImage) => configFor(image, false), [configFor]);
   const { batch, startBatch, cancelBatch, closeBatch, batchRunning: isBatchRunning } = useBatch(client, prepareBatch);
   // The lab's runs wait for "Attack every image" (it takes the lab's images in turn) and for the
-  // universal perturbation (in a worker of its own; a Step pressed while one ran was seen to
-  // wait for it in the end-to-end test, not yet understood, so runs stay off meanwhile).
+  // universal perturbation. The engine steps runs beside a universal one (in a worker of its
+  // own), but a Step pressed here while one ran stayed "starting" in an end-to-end test, not yet
+  // understood, so runs stay off meanwhile.
   const { universal, startUniversal, cancelUniversal, restoreUniversal, universalRunning } = useUniversal(client);
   const [universalOpen, setUniversalOpen] = useState(false);
   batchRunning.current = () => isBatchRunning() || universalRunning();
