@@ -102,7 +102,14 @@ export class Run {
       case 'reset':
         this.cancelTimer();
         this.driver.disposeLanes();
-        this.createLanes();
+        try {
+          this.createLanes();
+        } catch (e) {
+          // No lanes to show: the run ends here, with the reason.
+          this.status = 'stopped';
+          this.emit({ type: 'error', runId: this.runId, error: errorInfo(e) });
+          break;
+        }
         this.status = 'paused';
         this.emitStarted();
         this.sendFrame();

@@ -116,6 +116,11 @@ export class LaneWorker {
   }
 
   send(request: LaneRequest): void {
+    // A reply nobody asked for: the worker failed between requests (and is ending).
+    if (!this.lost && !this.inFlight && receiveMessageOnPort(this.port)) {
+      this.lost = 'it failed between steps';
+      void this.terminate();
+    }
     if (this.lost) throw new Error(`a lane worker is gone: ${this.lost}`);
     if (this.inFlight) throw new Error('a lane worker was sent a request before the last one was answered');
     Atomics.store(this.flag, 0, 0);
@@ -127,10 +132,10 @@ export class LaneWorker {
   receive(): Exclude<LaneReply, { type: 'error' }> {
     if (!this.inFlight) throw new Error('a lane worker has no request in flight');
     this.inFlight = false;
-    if (Atomics.wait(this.flag, 0, 0, REPLY_TIMEOUT_MS) === 'timed-out') this.lost ??= `no reply in ${REPLY_TIMEOUT_MS / 60_000} minutes`;
-    const reply = receiveMessageOnPort(this.port)?.message as LaneReply | undefined;
+    const timedOut = Atomics.wait(this.flag, 0, 0, REPLY_TIMEOUT_MS) === 'timed-out';
+    const reply = timedOut ? undefined : (receiveMessageOnPort(this.port)?.message as LaneReply | undefined);
     if (!reply) {
-      this.lost ??= 'it stopped answering';
+      this.lost ??= timedOut ? `no reply in ${REPLY_TIMEOUT_MS / 60_000} minutes` : 'it stopped answering';
       void this.terminate();
       throw new Error(`a lane worker is gone: ${this.lost}`);
     }
@@ -190,7 +195,8 @@ export class LaneWorkers {
     let kept = this.kept.get(key);
     if (!kept) this.kept.set(key, (kept = { entries: [], holders: 0, idle: undefined }));
     if (kept.failed) return [];
-    // A worker that died is replaced.
+    // A worker that died is replaced (and ended, if its thread is still there).
+    for (const e of kept.entries) if (e.worker && !e.worker.usable) void e.worker.terminate();
     kept.entries = kept.entries.filter((e) => !e.failed && (!e.worker || e.worker.usable));
     if (kept.entries.length < count) {
       while (kept.entries.length < count) kept.entries.push(this.start(model, kept));

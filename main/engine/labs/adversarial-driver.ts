@@ -157,14 +157,18 @@ export class AdversarialDriver implements LabDriver {
   createLanes(): void {
     const { lanes, problem, seed } = this.config;
     const rgb = problem.image.rgb;
-    const [mine, ...theirs] = dealLanes(lanes.length, this.workers.length + 1);
-    const groups = theirs.map((indices, w) => ({ worker: this.workers[w]!, set: this.models!.laneWorkers.newSet(), indices }));
+    // A worker lost in an earlier run of this driver (before a Reset) takes no lanes: its share
+    // steps here.
+    const live = this.workers.filter((w) => w.usable);
+    const [mine, ...theirs] = dealLanes(lanes.length, live.length + 1);
+    const groups = theirs.map((indices, w) => ({ worker: live[w]!, set: this.models!.laneWorkers.newSet(), indices }));
     let local: AttackRun[] = [];
     let replies: LaneReply[];
     try {
-      ({ value: local, replies } = alongside(
+      // `local` is assigned inside, so lanes built here are freed even when a worker then fails.
+      ({ replies } = alongside(
         groups.map((g) => ({ worker: g.worker, request: { type: 'create', set: g.set, rgb, specs: g.indices.map((i) => laneSpec(lanes[i]!, seed)) } })),
-        () => buildAll(mine!.length, (k) => new AttackRun(this.lease.classifier, rgb, laneSpec(lanes[mine![k]!]!, seed)), (run) => run.dispose()),
+        () => (local = buildAll(mine!.length, (k) => new AttackRun(this.lease.classifier, rgb, laneSpec(lanes[mine![k]!]!, seed)), (run) => run.dispose())),
       ));
     } catch (e) {
       for (const run of local) run.dispose();
@@ -182,9 +186,9 @@ export class AdversarialDriver implements LabDriver {
     this.lanes = views.map((view) => ({ view, reports: [view.before], imageSentAt: -1 }));
   }
 
-  /** The threads the lanes are dealt over: this one and the lane workers. */
+  /** The threads the lanes are dealt over: this one and the lane workers still there. */
   get threads(): number {
-    return 1 + this.workers.length;
+    return 1 + this.workers.filter((w) => w.usable).length;
   }
 
   get laneCount(): number {

@@ -69,11 +69,11 @@ export async function universalRequest(req: UniversalRequest, models: Adversaria
   const wrong = req.images.find((im) => im.width !== w || im.height !== h);
   if (wrong) throw new RangeError(`${info.displayName} takes ${w}×${h} images; ${wrong.name} is ${wrong.width}×${wrong.height} (decode it for this model)`);
   const task: UniversalTask = { requestId, epsilons: req.epsilons, iterations: req.iterations, images: req.images.map((im) => ({ name: im.name, rgb: im.rgb })), ...(req.step !== undefined ? { step: req.step } : {}) };
+  const pool = new AttackPool(1, { backend, source });
   const { port1, port2 } = new MessageChannel();
   // Progress and the result come on different channels: none is passed on after the result.
   let finished = false;
   port1.on('message', (p: Progress) => finished || emit({ type: 'universalProgress', ...p }));
-  const pool = new AttackPool(1, { backend, source });
   try {
     const points = await pool.universal(task, port2, signal);
     finished = true;

@@ -6,10 +6,25 @@
  */
 import type { Classification } from '../../../main/protocol/adversarial';
 import { isBackendName } from '../../../main/protocol/limits';
-import type { UniversalPoint, UniversalResultMessage } from '../../../main/protocol/messages';
+import type { UniversalPoint, UniversalProgressMessage, UniversalResultMessage } from '../../../main/protocol/messages';
 import { finiteNumber, wholeNumber } from '../../session/check-fields';
 import { asRecord } from '../../session/session-parts';
-import type { UniversalState } from './use-universal';
+
+/** The universal perturbation the panel shows: running, finished, or opened from a session. */
+export interface UniversalState {
+  running: boolean;
+  epsilons: number[];
+  iterations: number;
+  /** The images it was made over, by name, in the request's order. */
+  images: string[];
+  model: string;
+  progress: UniversalProgressMessage | null;
+  /** Each ε finished so far and its fooling rate (the curve while it runs). */
+  finished: { epsilon: number; foolingRate: number }[];
+  result: UniversalResultMessage | null;
+  ended: 'complete' | 'cancelled' | 'failed' | null;
+  error: string | null;
+}
 
 /** The request id a result opened from a session carries (no engine request made it). */
 export const SESSION_REQUEST_ID = 'session';

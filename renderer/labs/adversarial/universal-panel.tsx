@@ -20,7 +20,7 @@ import { drawShareChart } from './confidence-chart';
 import { pct } from './lane-view';
 import { differenceToImageData } from './rgb-image';
 import { parseEpsilons } from './adversarial-settings';
-import type { UniversalState } from './use-universal';
+import type { UniversalState } from './saved-universal';
 
 interface UniversalPanelProps {
   state: UniversalState | null;

@@ -9,21 +9,9 @@ import type { UniversalProgressMessage, UniversalResultMessage } from '../../../
 import type { EngineClient } from '../../engine-client';
 import { EngineError, runUniversalRequest } from '../../engine-requests';
 import type { LoadedImage } from './use-images';
+import type { UniversalState } from './saved-universal';
 
-export interface UniversalState {
-  running: boolean;
-  epsilons: number[];
-  iterations: number;
-  /** The images it was made over, by name, in the request's order. */
-  images: string[];
-  model: string;
-  progress: UniversalProgressMessage | null;
-  /** Each ε finished so far and its fooling rate (the curve while it runs). */
-  finished: { epsilon: number; foolingRate: number }[];
-  result: UniversalResultMessage | null;
-  ended: 'complete' | 'cancelled' | 'failed' | null;
-  error: string | null;
-}
+
 
 export function useUniversal(client: EngineClient) {
   const [state, setState] = useState<UniversalState | null>(null);

@@ -9,7 +9,7 @@ import { selectBackend } from '../../../main/engine/backend';
 import { universalPoints } from '../../../main/engine/labs/adversarial-universal';
 import { decodeSession, encodeSession } from '../../../main/protocol/session';
 import { checkSavedUniversal, saveUniversal } from '../../../renderer/labs/adversarial/saved-universal';
-import type { UniversalState } from '../../../renderer/labs/adversarial/use-universal';
+import type { UniversalState } from '../../../renderer/labs/adversarial/saved-universal';
 import { mlpClassifier } from '../engine/adversarial/tiny-models';
 
 let shown: UniversalState;

@@ -137,6 +137,11 @@ describe.skipIf(skipRealModels !== undefined)('lanes dealt to a lane worker (Mob
     for (let i = 0; i < again.laneCount; i++) again.stepLane(i);
     await held!.terminate();
     expect(() => again.stepLane(again.laneCount - 1)).toThrow(/a lane worker is gone/);
+    // Reset builds its lanes again without the lost worker: all of them here.
+    again.disposeLanes();
+    again.createLanes();
+    expect(again.threads).toBe(1);
+    for (let i = 0; i < again.laneCount; i++) again.stepLane(i);
     again.dispose();
     expect(tf.memory().numTensors).toBe(before);
 
