@@ -225,7 +225,10 @@ test.describe('pacing', () => {
   });
 
   test('should replace a paused run with a fresh one on Run', async ({ lab }) => {
+    // One step at a time: a second Step pressed right after the first was lost once in a full
+    // run (iteration stayed 1), not reproduced in five more; a UI race still to find (issue notes).
     await inPanel(lab, 'regression').getByTestId('step').click();
+    await expect(inPanel(lab, 'regression').getByTestId('iteration')).toHaveText('1');
     await inPanel(lab, 'regression').getByTestId('step').click();
     await expect(inPanel(lab, 'regression').getByTestId('iteration')).toHaveText('2');
     await inPanel(lab, 'regression').getByTestId('speed').selectOption('0');
