@@ -11,6 +11,9 @@ import type { RunConfig } from '../../main/protocol/messages';
 
 export type RunCard = Record<string, unknown>;
 
+/** The app and its version, as every card (and message about a file) names them. */
+export const APP_LABEL = `Descent Lab ${APP_VERSION}`;
+
 function summarise(v: unknown): unknown {
   if (ArrayBuffer.isView(v)) return `${(v as unknown as ArrayLike<number>).length} values`;
   if (Array.isArray(v)) return v.map(summarise);
@@ -21,7 +24,7 @@ function summarise(v: unknown): unknown {
 export function runCard(config: RunConfig, about: Record<string, unknown> = {}): RunCard {
   // `paused` says how the run was started (from the step-0 preview or Step), not what it computes.
   const { paused: _paused, lab, ...settings } = config;
-  return { app: `Descent Lab ${APP_VERSION}`, lab, ...about, ...(summarise(settings) as Record<string, unknown>) };
+  return { app: APP_LABEL, lab, ...about, ...(summarise(settings) as Record<string, unknown>) };
 }
 
 /** The card with the backend the engine ran it on (known once the engine answered). */

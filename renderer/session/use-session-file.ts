@@ -10,6 +10,7 @@ import type { LabName } from '../../main/protocol/limits';
 import { LAB_NAMES } from '../../main/protocol/limits';
 import { decodeSession, encodeSession, SESSION_EXTENSION, SESSION_FORMAT_VERSION, type Session } from '../../main/protocol/session';
 import { getDesktopApi } from '../desktop-bridge';
+import { APP_LABEL } from '../export/run-card';
 import { saveFile } from '../save-file';
 import type { SessionParts } from './session-parts';
 
@@ -72,7 +73,7 @@ export function useSessionFile({ parts, activeLab, showLab, reportError, reportN
     (name: string, bytes: Uint8Array) => {
       let session: Session;
       try {
-        session = decodeSession(bytes, name, `Descent Lab ${APP_VERSION}`);
+        session = decodeSession(bytes, name, APP_LABEL);
       } catch (e) {
         reportError((e as Error).message);
         return;

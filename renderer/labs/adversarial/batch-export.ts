@@ -1,8 +1,8 @@
 /** The folder table's rows, and the table as a file; the universal perturbation's table likewise. */
 import type { ImageDistance, RankedClass } from '../../../main/protocol/adversarial';
 import type { UniversalPoint } from '../../../main/protocol/messages';
-import { APP_VERSION } from '../../../main/protocol/app-info';
 import { csvText } from '../../export/csv-text';
+import { APP_LABEL } from '../../export/run-card';
 
 export interface BatchRow {
   name: string;
@@ -45,7 +45,7 @@ export function batchCsv(rows: readonly BatchRow[], card: Record<string, unknown
 
 /** What a universal perturbation was made from, for its file's card (as a run's card is). */
 export function universalCard(about: { model: string; images: readonly string[]; epsilons: readonly number[]; iterations: number; backend: string }): Record<string, unknown> {
-  return { app: `Descent Lab ${APP_VERSION}`, lab: 'adversarial', made: 'universal perturbation', ...about };
+  return { app: APP_LABEL, lab: 'adversarial', made: 'universal perturbation', ...about };
 }
 
 /**
